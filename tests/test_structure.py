@@ -1,0 +1,102 @@
+"""The 公文 parser on the real sample reports: exact heading trees, inline points, run-in headings, metadata."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from agent.manifest import read_manifest
+from agent.structure import iter_sections, parse_report, render_outline
+
+from .conftest import CORPUS, SAMPLE_SOURCES
+
+TREES = Path(__file__).parent / "data" / "trees"
+
+
+def _parse(source: str):
+    text = (CORPUS / source).read_text(encoding="utf-8")
+    return parse_report(text.split("\n"), fallback_title=Path(source).stem)
+
+
+def _section(report, *titles: str):
+    """The section at an exact heading path."""
+    for path, section in iter_sections(report.root):
+        if path == titles:
+            return section
+    raise AssertionError(f"no section at {titles}")
+
+
+@pytest.mark.parametrize("source", SAMPLE_SOURCES)
+def test_heading_tree_of_each_sample_report_is_exactly_the_reviewed_one(source: str) -> None:
+    expected = (TREES / source).read_text(encoding="utf-8")
+    report = _parse(source)
+    assert f"# {report.title}\n{render_outline(report.root)}\n" == expected
+
+
+@pytest.mark.parametrize("source", SAMPLE_SOURCES)
+def test_inferred_title_year_type_and_unit_agree_with_the_manifest(source: str) -> None:
+    manifest = read_manifest(CORPUS / "manifest.yaml")[source]
+    report = _parse(source)
+    assert (report.title, report.year, report.doc_type, report.unit) == (
+        manifest["title"], manifest["year"], manifest["doc_type"], manifest["unit"])
+
+
+def test_point_running_on_inside_a_paragraph_becomes_a_sibling_with_its_own_nested_points() -> None:
+    report = _parse("000_b5634a4a4b3dd6c4.txt")
+    base = ("一、领导班子目标任务完成情况及未完成目标任务的主客观分析", "（一）目标任务完成情况")
+    points = [child.title for child in _section(report, *base).children]
+    assert points == ["一是强化政治引领，狠抓责任落实", "二是加强作风建设，提升服务能力",
+                      "三是聚焦主责主业，促进军民共建工作", "四是抓好项目建设，助推军地深度融合发展"]
+    fourth = _section(report, *base, "四是抓好项目建设，助推军地深度融合发展")
+    assert [child.title for child in fourth.children] == [
+        "一是主动谋划、靠前对接", "二是积极与***投资促进中心进行军民融合业务对接协调",
+        "三是完成科技体验馆、世界公园提升改造招投标程序"]
+    third = _section(report, *base, "三是聚焦主责主业，促进军民共建工作")
+    assert third.body[-1].endswith("为军地双拥共建工作注入新的动力。")
+
+
+def test_run_in_headings_inside_a_numbered_paragraph_split_it_into_points() -> None:
+    report = _parse("001_b1a17815476a7810.txt")
+    section = _section(report, "一、2022年工作总结", "（三）切实加强党风廉政建设")
+    assert [child.title for child in section.children] == ["抓廉政建设", "抓作风建设", "抓监督检查", "抓工作落实"]
+    assert section.children[0].body[0].startswith("街道党工委运用监督执纪第一种形态")
+
+
+def test_a_single_short_sentence_after_a_point_title_is_not_taken_for_a_heading() -> None:
+    report = _parse("004_3a5482bd6e48631d.txt")
+    point = _section(report, "四、2023年工作打算", "一是扛稳基层党建工作责任")
+    assert point.children == []
+    assert point.body[0].startswith("牢固树立党建“第一责任人”意识。")
+
+
+def test_long_quoted_point_titles_are_shortened_but_the_text_is_kept_whole() -> None:
+    report = _parse("004_3a5482bd6e48631d.txt")
+    chapter = _section(report, "一、2021年度反馈问题整改落实情况")
+    second = chapter.children[1]
+    assert second.title == "二是针对“不实不细的现象依然存在…”的问题"
+    assert second.body[0].startswith("针对“不实不细的现象依然存在，党建重点任务聚焦不够")
+    assert chapter.body == ["2021年度存在共性问题*条、个性问题*条。"]
+
+
+def test_half_width_markers_and_arabic_levels_nest_like_full_width_ones() -> None:
+    paragraphs = ["某镇2024年工作要点", "一、抓好党建", "(一)组织建设", "1.发展党员。全年发展党员*名。",
+                  "(1)严格程序。坚持标准。", "2、培训教育。开展培训。", "（二）廉政建设", "二、发展经济"]
+    report = parse_report(paragraphs)
+    assert report.title == "某镇2024年工作要点"
+    assert report.year == 2024 and report.doc_type == "计划"
+    assert render_outline(report.root) == "\n".join([
+        "一、抓好党建", "  (一)组织建设", "    1.发展党员", "      (1)严格程序", "    2、培训教育",
+        "  （二）廉政建设", "二、发展经济"])
+
+
+def test_decimal_figures_and_years_at_paragraph_start_are_not_markers() -> None:
+    report = parse_report(["2022年，街道坚持党建引领。", "1.5万人次参加了疫苗接种。"])
+    assert report.root.children == []
+    assert report.root.body == ["2022年，街道坚持党建引领。", "1.5万人次参加了疫苗接种。"]
+
+
+def test_word_heading_styles_give_levels_when_there_is_no_marker() -> None:
+    report = parse_report(["总结", "党的建设", "加强学习。", "经济发展", "招商引资。"],
+                          heading_levels=[None, 1, None, 1, None])
+    assert render_outline(report.root) == "党的建设\n经济发展"
