@@ -1,0 +1,209 @@
+"""The zongjie command line: thin typer commands that parse, call one library function, and render."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any, Callable, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.tree import Tree
+
+from .errors import ZongjieError
+from .retrieve import SearchFilters
+from .settings import load_settings
+from .topics import resolve_section
+from .workspace import OutlineNode, Workspace
+
+app = typer.Typer(
+    help="总结（zongjie）：把历年工作总结、述职报告放进本地资料库，检索、问答、起草、摘要，引用有据，默认离线。",
+    no_args_is_help=True, add_completion=False, rich_markup_mode=None)
+out = Console(soft_wrap=True)
+err = Console(stderr=True)
+
+StoreOpt = Annotated[Optional[Path], typer.Option("--store", help="资料库目录（默认 ./.zongjie，环境变量 ZONGJIE_HOME）")]
+StoreUrlOpt = Annotated[Optional[str], typer.Option("--store-url", help="Chroma 服务地址，如 http://127.0.0.1:8000")]
+ProviderOpt = Annotated[Optional[str], typer.Option("--provider", help="offline（默认，抽取式）或 openai（兼容接口）")]
+ModelOpt = Annotated[Optional[str], typer.Option("--model", help="对话模型名")]
+BaseUrlOpt = Annotated[Optional[str], typer.Option("--base-url", help="OpenAI 兼容接口地址")]
+EmbedderOpt = Annotated[Optional[str], typer.Option("--embedder", help="local（内置离线模型，默认）或 openai:模型名")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="只在标准输出打印一个 JSON 文档")]
+
+
+def _workspace(store: Path | None, store_url: str | None, provider: str | None, model: str | None,
+               base_url: str | None, embedder: str | None) -> Workspace:
+    """Settings from flags (over env and zongjie.toml), and the workspace they describe."""
+    settings = load_settings({"store": store, "store_url": store_url, "provider": provider, "model": model,
+                              "base_url": base_url, "embedder": embedder})
+    return Workspace(settings)
+
+
+def reports_errors(command: Callable[..., None]) -> Callable[..., None]:
+    """Turn zongjie errors into one line on stderr and the contract's exit code, never a traceback."""
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        try:
+            command(*args, **kwargs)
+        except ZongjieError as error:
+            err.print(f"[red]错误：[/red]{error}", markup=True, highlight=False)
+            raise typer.Exit(error.exit_code) from None
+        except KeyboardInterrupt:
+            err.print("已中断。已完成的部分已保存，重新运行会接着做。")
+            raise typer.Exit(130) from None
+    return wrapper
+
+
+def _print_json(document: Any) -> None:
+    """One JSON document on stdout."""
+    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+
+
+class _FileProgress:
+    """A progress bar on stderr, one step per file."""
+
+    def __init__(self, total: int) -> None:
+        self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                 TimeElapsedColumn(), console=err, transient=True)
+        self.task = self.progress.add_task("导入报告", total=total)
+
+    def __enter__(self) -> "_FileProgress":
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+
+    def step(self, path: Path, outcome: str) -> None:
+        """Advance one file."""
+        self.progress.update(self.task, advance=1, description=f"导入 {path.name[:30]}")
+
+
+def _auto_ingest(workspace: Workspace) -> None:
+    """Ingest ./corpus when the store is empty, with a progress bar."""
+    if workspace.store.count_chunks():
+        return
+    from .ingest import discover_files
+
+    corpus = workspace.settings.corpus
+    total = len(discover_files([corpus])) if corpus.is_dir() else 0
+    with _FileProgress(total) as progress:
+        workspace.ensure_ingested(lambda message: err.print(message), progress.step)
+
+
+@app.command()
+@reports_errors
+def ingest(
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="报告文件或目录（默认 ./corpus）；支持 txt/md/docx/pdf，任意编码")] = None,
+    store: StoreOpt = None, store_url: StoreUrlOpt = None, provider: ProviderOpt = None, model: ModelOpt = None,
+    base_url: BaseUrlOpt = None, embedder: EmbedderOpt = None, as_json: JsonOpt = False,
+) -> None:
+    """把报告导入资料库：解析标题层级、分段、打主题标签、向量化。未改动的文件自动跳过。"""
+    workspace = _workspace(store, store_url, provider, model, base_url, embedder)
+    from .ingest import discover_files
+
+    targets = paths or [workspace.settings.corpus]
+    with _FileProgress(len(discover_files(targets))) as progress:
+        result = workspace.ingest(targets, progress.step)
+    if as_json:
+        _print_json(result.to_json())
+        return
+    out.print(f"新增 {result.added} 份，更新 {result.updated} 份，未变 {result.unchanged} 份；"
+              f"资料库共 {result.reports} 份报告、{result.chunks} 段。")
+    for failure in result.failed:
+        err.print(f"[yellow]未导入：[/yellow]{failure['error']}", highlight=False)
+
+
+@app.command()
+@reports_errors
+def search(
+    query: Annotated[str, typer.Argument(help="要查找的内容，如“廉洁自律教育”")],
+    k: Annotated[int, typer.Option("-k", help="返回条数")] = 8,
+    section: Annotated[Optional[str], typer.Option("--section", help="只在某主题内查找，如 党风廉政、全面从严治党、民生保障")] = None,
+    year: Annotated[Optional[int], typer.Option("--year", help="报告年度，如 2022")] = None,
+    report: Annotated[Optional[str], typer.Option("--report", help="只查某份报告（文件名或标题中的词）")] = None,
+    doc_type: Annotated[Optional[str], typer.Option("--doc-type", help="文种：总结、述职、计划")] = None,
+    store: StoreOpt = None, store_url: StoreUrlOpt = None, provider: ProviderOpt = None, model: ModelOpt = None,
+    base_url: BaseUrlOpt = None, embedder: EmbedderOpt = None, as_json: JsonOpt = False,
+) -> None:
+    """混合检索（关键词 + 语义）：找出回答问题的原文段落，附报告名和标题层级。"""
+    workspace = _workspace(store, store_url, provider, model, base_url, embedder)
+    topic = resolve_section(section).id if section else None
+    _auto_ingest(workspace)
+    hits = workspace.search(query, k=k, filters=SearchFilters(topic=topic, year=year, report=report,
+                                                              doc_type=doc_type))
+    if as_json:
+        _print_json({"query": query, "hits": [hit.to_json() for hit in hits]})
+        return
+    if not hits:
+        out.print("资料中未找到相关内容。")
+        return
+    table = Table(show_lines=True, expand=True)
+    for column, options in (("#", {"width": 3}), ("报告 / 位置", {"ratio": 2}), ("原文", {"ratio": 5})):
+        table.add_column(column, **options)
+    for hit in hits:
+        location = f"{hit.report_title}\n" + " › ".join(hit.heading_path)
+        table.add_row(str(hit.rank), location, hit.text)
+    out.print(table)
+
+
+@app.command("reports")
+@reports_errors
+def list_reports(
+    store: StoreOpt = None, store_url: StoreUrlOpt = None, provider: ProviderOpt = None, model: ModelOpt = None,
+    base_url: BaseUrlOpt = None, embedder: EmbedderOpt = None, as_json: JsonOpt = False,
+) -> None:
+    """列出资料库中的报告：标题、年度、文种、单位、段数。"""
+    workspace = _workspace(store, store_url, provider, model, base_url, embedder)
+    _auto_ingest(workspace)
+    reports = workspace.reports()
+    if as_json:
+        _print_json({"reports": [record.metadata() | {"year": record.year} for record in reports]})
+        return
+    table = Table()
+    for column in ("文件", "标题", "年度", "文种", "单位", "段数"):
+        table.add_column(column)
+    for record in reports:
+        table.add_row(record.source, record.title, str(record.year or "—"), record.doc_type,
+                      record.unit or "—", str(record.chunks))
+    out.print(table)
+
+
+@app.command()
+@reports_errors
+def show(
+    report: Annotated[str, typer.Argument(help="报告文件名、编号或标题中的词")],
+    store: StoreOpt = None, store_url: StoreUrlOpt = None, provider: ProviderOpt = None, model: ModelOpt = None,
+    base_url: BaseUrlOpt = None, embedder: EmbedderOpt = None, as_json: JsonOpt = False,
+) -> None:
+    """显示一份报告的标题层级（一、→（一）→ 1. → 一是 → 段首小标题）。"""
+    workspace = _workspace(store, store_url, provider, model, base_url, embedder)
+    _auto_ingest(workspace)
+    record = workspace.find_report(report)
+    outline = workspace.outline(record)
+    if as_json:
+        _print_json({"source": record.source, "title": record.title, "tree": _outline_json(outline)["children"]})
+        return
+    tree = Tree(f"{record.title}（{record.source}）")
+    _add_branches(tree, outline)
+    out.print(tree)
+
+
+def _outline_json(node: OutlineNode) -> dict[str, Any]:
+    """An outline node as nested JSON."""
+    return {"title": node.title, "passages": node.passages, "children": [_outline_json(c) for c in node.children]}
+
+
+def _add_branches(tree: Tree, node: OutlineNode) -> None:
+    """Add a node's children to a rich tree, recursively."""
+    for child in node.children:
+        _add_branches(tree.add(child.title, highlight=False), child)
+
+
+def main() -> None:  # pragma: no cover - console script entry
+    """Run the CLI."""
+    app()

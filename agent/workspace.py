@@ -1,0 +1,104 @@
+"""The library entry points the CLI calls: open a store with its embedder, ingest, search, list and show reports."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Callable, Iterable
+
+from .embedders import Embedder, make_embedder
+from .errors import UserError
+from .ingest import IngestResult, discover_files, ingest_paths
+from .retrieve import Hit, Retriever, SearchFilters
+from .settings import Settings
+from .store import ReportRecord, ReportStore, StoredChunk
+
+Notify = Callable[[str], None]
+
+
+@dataclass
+class OutlineNode:
+    """A heading of an ingested report, rebuilt from its passages' breadcrumbs."""
+
+    title: str
+    children: list["OutlineNode"]
+    passages: int = 0
+
+
+class Workspace:
+    """A store, the embedder it was built with, and a retriever over it, as the settings describe."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+        self.settings = settings
+        self.embedder = embedder or make_embedder(settings.embedder, settings.base_url, settings.api_key)
+
+    @cached_property
+    def store(self) -> ReportStore:
+        """The Chroma store (opened on first use)."""
+        return ReportStore.open(self.settings.store, self.embedder.name, url=self.settings.store_url)
+
+    @cached_property
+    def retriever(self) -> Retriever:
+        """Hybrid retrieval over the store, with its BM25 cache beside the store."""
+        cache = self.settings.cache_dir
+        if self.settings.store_url:
+            cache = cache / hashlib.sha1(self.settings.store_url.encode()).hexdigest()[:12]
+        return Retriever(self.store, self.embedder, cache_dir=cache)
+
+    def ingest(self, paths: Iterable[Path], on_file: Callable[[Path, str], None] | None = None) -> IngestResult:
+        """Ingest files and folders into the store."""
+        max_bytes = int(self.settings.max_file_mb * 1024 * 1024)
+        return ingest_paths(self.store, self.embedder, list(paths), max_bytes, on_file)
+
+    def ensure_ingested(self, notify: Notify, on_file: Callable[[Path, str], None] | None = None) -> None:
+        """A command that needs reports and finds the store empty ingests ./corpus first, saying so."""
+        if self.store.count_chunks():
+            return
+        corpus = self.settings.corpus
+        if not corpus.is_dir() or not discover_files([corpus]):
+            raise UserError(f"资料库是空的，且没有找到 {corpus}/ 目录。请先运行 `zongjie ingest 报告目录`")
+        notify(f"资料库为空，先导入 {corpus}/ 中的报告……")
+        result = self.ingest([corpus], on_file)
+        notify(f"已导入 {result.added} 份报告，共 {result.chunks} 段。")
+
+    def search(self, query: str, k: int = 8, filters: SearchFilters | None = None) -> list[Hit]:
+        """Hybrid search over the store."""
+        if k < 1:
+            raise UserError("-k 应为正整数")
+        return self.retriever.search(query, k=k, filters=filters)
+
+    def reports(self) -> list[ReportRecord]:
+        """Every ingested report."""
+        return self.store.list_reports()
+
+    def find_report(self, wanted: str) -> ReportRecord:
+        """One report by id, file name, or words of its title; a clear error when none or several match."""
+        reports = self.reports()
+        exact = [r for r in reports if wanted in (r.report_id, r.source, r.source.rsplit(".", 1)[0])]
+        matches = exact or [r for r in reports if wanted in r.title]
+        if len(matches) == 1:
+            return matches[0]
+        listing = "；".join(f"{r.source}（{r.title}）" for r in (matches or reports)[:8]) or "（资料库为空）"
+        problem = f"有 {len(matches)} 份报告符合“{wanted}”" if matches else f"找不到报告“{wanted}”"
+        raise UserError(f"{problem}，请用文件名指定。{listing}")
+
+    def outline(self, report: ReportRecord) -> OutlineNode:
+        """The heading tree of an ingested report, from its passages in document order."""
+        ids = sorted(self.store.chunk_ids_of(report.report_id))
+        chunks = sorted(self.store.get_chunks(ids).values(), key=lambda chunk: chunk.ordinal)
+        return build_outline(report.title, chunks)
+
+
+def build_outline(title: str, chunks: Iterable[StoredChunk]) -> OutlineNode:
+    """Nest heading paths into a tree, counting the passages under each heading."""
+    root = OutlineNode(title=title, children=[])
+    for chunk in chunks:
+        node = root
+        for heading in chunk.heading_path:
+            if not node.children or node.children[-1].title != heading:
+                node.children.append(OutlineNode(title=heading, children=[]))
+            node = node.children[-1]
+        node.passages += 1
+    return root

@@ -1,0 +1,153 @@
+"""Ingest into a real embedded Chroma store: counts, idempotence, changed files, bad files, interrupted runs."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from agent.embedders import FakeEmbedder
+from agent.errors import ModelError
+from agent.settings import Settings
+from agent.workspace import Workspace
+
+from .conftest import CORPUS, SAMPLE_SOURCES
+
+
+class CountingEmbedder(FakeEmbedder):
+    """The test fake, counting how many texts it was asked to embed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.name = "fake-256"
+        self.texts: list[str] = []
+
+    def embed(self, texts):
+        self.texts.extend(texts)
+        return super().embed(texts)
+
+
+class FailingAfter(CountingEmbedder):
+    """Fails like an endpoint going away after `calls` successful calls."""
+
+    def __init__(self, calls: int) -> None:
+        super().__init__()
+        self.calls_left = calls
+
+    def embed(self, texts):
+        if self.calls_left == 0:
+            raise ModelError("嵌入接口调用失败（测试）：connection reset")
+        self.calls_left -= 1
+        return super().embed(texts)
+
+
+def _workspace(store: Path, embedder=None) -> Workspace:
+    return Workspace(Settings(store=store, corpus=CORPUS), embedder=embedder or CountingEmbedder())
+
+
+def _copy_corpus(target: Path) -> Path:
+    target.mkdir(parents=True, exist_ok=True)
+    for source in SAMPLE_SOURCES + ["manifest.yaml"]:
+        shutil.copy(CORPUS / source, target / source)
+    return target
+
+
+def test_ingesting_the_sample_corpus_stores_every_report_with_its_metadata(tmp_path: Path) -> None:
+    workspace = _workspace(tmp_path / "store")
+    result = workspace.ingest([CORPUS])
+    assert (result.added, result.updated, result.unchanged, result.failed) == (5, 0, 0, [])
+    assert result.reports == 5 and result.chunks == workspace.store.count_chunks() > 100
+    report = workspace.find_report("述职")
+    assert (report.source, report.year, report.doc_type, report.unit) == (
+        "004_3a5482bd6e48631d.txt", 2022, "述职", "**街道")
+
+
+def test_reingesting_an_unchanged_corpus_embeds_nothing_and_duplicates_nothing(tmp_path: Path) -> None:
+    embedder = CountingEmbedder()
+    workspace = _workspace(tmp_path / "store", embedder)
+    first = workspace.ingest([CORPUS])
+    embedded = len(embedder.texts)
+    again = workspace.ingest([CORPUS])
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 5)
+    assert len(embedder.texts) == embedded
+    assert again.chunks == first.chunks
+
+
+def test_a_changed_file_replaces_its_old_chunks_and_reembeds_only_what_changed(tmp_path: Path) -> None:
+    corpus = _copy_corpus(tmp_path / "corpus")
+    embedder = CountingEmbedder()
+    workspace = _workspace(tmp_path / "store", embedder)
+    workspace.ingest([corpus])
+    path = corpus / "001_b1a17815476a7810.txt"
+    path.write_text(path.read_text(encoding="utf-8").replace("抓廉政建设。", "抓廉洁建设。"), encoding="utf-8")
+    embedder.texts.clear()
+    result = workspace.ingest([corpus])
+    assert (result.added, result.updated, result.unchanged) == (0, 1, 4)
+    assert len(embedder.texts) == 2  # the one changed passage and the report title
+    texts = [chunk.text for chunk in workspace.store.iter_chunks()]
+    assert any("抓廉洁建设" in text for text in texts)
+    assert not any("抓廉政建设。" in text for text in texts)
+    assert len(texts) == len(set(chunk.chunk_id for chunk in workspace.store.iter_chunks()))
+
+
+def test_bad_files_are_listed_in_failed_and_the_rest_of_the_folder_still_ingests(tmp_path: Path) -> None:
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    original = (CORPUS / "001_b1a17815476a7810.txt").read_text(encoding="utf-8")
+    (folder / "gbk报告.txt").write_bytes(original.encode("gbk"))
+    (folder / "utf16报告.txt").write_bytes(original.replace("街道党工委2022年", "街道党工委2021年").encode("utf-16"))
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    result = _workspace(tmp_path / "store").ingest([folder])
+    assert result.added == 2
+    errors = {Path(item["path"]).name: item["error"] for item in result.failed}
+    assert set(errors) == {"empty.txt", "image.txt"}
+    assert "文件为空" in errors["empty.txt"] and "\n" not in errors["image.txt"]
+
+
+def test_gbk_report_ingests_with_the_same_passages_as_the_utf8_original(tmp_path: Path) -> None:
+    folder = tmp_path / "gbk"
+    folder.mkdir()
+    text = (CORPUS / "004_3a5482bd6e48631d.txt").read_text(encoding="utf-8")
+    (folder / "述职报告.txt").write_bytes(text.encode("gb18030"))
+    workspace = _workspace(tmp_path / "store")
+    workspace.ingest([folder])
+    record = workspace.find_report("述职报告")
+    assert record.title == "2022年某街道办党工委书记抓基层党建工作述职报告"
+    assert any("三会一课" in chunk.text for chunk in workspace.store.iter_chunks())
+
+
+def test_an_ingest_cut_off_midway_keeps_what_was_done_and_the_rerun_completes_it(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    with pytest.raises(ModelError):
+        _workspace(store, FailingAfter(calls=2)).ingest([CORPUS])
+    survivor = _workspace(store)
+    assert len(survivor.reports()) == 2
+    result = survivor.ingest([CORPUS])
+    assert (result.added, result.unchanged, result.reports) == (3, 2, 5)
+    ids = [chunk.chunk_id for chunk in survivor.store.iter_chunks()]
+    assert len(ids) == len(set(ids)) == result.chunks
+
+
+def test_a_store_built_with_one_embedder_refuses_another(tmp_path: Path) -> None:
+    from agent.errors import UserError
+
+    _workspace(tmp_path / "store").ingest([CORPUS / SAMPLE_SOURCES[0]])
+    other = Workspace(Settings(store=tmp_path / "store"), embedder=FakeEmbedder(dimension=64))
+    with pytest.raises(UserError, match="fake-256"):
+        other.reports()
+
+
+def test_every_chunk_carries_its_breadcrumb_topics_and_a_stable_id(tmp_path: Path) -> None:
+    workspace = _workspace(tmp_path / "store")
+    workspace.ingest([CORPUS])
+    chunks = {chunk.chunk_id: chunk for chunk in workspace.store.iter_chunks()}
+    lianzheng = [c for c in chunks.values() if c.heading_path[-1:] == ("（一）党风廉政建设方面",)]
+    assert len(lianzheng) == 1
+    assert lianzheng[0].heading_path == ("三、党风廉政建设和执行民主集中制情况", "（一）党风廉政建设方面")
+    assert "lianzheng" in lianzheng[0].topics
+    assert lianzheng[0].chunk_id.startswith("000_b5634a4a4b3dd6c4:")
+    rebuilt = _workspace(tmp_path / "store2")
+    rebuilt.ingest([CORPUS])
+    assert set(chunk.chunk_id for chunk in rebuilt.store.iter_chunks()) == set(chunks)
