@@ -199,9 +199,12 @@ class ReportStore:
         return [(chunk_id, 1.0 - distance) for chunk_id, distance in zip(found["ids"][0], found["distances"][0])]
 
     def fingerprint(self) -> str:
-        """Changes whenever the set of chunks changes (ids carry content hashes): keys derived indexes."""
-        ids = sorted(self.chunks.get(include=[])["ids"]) if self.chunks.count() else []
-        return hashlib.sha1("\n".join(ids).encode("utf-8")).hexdigest()
+        """Changes whenever the stored chunks change: keys derived indexes (BM25). Cheap at any size: every
+        ingest of a changed file writes a new sha256 into its report record, and a cut-off ingest shows in the count."""
+        reports = self.reports.get(include=["metadatas"])["metadatas"]
+        state = sorted(f"{meta['report_id']}={meta['sha256']}" for meta in reports)
+        state.append(f"chunks={self.chunks.count()}")
+        return hashlib.sha1("\n".join(state).encode("utf-8")).hexdigest()
 
 
 def _connect(chromadb: Any, parsed: Any, chroma_settings: Any) -> Any:
