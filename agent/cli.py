@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import sys
 from pathlib import Path
 from typing import Annotated, Any, Callable, Optional
@@ -23,8 +24,14 @@ from .workspace import OutlineNode, Workspace
 app = typer.Typer(
     help="总结（zongjie）：把历年工作总结、述职报告放进本地资料库，检索、问答、起草、摘要，引用有据，默认离线。",
     no_args_is_help=True, add_completion=False, rich_markup_mode=None)
-out = Console(soft_wrap=True)
+out = Console()
 err = Console(stderr=True)
+
+@app.callback()
+def _quiet_libraries() -> None:
+    # pypdf logs English warnings ("EOF marker not found") before our one-line Chinese error says the same.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+
 
 StoreOpt = Annotated[Optional[Path], typer.Option("--store", help="资料库目录（默认 ./.zongjie，环境变量 ZONGJIE_HOME）")]
 StoreUrlOpt = Annotated[Optional[str], typer.Option("--store-url", help="Chroma 服务地址，如 http://127.0.0.1:8000")]
@@ -144,7 +151,7 @@ def search(
         return
     table = Table(show_lines=True, expand=True)
     for column, options in (("#", {"width": 3}), ("报告 / 位置", {"ratio": 2}), ("原文", {"ratio": 5})):
-        table.add_column(column, **options)
+        table.add_column(column, overflow="fold", **options)  # Chinese has no spaces to wrap at
     for hit in hits:
         location = f"{hit.report_title}\n" + " › ".join(hit.heading_path)
         table.add_row(str(hit.rank), location, hit.text)
@@ -166,7 +173,7 @@ def list_reports(
         return
     table = Table()
     for column in ("文件", "标题", "年度", "文种", "单位", "段数"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for record in reports:
         table.add_row(record.source, record.title, str(record.year or "—"), record.doc_type,
                       record.unit or "—", str(record.chunks))
@@ -180,7 +187,7 @@ def show(
     store: StoreOpt = None, store_url: StoreUrlOpt = None, provider: ProviderOpt = None, model: ModelOpt = None,
     base_url: BaseUrlOpt = None, embedder: EmbedderOpt = None, as_json: JsonOpt = False,
 ) -> None:
-    """显示一份报告的标题层级（一、→（一）→ 1. → 一是 → 段首小标题）。"""
+    """显示一份报告的标题层级树：一、→（一）→ 1、→（1）→ 一是 → 段首小标题。"""
     workspace = _workspace(store, store_url, provider, model, base_url, embedder)
     _auto_ingest(workspace)
     record = workspace.find_report(report)

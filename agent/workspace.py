@@ -77,7 +77,8 @@ class Workspace:
         """One report by id, file name, or words of its title; a clear error when none or several match."""
         reports = self.reports()
         exact = [r for r in reports if wanted in (r.report_id, r.source, r.source.rsplit(".", 1)[0])]
-        matches = exact or [r for r in reports if wanted in r.title]
+        matches = exact or [r for r in reports if r.source.startswith(wanted)] or [
+            r for r in reports if wanted in r.title]
         if len(matches) == 1:
             return matches[0]
         listing = "；".join(f"{r.source}（{r.title}）" for r in (matches or reports)[:8]) or "（资料库为空）"
