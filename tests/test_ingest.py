@@ -151,3 +151,39 @@ def test_every_chunk_carries_its_breadcrumb_topics_and_a_stable_id(tmp_path: Pat
     rebuilt = _workspace(tmp_path / "store2")
     rebuilt.ingest([CORPUS])
     assert set(chunk.chunk_id for chunk in rebuilt.store.iter_chunks()) == set(chunks)
+
+
+def _outline_titles(node, depth=0) -> list[str]:
+    lines = []
+    for child in node.children:
+        lines.append("  " * depth + child.title)
+        lines.extend(_outline_titles(child, depth + 1))
+    return lines
+
+
+def test_a_real_report_as_docx_and_as_pdf_ingests_to_the_same_tree_as_the_text(tmp_path: Path) -> None:
+    import docx
+
+    from .test_loaders import _wrap, _write_pdf
+
+    text = (CORPUS / "004_3a5482bd6e48631d.txt").read_text(encoding="utf-8")
+    paragraphs = [line for line in text.splitlines() if line.strip()]
+    folder = tmp_path / "formats"
+    folder.mkdir()
+    document = docx.Document()
+    document.add_heading(paragraphs[0], level=0)
+    for paragraph in paragraphs[1:]:
+        document.add_paragraph(paragraph)
+    document.save(folder / "述职.docx")
+    lines = [line for paragraph in paragraphs for line in _wrap(paragraph)]
+    _write_pdf(folder / "述职.pdf", [lines[start: start + 38] for start in range(0, len(lines), 38)])
+    shutil.copy(CORPUS / "004_3a5482bd6e48631d.txt", folder / "述职.txt")
+
+    workspace = _workspace(tmp_path / "store")
+    result = workspace.ingest([folder])
+    assert (result.added, result.failed) == (3, [])
+    trees = {name: _outline_titles(workspace.outline(workspace.find_report(name)))
+             for name in ("述职.txt", "述职.docx", "述职.pdf")}
+    assert trees["述职.docx"] == trees["述职.txt"]
+    assert trees["述职.pdf"] == trees["述职.txt"]
+    assert "    五是不断夯实社会治理" in trees["述职.pdf"]
