@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.tree import Tree
 
 from .errors import ZongjieError
+from .ingest import discover_files
 from .retrieve import SearchFilters
 from .settings import load_settings
 from .topics import resolve_section
@@ -94,8 +95,6 @@ def _auto_ingest(workspace: Workspace) -> None:
     """Ingest ./corpus when the store is empty, with a progress bar."""
     if workspace.store.count_chunks():
         return
-    from .ingest import discover_files
-
     corpus = workspace.settings.corpus
     total = len(discover_files([corpus])) if corpus.is_dir() else 0
     with _FileProgress(total) as progress:
@@ -111,8 +110,6 @@ def ingest(
 ) -> None:
     """把报告导入资料库：解析标题层级、分段、打主题标签、向量化。未改动的文件自动跳过。"""
     workspace = _workspace(store, store_url, provider, model, base_url, embedder)
-    from .ingest import discover_files
-
     targets = paths or [workspace.settings.corpus]
     with _FileProgress(len(discover_files(targets))) as progress:
         result = workspace.ingest(targets, progress.step)

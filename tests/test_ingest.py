@@ -187,3 +187,41 @@ def test_a_real_report_as_docx_and_as_pdf_ingests_to_the_same_tree_as_the_text(t
     assert trees["述职.docx"] == trees["述职.txt"]
     assert trees["述职.pdf"] == trees["述职.txt"]
     assert "    五是不断夯实社会治理" in trees["述职.pdf"]
+
+
+def test_an_ingest_killed_with_sigkill_loses_nothing_and_the_rerun_finishes_cleanly(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    texts = [(CORPUS / source).read_text(encoding="utf-8") for source in SAMPLE_SOURCES]
+    for number in range(150):
+        (folder / f"r{number:03d}.txt").write_text(texts[number % 5].replace("2022年", f"{1900 + number}年"),
+                                                   encoding="utf-8")
+    command = [sys.executable, "-m", "agent", "ingest", str(folder), "--store", str(tmp_path / "store"),
+               "--embedder", "fake", "--json"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    store = tmp_path / "store" / "chroma"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (store / "chroma.sqlite3").exists():
+        time.sleep(0.05)
+    time.sleep(1.0)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    assert process.returncode == -signal.SIGKILL
+
+    rerun = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stderr
+    import json
+
+    summary = json.loads(rerun.stdout)
+    assert summary["reports"] == 150 and summary["failed"] == []
+    assert summary["added"] + summary["updated"] + summary["unchanged"] == 150
+    assert 0 < summary["added"] < 150  # the killed run had stored some reports, and they were kept
+    workspace = Workspace(Settings(store=tmp_path / "store"), embedder=FakeEmbedder())
+    ids = [chunk.chunk_id for chunk in workspace.store.iter_chunks()]
+    assert len(ids) == len(set(ids)) == summary["chunks"] == sum(r.chunks for r in workspace.reports())
