@@ -117,3 +117,20 @@ def test_help_explains_the_commands() -> None:
     for command in ("ingest", "search", "reports", "show"):
         assert command in result.stdout
     assert "离线" in result.stdout
+
+
+def _flatten(nodes: list[dict], depth: int = 0) -> list[str]:
+    lines = []
+    for node in nodes:
+        lines.append("  " * depth + node["title"])
+        lines.extend(_flatten(node["children"], depth + 1))
+    return lines
+
+
+@pytest.mark.parametrize("source", SAMPLE_SOURCES)
+def test_show_gives_the_real_tree_of_each_sample_report(office: Path, source: str) -> None:
+    from .test_structure import TREES
+
+    shown = json.loads(runner.invoke(app, ["show", source, "--json", "--embedder", "fake"]).stdout)
+    expected = (TREES / source).read_text(encoding="utf-8").splitlines()
+    assert [f"# {shown['title']}", *_flatten(shown["tree"])] == expected
