@@ -10,8 +10,8 @@ import json
 import logging
 import re
 import shutil
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Sequence
 
@@ -58,6 +58,7 @@ class LexicalIndex:
     doc_types: np.ndarray
     topics: list[frozenset[str]]
     bm25: object
+    _topic_masks: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, chunks: Sequence[StoredChunk]) -> "LexicalIndex":
@@ -85,8 +86,16 @@ class LexicalIndex:
         return np.asarray(self.bm25.get_scores(known), dtype=np.float32)
 
     def topic_mask(self, topic: str) -> np.ndarray:
-        """True for chunks tagged with `topic`."""
-        return np.fromiter((topic in tags for tags in self.topics), dtype=bool, count=len(self.topics))
+        """True for chunks tagged with `topic` (computed once per topic)."""
+        if topic not in self._topic_masks:
+            self._topic_masks[topic] = np.fromiter((topic in tags for tags in self.topics), dtype=bool,
+                                                   count=len(self.topics))
+        return self._topic_masks[topic]
+
+    @cached_property
+    def position(self) -> dict[str, int]:
+        """Row of each chunk id."""
+        return {chunk_id: index for index, chunk_id in enumerate(self.chunk_ids)}
 
     def save(self, directory: Path) -> None:
         """Write the index to `directory` (replaced as a whole)."""

@@ -118,9 +118,8 @@ class Retriever:
         query_topics = set(topics_in_query(query))
         if not self.config.topic_boost or filters.topic or not query_topics:
             return fused
-        position = {chunk_id: index for index, chunk_id in enumerate(lexical.chunk_ids)}
         for chunk_id in fused:
-            index = position.get(chunk_id)
+            index = lexical.position.get(chunk_id)
             if index is not None and lexical.topics[index] & query_topics:
                 fused[chunk_id] *= 1.0 + self.config.topic_boost
         return fused

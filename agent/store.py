@@ -41,10 +41,9 @@ class ReportRecord:
 
     def metadata(self) -> dict[str, Any]:
         """Chroma metadata (no None values: Chroma rejects them)."""
-        values = {"report_id": self.report_id, "source": self.source, "title": self.title, "year": self.year or 0,
-                  "doc_type": self.doc_type, "unit": self.unit or "", "sha256": self.sha256,
-                  "chunks": self.chunks, "format": self.format}
-        return values
+        return {"report_id": self.report_id, "source": self.source, "title": self.title, "year": self.year or 0,
+                "doc_type": self.doc_type, "unit": self.unit or "", "sha256": self.sha256,
+                "chunks": self.chunks, "format": self.format}
 
     @classmethod
     def from_metadata(cls, meta: dict[str, Any]) -> "ReportRecord":
