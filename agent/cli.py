@@ -71,6 +71,9 @@ def _print_json(document: Any) -> None:
     sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
 
 
+_OUTCOMES = {"added": "新增", "updated": "更新", "unchanged": "未变", "failed": "未导入"}
+
+
 class _FileProgress:
     """A progress bar on stderr, one step per file."""
 
@@ -87,8 +90,10 @@ class _FileProgress:
         self.progress.stop()
 
     def step(self, path: Path, outcome: str) -> None:
-        """Advance one file."""
+        """Advance one file; when stderr is a log rather than a terminal, one line per file instead."""
         self.progress.update(self.task, advance=1, description=f"导入 {path.name[:30]}")
+        if not err.is_terminal:
+            err.print(f"{_OUTCOMES.get(outcome, outcome)}：{path.name}", highlight=False)
 
 
 def _auto_ingest(workspace: Workspace) -> None:

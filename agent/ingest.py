@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterable
 from .chunking import Chunk, chunk_report, report_id_for
 from .embedders import Embedder
 from .errors import LoadError, UserError
+from .lexical import tokenize, tokenizer_signature
 from .loaders import SUPPORTED_SUFFIXES, load_document
 from .manifest import MANIFEST, read_manifest
 from .store import ReportRecord, ReportStore
@@ -93,7 +94,8 @@ def _ingest_file(store: ReportStore, embedder: Embedder, path: Path, max_bytes: 
     parsed = _apply_manifest(parse_report([p.text for p in document.paragraphs],
                                           [p.heading_level for p in document.paragraphs],
                                           fallback_title=path.stem), manifest)
-    chunks = [replace(chunk, topics=tuple(tag_topics(chunk.heading_path, chunk.text)))
+    chunks = [replace(chunk, topics=tuple(tag_topics(chunk.heading_path, chunk.text)),
+                      terms=tuple(tokenize(chunk.embedding_text())))
               for chunk in chunk_report(parsed.root, source)]
     if not chunks:
         raise LoadError(f"没有可入库的正文内容：{source}")
@@ -115,7 +117,7 @@ def _store_report(store: ReportStore, embedder: Embedder, record: ReportRecord, 
     timings["embed"] += time.perf_counter() - started
     started = time.perf_counter()
     if new_chunks:
-        store.add_chunks(new_chunks, vectors[:-1], record)
+        store.add_chunks(new_chunks, vectors[:-1], record, tokenizer_signature())
     stale = old_ids - {chunk.chunk_id for chunk in chunks}
     store.delete_chunks(sorted(stale))
     store.save_report(record, vectors[-1])

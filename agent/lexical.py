@@ -6,6 +6,7 @@ jieba gets a user dictionary of domain terms (三会一课, 一岗双责, 全面
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
@@ -40,6 +41,17 @@ def _tokenizer():
     return tokenizer
 
 
+@lru_cache(maxsize=1)
+def tokenizer_signature() -> str:
+    """Names this tokenizer (jieba version, user dictionary, stopwords): stored terms made by another are redone."""
+    import jieba
+
+    from .thesaurus import load_thesaurus
+
+    material = "\n".join([jieba.__version__, *load_thesaurus().user_dictionary(), *sorted(_STOPWORDS)])
+    return "jieba-" + hashlib.sha1(material.encode("utf-8")).hexdigest()[:12]
+
+
 def tokenize(text: str) -> list[str]:
     """Search tokens of `text`: jieba words and sub-words, lower-cased, without punctuation or stopwords."""
     normalised = to_half_width(text).lower()
@@ -66,7 +78,8 @@ class LexicalIndex:
         import bm25s
 
         bm25 = bm25s.BM25(k1=1.2, b=0.75)
-        corpus = [tokenize(chunk.embedding_text()) or [""] for chunk in chunks]
+        corpus = [list(chunk.terms if chunk.terms is not None else tokenize(chunk.embedding_text())) or [""]
+                  for chunk in chunks]
         if corpus:
             bm25.index(corpus, show_progress=False)
         return cls(chunk_ids=[chunk.chunk_id for chunk in chunks],

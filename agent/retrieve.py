@@ -12,7 +12,7 @@ import numpy as np
 
 from .embedders import Embedder
 from .errors import UserError
-from .lexical import LexicalIndex, tokenize
+from .lexical import LexicalIndex, tokenize, tokenizer_signature
 from .store import ReportRecord, ReportStore, StoredChunk
 from .thesaurus import load_thesaurus
 from .topics import get_topic, topics_in_query
@@ -133,7 +133,7 @@ class Retriever:
         if directory is not None and (directory / "fields.json").exists():
             index = LexicalIndex.load(directory)
         else:
-            index = LexicalIndex.build(list(self.store.iter_chunks()))
+            index = LexicalIndex.build(list(self.store.iter_chunks(tokenizer_signature())))
             if directory is not None:
                 _drop_old_indexes(directory.parent)
                 index.save(directory)

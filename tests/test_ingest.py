@@ -194,7 +194,6 @@ def test_an_ingest_killed_with_sigkill_loses_nothing_and_the_rerun_finishes_clea
     import signal
     import subprocess
     import sys
-    import time
 
     folder = tmp_path / "many"
     folder.mkdir()
@@ -204,12 +203,12 @@ def test_an_ingest_killed_with_sigkill_loses_nothing_and_the_rerun_finishes_clea
                                                    encoding="utf-8")
     command = [sys.executable, "-m", "agent", "ingest", str(folder), "--store", str(tmp_path / "store"),
                "--embedder", "fake", "--json"]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    store = tmp_path / "store" / "chroma"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not (store / "chroma.sqlite3").exists():
-        time.sleep(0.05)
-    time.sleep(1.0)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    stored = 0
+    while stored < 3:  # stderr is not a terminal, so the CLI logs one line per file
+        line = process.stderr.readline()
+        assert line, "ingest ended before it could be killed"
+        stored += line.startswith("新增：")
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
     assert process.returncode == -signal.SIGKILL
@@ -225,3 +224,14 @@ def test_an_ingest_killed_with_sigkill_loses_nothing_and_the_rerun_finishes_clea
     workspace = Workspace(Settings(store=tmp_path / "store"), embedder=FakeEmbedder())
     ids = [chunk.chunk_id for chunk in workspace.store.iter_chunks()]
     assert len(ids) == len(set(ids)) == summary["chunks"] == sum(r.chunks for r in workspace.reports())
+
+
+def test_search_terms_are_stored_at_ingest_and_ignored_if_another_tokenizer_made_them(tmp_path: Path) -> None:
+    from agent.lexical import tokenize, tokenizer_signature
+
+    workspace = _workspace(tmp_path / "store")
+    workspace.ingest([CORPUS / SAMPLE_SOURCES[1]])
+    current = list(workspace.store.iter_chunks(tokenizer_signature()))
+    assert all(chunk.terms == tuple(tokenize(chunk.embedding_text())) for chunk in current)
+    assert any("党风廉政" in chunk.terms for chunk in current)
+    assert all(chunk.terms is None for chunk in workspace.store.iter_chunks("jieba-older-dictionary"))
