@@ -235,3 +235,15 @@ def test_search_terms_are_stored_at_ingest_and_ignored_if_another_tokenizer_made
     assert all(chunk.terms == tuple(tokenize(chunk.embedding_text())) for chunk in current)
     assert any({"廉政", "党风"} <= set(chunk.terms) for chunk in current)
     assert all(chunk.terms is None for chunk in workspace.store.iter_chunks("jieba-older-dictionary"))
+
+
+def test_search_sees_a_changed_file_right_after_it_is_reingested(tmp_path: Path) -> None:
+    corpus = _copy_corpus(tmp_path / "corpus")
+    workspace = _workspace(tmp_path / "store")
+    workspace.ingest([corpus])
+    assert not any("廉洁文化长廊" in hit.text for hit in workspace.search("廉洁文化长廊", k=3))
+    path = corpus / "001_b1a17815476a7810.txt"
+    path.write_text(path.read_text(encoding="utf-8").replace("抓作风建设。", "抓作风建设。建成廉洁文化长廊。"),
+                    encoding="utf-8")
+    workspace.ingest([corpus])
+    assert "廉洁文化长廊" in workspace.search("廉洁文化长廊", k=3)[0].text
