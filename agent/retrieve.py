@@ -18,7 +18,7 @@ from .thesaurus import load_thesaurus
 from .topics import get_topic, topics_in_query
 
 
-_OVERFETCH = 5
+_OVERFETCH = (5, 40)  # 300 then 2,400 neighbours: 2 ms and 9 ms at 100k chunks
 
 
 @dataclass(frozen=True)
@@ -122,11 +122,12 @@ class Retriever:
         wanted = self.config.candidates
         if where is None:
             return [chunk_id for chunk_id, _ in self.store.vector_search(vector, wanted, None)]
-        nearest = self.store.vector_search(vector, wanted * _OVERFETCH, None)
-        kept = [chunk_id for chunk_id, _ in nearest
-                if (row := lexical.position.get(chunk_id)) is not None and mask[row]]
-        if len(kept) >= wanted // 2:
-            return kept[:wanted]
+        for overfetch in _OVERFETCH:
+            nearest = self.store.vector_search(vector, wanted * overfetch, None)
+            kept = [chunk_id for chunk_id, _ in nearest
+                    if (row := lexical.position.get(chunk_id)) is not None and mask[row]]
+            if len(kept) >= wanted // 2 or len(nearest) < wanted * overfetch:
+                return kept[:wanted]
         return [chunk_id for chunk_id, _ in self.store.vector_search(vector, wanted, where)]
 
     def _boost_topics(self, fused: dict[str, float], query: str, filters: SearchFilters,

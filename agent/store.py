@@ -200,12 +200,9 @@ class ReportStore:
                 for chunk_id, text, meta in zip(found["ids"], found["documents"], found["metadatas"])}
 
     def vector_search(self, vector: np.ndarray, limit: int, where: dict | None) -> list[tuple[str, float]]:
-        """Nearest chunks to `vector` as (chunk id, cosine similarity), best first."""
-        total = self.chunks.count()
-        if total == 0:
-            return []
-        found = self.chunks.query(query_embeddings=vector.reshape(1, -1), n_results=min(limit, total),
-                                  where=where, include=["distances"])
+        """Nearest chunks to `vector` as (chunk id, cosine similarity), best first (fewer if the store is small)."""
+        found = self.chunks.query(query_embeddings=vector.reshape(1, -1), n_results=limit, where=where,
+                                  include=["distances"])
         return [(chunk_id, 1.0 - distance) for chunk_id, distance in zip(found["ids"][0], found["distances"][0])]
 
     def fingerprint(self) -> str:
