@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable
-
-import numpy as np
 
 from .chunking import Chunk, chunk_report, report_id_for
 from .embedders import Embedder
@@ -69,75 +66,30 @@ def ingest_paths(store: ReportStore, embedder: Embedder, paths: Iterable[Path], 
     """Ingest every file under `paths`; a bad file is recorded in `failed` and the rest still ingest."""
     result = IngestResult()
     manifests = _ManifestCache()
-    report = on_file or (lambda path, outcome: None)
-    with _BackgroundWriter() as writer:
-        for path in discover_files(paths):
-            writer.wait_for(report_id_for(path.name))
-            try:
-                outcome, write = _prepare_file(store, embedder, path, max_bytes, manifests.entry(path),
-                                               result.timings)
-            except LoadError as error:
-                result.failed.append({"path": str(path), "error": str(error)})
-                outcome, write = "failed", None
-            else:
-                setattr(result, outcome, getattr(result, outcome) + 1)
-            writer.submit(write, lambda path=path, outcome=outcome: report(path, outcome))
+    for path in discover_files(paths):
+        try:
+            outcome = _ingest_file(store, embedder, path, max_bytes, manifests.entry(path), result.timings)
+        except LoadError as error:
+            result.failed.append({"path": str(path), "error": str(error)})
+            outcome = "failed"
+        else:
+            setattr(result, outcome, getattr(result, outcome) + 1)
+        if on_file:
+            on_file(path, outcome)
     result.reports = len(store.list_reports())
     result.chunks = store.count_chunks()
     return result
 
 
-class _BackgroundWriter:
-    """Writes one report to the store while the next file is parsed and embedded (the two take similar time).
-
-    One write in flight, in file order; a file is reported done only once its write has finished, and a failed
-    write is raised in the caller's thread at the next file or at the end.
-    """
-
-    def __init__(self) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="zongjie-store")
-        self._pending: tuple[Future | None, Callable[[], None], str | None] | None = None
-
-    def __enter__(self) -> "_BackgroundWriter":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        try:
-            self.wait()
-        finally:
-            self._pool.shutdown(wait=True)
-
-    def submit(self, write: "_PendingWrite | None", done: Callable[[], None]) -> None:
-        """Queue a report's write (or nothing, for an unchanged or failed file) and its done-callback."""
-        self.wait()
-        future = self._pool.submit(write) if write is not None else None
-        self._pending = (future, done, write.report_id if write is not None else None)
-
-    def wait_for(self, report_id: str) -> None:
-        """Finish the pending write first if it is for the same report (the same file name twice)."""
-        if self._pending is not None and self._pending[2] == report_id:
-            self.wait()
-
-    def wait(self) -> None:
-        """Finish the pending write, then report its file."""
-        if self._pending is None:
-            return
-        future, done, _ = self._pending
-        self._pending = None
-        if future is not None:
-            future.result()
-        done()
-
-
-def _prepare_file(store: ReportStore, embedder: Embedder, path: Path, max_bytes: int,
-                  manifest: dict[str, Any], timings: dict[str, float]) -> tuple[str, "_PendingWrite | None"]:
-    """Parse, chunk and embed one file; returns its outcome and the store write still to do."""
+def _ingest_file(store: ReportStore, embedder: Embedder, path: Path, max_bytes: int,
+                 manifest: dict[str, Any], timings: dict[str, float]) -> str:
+    """Ingest one file; returns "added", "updated" or "unchanged"."""
     started = time.perf_counter()
     source = path.name
     digest = _file_sha256(path, max_bytes)
     existing = store.get_report(source)
     if existing is not None and existing.sha256 == digest:
-        return "unchanged", None
+        return "unchanged"
     document = load_document(path, max_bytes=max_bytes)
     parsed = _apply_manifest(parse_report([p.text for p in document.paragraphs],
                                           [p.heading_level for p in document.paragraphs],
@@ -151,43 +103,25 @@ def _prepare_file(store: ReportStore, embedder: Embedder, path: Path, max_bytes:
                           doc_type=parsed.doc_type, unit=parsed.unit, sha256=digest, chunks=len(chunks),
                           format=document.format)
     timings["parse"] += time.perf_counter() - started
-    return ("added" if existing is None else "updated"), _embed_report(store, embedder, record, chunks, timings)
+    _store_report(store, embedder, record, chunks, timings)
+    return "added" if existing is None else "updated"
 
 
-@dataclass
-class _PendingWrite:
-    """A report's embedded chunks, ready to be written: new chunks first, stale ones dropped, the record last."""
-
-    store: ReportStore
-    record: ReportRecord
-    new_chunks: list[Chunk]
-    vectors: np.ndarray
-    stale_ids: list[str]
-    timings: dict[str, float]
-
-    @property
-    def report_id(self) -> str:
-        return self.record.report_id
-
-    def __call__(self) -> None:
-        started = time.perf_counter()
-        if self.new_chunks:
-            self.store.add_chunks(self.new_chunks, self.vectors[:-1], self.record, tokenizer_signature())
-        self.store.delete_chunks(self.stale_ids)
-        self.store.save_report(self.record, self.vectors[-1])
-        self.timings["store"] += time.perf_counter() - started
-
-
-def _embed_report(store: ReportStore, embedder: Embedder, record: ReportRecord, chunks: list[Chunk],
-                  timings: dict[str, float]) -> _PendingWrite:
-    """Embed only the passages the store lacks (and the title); unchanged passages keep their vectors."""
+def _store_report(store: ReportStore, embedder: Embedder, record: ReportRecord, chunks: list[Chunk],
+                  timings: dict[str, float]) -> None:
+    """Embed only passages the store lacks, write them, drop stale ones, then write the report record."""
     old_ids = store.chunk_ids_of(record.report_id)
     new_chunks = [chunk for chunk in chunks if chunk.chunk_id not in old_ids]
     started = time.perf_counter()
     vectors = embedder.embed([chunk.embedding_text() for chunk in new_chunks] + [record.title])
     timings["embed"] += time.perf_counter() - started
-    stale = sorted(old_ids - {chunk.chunk_id for chunk in chunks})
-    return _PendingWrite(store, record, new_chunks, vectors, stale, timings)
+    started = time.perf_counter()
+    if new_chunks:
+        store.add_chunks(new_chunks, vectors[:-1], record, tokenizer_signature())
+    stale = old_ids - {chunk.chunk_id for chunk in chunks}
+    store.delete_chunks(sorted(stale))
+    store.save_report(record, vectors[-1])
+    timings["store"] += time.perf_counter() - started
 
 
 def _file_sha256(path: Path, max_bytes: int) -> str:
