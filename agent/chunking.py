@@ -26,7 +26,6 @@ class Chunk:
     text: str
     tokens: int
     topics: tuple[str, ...] = field(default=())
-    terms: tuple[str, ...] = field(default=())  # BM25 words of embedding_text(), computed once at ingest
 
     def embedding_text(self) -> str:
         """What is embedded and indexed: the breadcrumb (it names the topic) followed by the passage."""

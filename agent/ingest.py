@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterable
 from .chunking import Chunk, chunk_report, report_id_for
 from .embedders import Embedder
 from .errors import LoadError, UserError
-from .lexical import tokenize, tokenizer_signature
+from .lexical import TermsCache, tokenize
 from .loaders import SUPPORTED_SUFFIXES, load_document
 from .manifest import MANIFEST, read_manifest
 from .store import ReportRecord, ReportStore
@@ -62,13 +62,14 @@ def _is_report_file(path: Path) -> bool:
 
 
 def ingest_paths(store: ReportStore, embedder: Embedder, paths: Iterable[Path], max_bytes: int,
-                 on_file: Callable[[Path, str], None] | None = None) -> IngestResult:
+                 on_file: Callable[[Path, str], None] | None = None,
+                 terms: TermsCache | None = None) -> IngestResult:
     """Ingest every file under `paths`; a bad file is recorded in `failed` and the rest still ingest."""
     result = IngestResult()
     manifests = _ManifestCache()
     for path in discover_files(paths):
         try:
-            outcome = _ingest_file(store, embedder, path, max_bytes, manifests.entry(path), result.timings)
+            outcome = _ingest_file(store, embedder, path, max_bytes, manifests.entry(path), result.timings, terms)
         except LoadError as error:
             result.failed.append({"path": str(path), "error": str(error)})
             outcome = "failed"
@@ -82,7 +83,7 @@ def ingest_paths(store: ReportStore, embedder: Embedder, paths: Iterable[Path], 
 
 
 def _ingest_file(store: ReportStore, embedder: Embedder, path: Path, max_bytes: int,
-                 manifest: dict[str, Any], timings: dict[str, float]) -> str:
+                 manifest: dict[str, Any], timings: dict[str, float], terms: TermsCache | None) -> str:
     """Ingest one file; returns "added", "updated" or "unchanged"."""
     started = time.perf_counter()
     source = path.name
@@ -94,14 +95,15 @@ def _ingest_file(store: ReportStore, embedder: Embedder, path: Path, max_bytes: 
     parsed = _apply_manifest(parse_report([p.text for p in document.paragraphs],
                                           [p.heading_level for p in document.paragraphs],
                                           fallback_title=path.stem), manifest)
-    chunks = [replace(chunk, topics=tuple(tag_topics(chunk.heading_path, chunk.text)),
-                      terms=tuple(tokenize(chunk.embedding_text())))
+    chunks = [replace(chunk, topics=tuple(tag_topics(chunk.heading_path, chunk.text)))
               for chunk in chunk_report(parsed.root, source)]
     if not chunks:
         raise LoadError(f"没有可入库的正文内容：{source}")
     record = ReportRecord(report_id=report_id_for(source), source=source, title=parsed.title, year=parsed.year,
                           doc_type=parsed.doc_type, unit=parsed.unit, sha256=digest, chunks=len(chunks),
                           format=document.format)
+    if terms is not None:
+        terms.save(record.report_id, {chunk.chunk_id: tokenize(chunk.embedding_text()) for chunk in chunks})
     timings["parse"] += time.perf_counter() - started
     _store_report(store, embedder, record, chunks, timings)
     return "added" if existing is None else "updated"
@@ -117,7 +119,7 @@ def _store_report(store: ReportStore, embedder: Embedder, record: ReportRecord, 
     timings["embed"] += time.perf_counter() - started
     started = time.perf_counter()
     if new_chunks:
-        store.add_chunks(new_chunks, vectors[:-1], record, tokenizer_signature())
+        store.add_chunks(new_chunks, vectors[:-1], record)
     stale = old_ids - {chunk.chunk_id for chunk in chunks}
     store.delete_chunks(sorted(stale))
     store.save_report(record, vectors[-1])

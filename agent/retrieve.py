@@ -12,7 +12,7 @@ import numpy as np
 
 from .embedders import Embedder
 from .errors import UserError
-from .lexical import LexicalIndex, tokenize, tokenizer_signature
+from .lexical import LexicalIndex, TermsCache, tokenize
 from .store import ReportRecord, ReportStore, StoredChunk
 from .thesaurus import load_thesaurus
 from .topics import get_topic, topics_in_query
@@ -151,7 +151,8 @@ class Retriever:
         if directory is not None and (directory / "fields.json").exists():
             index = LexicalIndex.load(directory)
         else:
-            index = LexicalIndex.build(list(self.store.iter_chunks(tokenizer_signature())))
+            terms = TermsCache(self.cache_dir / "terms").load() if self.cache_dir else {}
+            index = LexicalIndex.build(list(self.store.iter_chunks()), terms)
             if directory is not None:
                 _drop_old_indexes(directory.parent)
                 index.save(directory)

@@ -69,32 +69,28 @@ class StoredChunk:
     ordinal: int
     heading_path: tuple[str, ...]
     topics: tuple[str, ...]
-    terms: tuple[str, ...] | None = None  # BM25 words stored at ingest, None if made by another tokenizer
 
     def embedding_text(self) -> str:
         """The same breadcrumb + passage text that was embedded at ingest."""
         return " > ".join(self.heading_path) + "\n" + self.text if self.heading_path else self.text
 
     @classmethod
-    def from_record(cls, chunk_id: str, text: str, meta: dict[str, Any],
-                    tokenizer: str | None = None) -> "StoredChunk":
-        """Rebuild from a Chroma record; stored terms are used only if `tokenizer` made them."""
+    def from_record(cls, chunk_id: str, text: str, meta: dict[str, Any]) -> "StoredChunk":
+        """Rebuild from a Chroma record."""
         topics = tuple(topic for topic in meta.get("topics", "").split(",") if topic)
-        terms = tuple(meta["terms"].split(" ")) if tokenizer and meta.get("terms_by") == tokenizer else None
         return cls(chunk_id=chunk_id, text=text, report_id=meta["report_id"], source=meta["source"],
                    report_title=meta.get("report_title", ""), year=meta.get("year") or None,
                    doc_type=meta.get("doc_type", ""), ordinal=int(meta.get("ordinal", 0)),
-                   heading_path=tuple(json.loads(meta.get("heading_path", "[]"))), topics=topics, terms=terms)
+                   heading_path=tuple(json.loads(meta.get("heading_path", "[]"))), topics=topics)
 
 
-def chunk_metadata(chunk: Chunk, report: ReportRecord, tokenizer: str) -> dict[str, Any]:
+def chunk_metadata(chunk: Chunk, report: ReportRecord) -> dict[str, Any]:
     """Chroma metadata for a chunk: scalar fields, the breadcrumb as JSON, one boolean key per topic for filters."""
     meta: dict[str, Any] = {
         "report_id": report.report_id, "source": report.source, "report_title": report.title,
         "year": report.year or 0, "doc_type": report.doc_type, "ordinal": chunk.ordinal,
         "heading_path": json.dumps(list(chunk.heading_path), ensure_ascii=False),
         "topics": ",".join(chunk.topics), "tokens": chunk.tokens,
-        "terms": " ".join(chunk.terms), "terms_by": tokenizer,
     }
     meta.update({f"t_{topic}": True for topic in chunk.topics})
     return meta
@@ -160,36 +156,32 @@ class ReportStore:
         """Ids of the chunks stored for one report."""
         return set(self.chunks.get(where={"report_id": report_id}, include=[])["ids"])
 
-    def add_chunks(self, chunks: Sequence[Chunk], vectors: np.ndarray, report: ReportRecord,
-                   tokenizer: str = "") -> None:
-        """Upsert chunks with their vectors and metadata (`tokenizer` names what made their search terms)."""
+    def add_chunks(self, chunks: Sequence[Chunk], vectors: np.ndarray, report: ReportRecord) -> None:
+        """Upsert chunks with their vectors and metadata."""
         for start in range(0, len(chunks), _PAGE):
             batch = chunks[start: start + _PAGE]
             self.chunks.upsert(ids=[chunk.chunk_id for chunk in batch],
                                embeddings=vectors[start: start + _PAGE],
                                documents=[chunk.text for chunk in batch],
-                               metadatas=[chunk_metadata(chunk, report, tokenizer) for chunk in batch])
-        self._bump_revision()
+                               metadatas=[chunk_metadata(chunk, report) for chunk in batch])
 
     def delete_chunks(self, chunk_ids: Sequence[str]) -> None:
         """Remove chunks by id."""
         ids = list(chunk_ids)
         for start in range(0, len(ids), _PAGE):
             self.chunks.delete(ids=ids[start: start + _PAGE])
-        if ids:
-            self._bump_revision()
 
     def count_chunks(self) -> int:
         """Number of stored chunks."""
         return self.chunks.count()
 
-    def iter_chunks(self, tokenizer: str | None = None) -> Iterator[StoredChunk]:
+    def iter_chunks(self) -> Iterator[StoredChunk]:
         """Every stored chunk, page by page (for building derived indexes)."""
         total = self.chunks.count()
         for offset in range(0, total, _PAGE):
             page = self.chunks.get(include=["documents", "metadatas"], limit=_PAGE, offset=offset)
             for chunk_id, text, meta in zip(page["ids"], page["documents"], page["metadatas"]):
-                yield StoredChunk.from_record(chunk_id, text, meta, tokenizer)
+                yield StoredChunk.from_record(chunk_id, text, meta)
 
     def get_chunks(self, chunk_ids: Sequence[str]) -> dict[str, StoredChunk]:
         """Chunks by id (missing ids are left out)."""
@@ -207,13 +199,14 @@ class ReportStore:
 
     def fingerprint(self) -> str:
         """Changes whenever the stored chunks change: keys derived indexes (BM25). Costs two small reads at
-        any store size (reading every report record cost 155 ms at 2,700 reports)."""
+        any store size (reading every report record cost 155 ms at 2,700 reports). The revision is stamped with
+        each report record, written last; a write cut off before it still changes the chunk count."""
         found = self.meta.get(ids=["state"], include=["metadatas"])
         revision = found["metadatas"][0]["revision"] if found["ids"] else ""
         return f"{revision}-{self.chunks.count()}"
 
     def _bump_revision(self) -> None:
-        """Record that the chunks changed (a new random revision; any writer, any process)."""
+        """Record that the chunks changed (a new random revision, so any writer in any process is seen)."""
         self.meta.upsert(ids=["state"], embeddings=[[1.0]], metadatas=[{"revision": uuid.uuid4().hex}])
 
 

@@ -11,6 +11,7 @@ from typing import Callable, Iterable
 from .embedders import Embedder, make_embedder
 from .errors import UserError
 from .ingest import IngestResult, discover_files, ingest_paths
+from .lexical import TermsCache
 from .retrieve import Hit, Retriever, SearchFilters
 from .settings import Settings
 from .store import ReportRecord, ReportStore, StoredChunk
@@ -50,7 +51,8 @@ class Workspace:
     def ingest(self, paths: Iterable[Path], on_file: Callable[[Path, str], None] | None = None) -> IngestResult:
         """Ingest files and folders into the store."""
         max_bytes = int(self.settings.max_file_mb * 1024 * 1024)
-        return ingest_paths(self.store, self.embedder, list(paths), max_bytes, on_file)
+        terms = TermsCache(self.retriever.cache_dir / "terms") if self.retriever.cache_dir else None
+        return ingest_paths(self.store, self.embedder, list(paths), max_bytes, on_file, terms)
 
     def ensure_ingested(self, notify: Notify, on_file: Callable[[Path, str], None] | None = None) -> None:
         """A command that needs reports and finds the store empty ingests ./corpus first, saying so."""

@@ -226,15 +226,22 @@ def test_an_ingest_killed_with_sigkill_loses_nothing_and_the_rerun_finishes_clea
     assert len(ids) == len(set(ids)) == summary["chunks"] == sum(r.chunks for r in workspace.reports())
 
 
-def test_search_terms_are_stored_at_ingest_and_ignored_if_another_tokenizer_made_them(tmp_path: Path) -> None:
-    from agent.lexical import tokenize, tokenizer_signature
+def test_search_words_are_recorded_at_ingest_and_ignored_if_another_tokenizer_made_them(tmp_path: Path) -> None:
+    import json
+
+    from agent.lexical import TermsCache, tokenize
 
     workspace = _workspace(tmp_path / "store")
     workspace.ingest([CORPUS / SAMPLE_SOURCES[1]])
-    current = list(workspace.store.iter_chunks(tokenizer_signature()))
-    assert all(chunk.terms == tuple(tokenize(chunk.embedding_text())) for chunk in current)
-    assert any({"廉政", "党风"} <= set(chunk.terms) for chunk in current)
-    assert all(chunk.terms is None for chunk in workspace.store.iter_chunks("jieba-older-dictionary"))
+    cache = TermsCache(workspace.settings.cache_dir / "terms")
+    known = cache.load()
+    chunks = list(workspace.store.iter_chunks())
+    assert set(known) == {chunk.chunk_id for chunk in chunks}
+    assert all(known[chunk.chunk_id] == tokenize(chunk.embedding_text()) for chunk in chunks)
+    path = next(cache.directory.glob("*.json"))
+    document = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps({**document, "tokenizer": "jieba-older-dictionary"}), encoding="utf-8")
+    assert cache.load() == {}
 
 
 def test_search_sees_a_changed_file_right_after_it_is_reingested(tmp_path: Path) -> None:
