@@ -84,7 +84,7 @@ def summary_table(runs: list[dict[str, float]], model_load: float, load: str) ->
         ("open a new store (not in ingest)", f"{med('open_store'):.2f} s", "", ""),
         ("full ingest: parse + chunk + tag", f"{med('parse'):.2f} s", "", ""),
         ("full ingest: embed", f"{med('embed'):.2f} s", "", ""),
-        ("full ingest: store (Chroma writes, may overlap embed)", f"{med('store'):.2f} s", "", ""),
+        ("full ingest: store (Chroma writes)", f"{med('store'):.2f} s", "", ""),
         ("full ingest: rest (total - parse - embed)", f"{med('rest'):.2f} s", "", ""),
         ("full ingest: total", f"{med('total'):.2f} s", "", ""),
         ("embedding the same passages alone", f"{med('embed_alone'):.2f} s", "", ""),
