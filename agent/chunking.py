@@ -28,8 +28,13 @@ class Chunk:
     topics: tuple[str, ...] = field(default=())
 
     def embedding_text(self) -> str:
-        """What is embedded and indexed: the breadcrumb (it names the topic) followed by the passage."""
-        return " > ".join(self.heading_path) + "\n" + self.text if self.heading_path else self.text
+        """What is embedded and indexed for this passage."""
+        return embedding_text(self.heading_path, self.text)
+
+
+def embedding_text(heading_path: tuple[str, ...], text: str) -> str:
+    """What is embedded and indexed: the breadcrumb (it names the topic) followed by the passage."""
+    return " > ".join(heading_path) + "\n" + text if heading_path else text
 
 
 def report_id_for(source: str) -> str:

@@ -3,6 +3,7 @@ reciprocal-rank fusion → topic-aware boost; filters by topic, year, report and
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -13,7 +14,7 @@ import numpy as np
 from .embedders import Embedder
 from .errors import UserError
 from .lexical import LexicalIndex, TermsCache, tokenize
-from .store import ReportRecord, ReportStore, StoredChunk
+from .store import ReportStore, StoredChunk, matching_reports
 from .thesaurus import load_thesaurus
 from .topics import get_topic, topics_in_query
 
@@ -164,7 +165,7 @@ class Retriever:
         if not wanted:
             return None
         reports = self.store.list_reports()
-        matches = [report.report_id for report in reports if _report_matches(report, wanted)]
+        matches = [report.report_id for report in matching_reports(reports, wanted)]
         if not matches:
             known = "、".join(report.source for report in reports[:10]) or "（资料库为空）"
             raise UserError(f"找不到报告“{wanted}”。已入库的报告：{known}")
@@ -194,13 +195,6 @@ def _group_term_tokens() -> tuple[tuple[tuple[str, ...], tuple[frozenset[str], .
     return tuple(groups)
 
 
-def _report_matches(report: ReportRecord, wanted: str) -> bool:
-    """Whether a report filter names this report."""
-    wanted = wanted.strip()
-    stem = report.source.rsplit(".", 1)[0]
-    return wanted in (report.report_id, report.source, stem) or wanted in report.title
-
-
 def _chroma_where(filters: SearchFilters, report_ids: list[str] | None) -> dict | None:
     """The filters as a Chroma `where` clause."""
     conditions: list[dict] = []
@@ -221,7 +215,7 @@ def _filter_mask(index: LexicalIndex, filters: SearchFilters, report_ids: list[s
     """Boolean mask of chunks passing the filters, for the lexical side."""
     mask = np.ones(len(index.chunk_ids), dtype=bool)
     if filters.topic:
-        get_topic(filters.topic)
+        get_topic(filters.topic)  # an unknown topic id is a user error, not an empty result
         mask &= index.topic_mask(filters.topic)
     if filters.year:
         mask &= index.years == filters.year
@@ -251,8 +245,6 @@ def _hit(rank: int, score: float, chunk: StoredChunk) -> Hit:
 
 def _drop_old_indexes(directory: Path) -> None:
     """Remove BM25 indexes of earlier store states (they are derived and keyed by content)."""
-    import shutil
-
     if directory.exists():
         for old in directory.glob("bm25-*"):
             shutil.rmtree(old, ignore_errors=True)

@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from .chunking import Chunk
+from .chunking import Chunk, embedding_text
 from .errors import UserError
 
 CHUNKS = "zongjie_chunks"
@@ -55,6 +55,19 @@ class ReportRecord:
                    format=meta.get("format", "txt"))
 
 
+def matching_reports(reports: Sequence[ReportRecord], wanted: str) -> list[ReportRecord]:
+    """The reports a user's words name, best kind of match only: the id or file name (with or without its
+    suffix), else a file-name prefix, else words of the title."""
+    wanted = wanted.strip()
+    tests = (lambda r: wanted in (r.report_id, r.source, r.source.rsplit(".", 1)[0]),
+             lambda r: r.source.startswith(wanted),
+             lambda r: wanted in r.title)
+    for matches in ([r for r in reports if test(r)] for test in tests):
+        if matches:
+            return matches
+    return []
+
+
 @dataclass(frozen=True)
 class StoredChunk:
     """A passage as read back from the store, with its report's metadata."""
@@ -72,7 +85,7 @@ class StoredChunk:
 
     def embedding_text(self) -> str:
         """The same breadcrumb + passage text that was embedded at ingest."""
-        return " > ".join(self.heading_path) + "\n" + self.text if self.heading_path else self.text
+        return embedding_text(self.heading_path, self.text)
 
     @classmethod
     def from_record(cls, chunk_id: str, text: str, meta: dict[str, Any]) -> "StoredChunk":

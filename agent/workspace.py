@@ -14,7 +14,7 @@ from .ingest import IngestResult, discover_files, ingest_paths
 from .lexical import TermsCache
 from .retrieve import Hit, Retriever, SearchFilters
 from .settings import Settings
-from .store import ReportRecord, ReportStore, StoredChunk
+from .store import ReportRecord, ReportStore, StoredChunk, matching_reports
 
 Notify = Callable[[str], None]
 
@@ -78,9 +78,7 @@ class Workspace:
     def find_report(self, wanted: str) -> ReportRecord:
         """One report by id, file name, or words of its title; a clear error when none or several match."""
         reports = self.reports()
-        exact = [r for r in reports if wanted in (r.report_id, r.source, r.source.rsplit(".", 1)[0])]
-        matches = exact or [r for r in reports if r.source.startswith(wanted)] or [
-            r for r in reports if wanted in r.title]
+        matches = matching_reports(reports, wanted)
         if len(matches) == 1:
             return matches[0]
         listing = "；".join(f"{r.source}（{r.title}）" for r in (matches or reports)[:8]) or "（资料库为空）"
