@@ -11,13 +11,26 @@ from typing import Annotated, Any, Callable, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 from rich.tree import Tree
 
+from .agent_tools import AgentEngine
+from .ask import answer_question
+from .chat import ChatSession, Rewriter, format_sources, run_repl
+from .config_check import check_settings, effective_model_rows
+from .engines import Engine, make_engine
 from .errors import ZongjieError
 from .ingest import discover_files
+from .log_view import render_log_table
 from .retrieve import SearchFilters
+from .runlog import RunLog
 from .settings import load_settings
 from .topics import resolve_section
 from .workspace import OutlineNode, Workspace
@@ -211,6 +224,130 @@ def _add_branches(tree: Tree, node: OutlineNode) -> None:
     """Add a node's children to a rich tree, recursively."""
     for child in node.children:
         _add_branches(tree.add(child.title, highlight=False), child)
+
+
+def _engine(workspace: Workspace, chat: bool = False) -> Engine:
+    """The answering engine the settings ask for; retry notices go to stderr."""
+    if workspace.settings.is_offline:
+        return make_engine(workspace)
+    chat_model = workspace.chat_model(notify=lambda message: err.print(f"[yellow]{message}[/yellow]", highlight=False))
+    if chat and chat_model.supports_tools:
+        return AgentEngine(workspace, chat_model)
+    return make_engine(workspace, chat_model)
+
+
+def _write_stdout(text: str) -> None:
+    """Streamed answer text, shown as soon as it is checked."""
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+@app.command()
+@reports_errors
+def ask(
+    question: Annotated[str, typer.Argument(help="问题，如“哪份报告提到了红色驿站？”")],
+    section: Annotated[Optional[str], typer.Option("--section", help="只在某主题内找依据，如 党风廉政")] = None,
+    year: Annotated[Optional[int], typer.Option("--year", help="只看某年度的报告")] = None,
+    report: Annotated[Optional[str], typer.Option("--report", help="只看某份报告（文件名或标题中的词）")] = None,
+    store: StoreOpt = None, store_url: StoreUrlOpt = None, provider: ProviderOpt = None, model: ModelOpt = None,
+    base_url: BaseUrlOpt = None, embedder: EmbedderOpt = None, as_json: JsonOpt = False,
+) -> None:
+    """依据资料库中的报告回答问题：每句标注来源 [S1]，数字必须出自原文，找不到依据就说“资料中未找到”。
+
+    默认离线（抽取式，直接引用原文句子）；用 --provider 接入 DeepSeek、通义千问、Ollama 等模型后由模型作答。
+    """
+    workspace = _workspace(store, store_url, provider, model, base_url, embedder)
+    filters = SearchFilters(topic=resolve_section(section).id if section else None, year=year, report=report)
+    _auto_ingest(workspace)
+    answer = answer_question(question, _engine(workspace), workspace.run_log,
+                             None if as_json else _write_stdout, filters)
+    if as_json:
+        _print_json(answer.to_json())
+        return
+    sources = format_sources(answer)
+    out.print(("\n\n来源：\n" + sources) if sources else "", highlight=False, markup=False)
+    for warning in answer.warnings:
+        err.print(f"[yellow]提示：[/yellow]{warning}", highlight=False)
+
+
+@app.command()
+@reports_errors
+def chat(
+    store: StoreOpt = None, store_url: StoreUrlOpt = None, provider: ProviderOpt = None, model: ModelOpt = None,
+    base_url: BaseUrlOpt = None, embedder: EmbedderOpt = None,
+) -> None:
+    """与资料库对话：可以追问（如“那2023年呢？”），每个回答标注来源。命令：/sources /reset /save 文件 /help /exit。"""
+    workspace = _workspace(store, store_url, provider, model, base_url, embedder)
+    _auto_ingest(workspace)
+    engine = _engine(workspace, chat=True)
+    rewriter = Rewriter(None if workspace.settings.is_offline else workspace.chat_model())
+    session = ChatSession(engine=engine, rewriter=rewriter, run_log=workspace.run_log)
+    run_repl(session, input, _write_stdout,
+             lambda error: err.print(f"[red]错误：[/red]{error}", markup=True, highlight=False))
+
+
+config_app = typer.Typer(help="查看和检查设置（接口地址、模型、密钥来源）。", no_args_is_help=True,
+                         rich_markup_mode=None)
+app.add_typer(config_app, name="config")
+
+
+@config_app.command("show")
+@reports_errors
+def config_show(
+    store: StoreOpt = None, store_url: StoreUrlOpt = None, provider: ProviderOpt = None, model: ModelOpt = None,
+    base_url: BaseUrlOpt = None, embedder: EmbedderOpt = None, as_json: JsonOpt = False,
+) -> None:
+    """显示生效的设置及其来源（命令行 > 环境变量 > zongjie.toml > 默认值），密钥只显示首尾。"""
+    settings = load_settings({"store": store, "store_url": store_url, "provider": provider, "model": model,
+                              "base_url": base_url, "embedder": embedder})
+    rows = settings.describe() + effective_model_rows(settings)
+    if as_json:
+        _print_json({name: {"value": value, "from": origin} for name, value, origin in rows})
+        return
+    table = Table()
+    for column in ("设置", "值", "来源"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    out.print(table)
+
+
+@config_app.command("check")
+@reports_errors
+def config_check(
+    store: StoreOpt = None, store_url: StoreUrlOpt = None, provider: ProviderOpt = None, model: ModelOpt = None,
+    base_url: BaseUrlOpt = None, embedder: EmbedderOpt = None, as_json: JsonOpt = False,
+) -> None:
+    """实际调用一次接口，检查能否连通、密钥是否有效、模型是否存在；出错时说明原因（退出码 3）。"""
+    settings = load_settings({"store": store, "store_url": store_url, "provider": provider, "model": model,
+                              "base_url": base_url, "embedder": embedder})
+    result = check_settings(settings)
+    if as_json:
+        _print_json(result)
+    else:
+        for line in result["lines"]:
+            out.print(line, highlight=False, markup=False)
+    if not result["ok"]:
+        raise typer.Exit(3)
+
+
+@app.command()
+@reports_errors
+def logs(
+    limit: Annotated[int, typer.Option("-n", "--limit", help="显示最近多少条")] = 20,
+    run: Annotated[Optional[int], typer.Option("--run", help="显示某次运行的每次模型调用（提示词、回复、用量）")] = None,
+    store: StoreOpt = None, as_json: JsonOpt = False,
+) -> None:
+    """列出最近的问答记录：问题、引擎、模型、提示词用量、耗时、提示数（记录在资料库目录的 runs.sqlite）。"""
+    run_log = RunLog(load_settings({"store": store}).run_log)
+    rows = run_log.calls_of(run) if run is not None else run_log.recent_runs(limit)
+    if as_json:
+        _print_json({"calls" if run is not None else "runs": rows})
+        return
+    if not rows:
+        out.print("还没有记录。")
+        return
+    render_log_table(out, rows, calls=run is not None)
 
 
 def main() -> None:  # pragma: no cover - console script entry

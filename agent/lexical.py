@@ -98,6 +98,14 @@ class LexicalIndex:
             return np.zeros(len(self.chunk_ids), dtype=np.float32)
         return np.asarray(self.bm25.get_scores(known), dtype=np.float32)
 
+    def idf(self, token: str) -> float:
+        """Inverse document frequency of a token over the indexed passages (rare words weigh more)."""
+        total = len(self.chunk_ids)
+        column = self.bm25.vocab_dict.get(token) if self.chunk_ids else None
+        indptr = self.bm25.scores["indptr"] if column is not None else None
+        frequency = int(indptr[column + 1] - indptr[column]) if indptr is not None else 0
+        return float(np.log((total - frequency + 0.5) / (frequency + 0.5) + 1.0))
+
     def topic_mask(self, topic: str) -> np.ndarray:
         """True for chunks tagged with `topic` (computed once per topic)."""
         if topic not in self._topic_masks:

@@ -12,9 +12,12 @@ from .embedders import Embedder, make_embedder
 from .errors import UserError
 from .ingest import IngestResult, discover_files, ingest_paths
 from .lexical import TermsCache
-from .retrieve import Hit, Retriever, SearchFilters
+from .llm import OpenAICompatibleModel
+from .retrieve import Hit, Retriever, SearchFilters, hit_from_chunk
+from .runlog import RunLog
 from .settings import Settings
 from .store import ReportRecord, ReportStore, StoredChunk, matching_reports
+from .thesaurus import normalize
 
 Notify = Callable[[str], None]
 
@@ -47,6 +50,17 @@ class Workspace:
         if self.settings.store_url:
             cache = cache / hashlib.sha1(self.settings.store_url.encode()).hexdigest()[:12]
         return Retriever(self.store, self.embedder, cache_dir=cache)
+
+    @cached_property
+    def run_log(self) -> RunLog:
+        """The SQLite log of answers and model calls, beside the store (the API key scrubbed from errors)."""
+        return RunLog(self.settings.run_log, secrets=(self.settings.api_key or "",))
+
+    def chat_model(self, notify: Notify | None = None) -> OpenAICompatibleModel:
+        """The configured OpenAI-compatible chat model, logging to the run log."""
+        if self.settings.is_offline:
+            raise UserError("当前为离线模式（provider=offline），没有配置对话模型：请用 --provider 选择接口")
+        return OpenAICompatibleModel(self.settings, self.run_log, notify)
 
     def ingest(self, paths: Iterable[Path], on_file: Callable[[Path, str], None] | None = None) -> IngestResult:
         """Ingest files and folders into the store."""
@@ -87,9 +101,25 @@ class Workspace:
 
     def outline(self, report: ReportRecord) -> OutlineNode:
         """The heading tree of an ingested report, from its passages in document order."""
+        return build_outline(report.title, self.passages_of(report))
+
+    def passages_of(self, report: ReportRecord) -> list[StoredChunk]:
+        """Every passage of a report, in document order."""
         ids = sorted(self.store.chunk_ids_of(report.report_id))
-        chunks = sorted(self.store.get_chunks(ids).values(), key=lambda chunk: chunk.ordinal)
-        return build_outline(report.title, chunks)
+        return sorted(self.store.get_chunks(ids).values(), key=lambda chunk: chunk.ordinal)
+
+    def section_passages(self, report: ReportRecord, heading: str) -> list[Hit]:
+        """The passages under the first heading of `report` that contains `heading` (width and spaces ignored),
+        in document order."""
+        wanted = normalize(heading)
+        chunks = self.passages_of(report)
+        for chunk in chunks:
+            for depth, title in enumerate(chunk.heading_path):
+                if wanted and wanted in normalize(title):
+                    prefix = chunk.heading_path[: depth + 1]
+                    inside = [c for c in chunks if c.heading_path[: depth + 1] == prefix]
+                    return [hit_from_chunk(rank, 1.0, c) for rank, c in enumerate(inside, 1)]
+        return []
 
 
 def build_outline(title: str, chunks: Iterable[StoredChunk]) -> OutlineNode:

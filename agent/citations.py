@@ -1,0 +1,52 @@
+"""Citation keys in generated text: `[S1]`, also the forms models drift into (`［S1］`, `[S1, S3]`, `【S2】`).
+
+Keys are normalised to `[S1][S3]`; a key the evidence never offered is stripped and counted, never shown.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_KEY_GROUP = re.compile(r"[\[［【]\s*(S\s*\d+(?:\s*[,，、;；]\s*S\s*\d+)*)\s*[\]］】]", re.IGNORECASE)
+_KEY = re.compile(r"S\s*(\d+)", re.IGNORECASE)
+
+
+@dataclass
+class CitationCheck:
+    """Text with only valid keys left, which keys it cites, and which invented ones were removed."""
+
+    text: str
+    cited: list[str] = field(default_factory=list)
+    invented: list[str] = field(default_factory=list)
+
+
+def keys_in(text: str) -> list[str]:
+    """Every citation key in `text`, in order of appearance, normalised to "S<n>" (repeats kept)."""
+    return [f"S{number}" for group in _KEY_GROUP.finditer(text) for number in _KEY.findall(group.group(1))]
+
+
+def check_citations(text: str, valid_keys: set[str] | list[str]) -> CitationCheck:
+    """Normalise citation markers and strip keys not in `valid_keys`."""
+    valid = set(valid_keys)
+    check = CitationCheck(text="")
+
+    def rewrite(match: re.Match[str]) -> str:
+        kept = []
+        for number in _KEY.findall(match.group(1)):
+            key = f"S{number}"
+            if key in valid:
+                kept.append(key)
+                if key not in check.cited:
+                    check.cited.append(key)
+            else:
+                check.invented.append(key)
+        return "".join(f"[{key}]" for key in kept)
+
+    check.text = _KEY_GROUP.sub(rewrite, text)
+    return check
+
+
+def strip_citations(text: str) -> str:
+    """The text without any citation markers (for quoting or exporting plain prose)."""
+    return _KEY_GROUP.sub("", text)

@@ -1,0 +1,125 @@
+"""Evidence: retrieved passages with citation keys (S1, S2 …), packed into a token budget and fenced as data.
+
+Passage text goes to a model between `<资料>` tags. Report text is data, never instructions, so anything in it
+that could pass for our own markup (the fence tags, a `[S3]` key at the start of a line) is defused first.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from .chinese import split_sentences
+from .chunking import split_to_budget
+from .retrieve import Hit
+from .tokens import count_tokens
+
+_MARKUP = re.compile(r"</?\s*资料\s*>|\[(?=S\d+\])")
+_DEFUSED = {"[": "［"}
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One retrieved passage under its citation key."""
+
+    key: str
+    chunk_id: str
+    source: str
+    report_title: str
+    year: int | None
+    heading_path: tuple[str, ...]
+    text: str
+
+    @classmethod
+    def from_hit(cls, key: str, hit: Hit, text: str | None = None) -> "Passage":
+        """A passage from a search hit (optionally with its text cut to fit a budget)."""
+        return cls(key=key, chunk_id=hit.chunk_id, source=hit.source, report_title=hit.report_title,
+                   year=hit.year, heading_path=tuple(hit.heading_path), text=hit.text if text is None else text)
+
+    @property
+    def location(self) -> str:
+        """《report title》 › heading › path."""
+        return " › ".join([f"《{self.report_title}》", *self.heading_path])
+
+    def fenced(self) -> str:
+        """The passage as it appears inside the evidence block."""
+        return f"[{self.key}] {_defuse(self.location)}\n{_defuse(self.text)}"
+
+    def citation(self, quote: str) -> dict[str, Any]:
+        """The contract's citation object for this passage and a quote from it."""
+        return {"key": self.key, "chunk_id": self.chunk_id, "source": self.source,
+                "report_title": self.report_title, "heading_path": list(self.heading_path), "quote": quote}
+
+    def matching_text(self) -> str:
+        """What figures in an answer may be checked against: the text, its location and its report's year."""
+        return f"{self.location}\n{self.text}\n{self.year or ''}年"
+
+
+def _defuse(text: str) -> str:
+    """Neutralise fence tags and citation-key look-alikes inside report text (full-width lookalikes)."""
+    return _MARKUP.sub(lambda match: "〈资料〉" if "资料" in match.group(0) else "［", text)
+
+
+@dataclass
+class Evidence:
+    """The passages an answer may cite, by key."""
+
+    passages: list[Passage] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.passages)
+
+    def get(self, key: str) -> Passage | None:
+        """The passage under `key`, or None for a key that was never given."""
+        return next((passage for passage in self.passages if passage.key == key), None)
+
+    @property
+    def keys(self) -> list[str]:
+        """Every valid citation key."""
+        return [passage.key for passage in self.passages]
+
+    def add(self, hit: Hit, text: str | None = None) -> Passage:
+        """Give a hit the next key (or the key it already has, when the same passage comes back)."""
+        for passage in self.passages:
+            if passage.chunk_id == hit.chunk_id:
+                return passage
+        passage = Passage.from_hit(f"S{len(self.passages) + 1}", hit, text)
+        self.passages.append(passage)
+        return passage
+
+    def render(self) -> str:
+        """The fenced block body: one `[S#] location` line and the passage text per passage."""
+        return "\n\n".join(passage.fenced() for passage in self.passages)
+
+
+def pack_evidence(hits: Iterable[Hit], budget_tokens: int, evidence: Evidence | None = None) -> Evidence:
+    """Passages in rank order while they fit the token budget; a passage too long for what is left is cut at a
+    sentence end, so the best passages are never dropped for the sake of lower-ranked ones."""
+    evidence = evidence or Evidence()
+    used = count_tokens(evidence.render()) if evidence else 0
+    for hit in hits:
+        remaining = budget_tokens - used
+        cost = count_tokens(hit.text) + count_tokens(" › ".join(hit.heading_path)) + 24
+        if cost <= remaining:
+            passage = evidence.add(hit)
+        elif remaining > 120:
+            head = split_to_budget(hit.text, remaining - 60)[0]
+            passage = evidence.add(hit, head)
+        else:
+            break
+        used += count_tokens(passage.fenced())
+    return evidence
+
+
+def best_quote(passage: Passage, claim: str) -> str:
+    """The sentence of `passage` that shares most characters with `claim` (what a citation quotes)."""
+    sentences = split_sentences(passage.text) or [passage.text]
+    claim_pairs = _bigrams(claim)
+    return max(sentences, key=lambda sentence: len(_bigrams(sentence) & claim_pairs)).strip()
+
+
+def _bigrams(text: str) -> set[str]:
+    """Character bigrams of the CJK and alphanumeric characters of `text`."""
+    kept = re.sub(r"[^\u4e00-\u9fffA-Za-z0-9*]", "", text)
+    return {kept[index: index + 2] for index in range(len(kept) - 1)}

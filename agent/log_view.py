@@ -1,0 +1,44 @@
+"""Rendering the run log as terminal tables (`zongjie logs`)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+
+def render_log_table(console: Console, rows: list[dict[str, Any]], calls: bool = False) -> None:
+    """Recent runs, or the model calls of one run."""
+    table = Table(show_lines=calls)
+    if calls:
+        for column in ("#", "用途", "模型", "提示 tokens", "回复 tokens", "首字 ms", "耗时 ms", "状态", "回复"):
+            table.add_column(column, overflow="fold")
+        for row in rows:
+            tokens = row["prompt_tokens"] if row["prompt_tokens"] is not None else row["counted_prompt_tokens"]
+            table.add_row(str(row["id"]), row["purpose"] or "", row["model"] or "", _number(tokens),
+                          _number(row["completion_tokens"]), _number(row["first_token_ms"]),
+                          _number(row["latency_ms"]), row["status"], (row["error"] or row["response"] or "")[:120])
+    else:
+        for column in ("#", "时间", "命令", "问题", "引擎", "模型", "调用", "提示 tokens", "耗时 ms", "结果"):
+            table.add_column(column, overflow="fold")
+        for row in rows:
+            table.add_row(str(row["id"]), row["started_at"], row["command"], row["question"][:40], row["engine"] or "",
+                          row["model"] or "—", str(row["calls"]), _number(row["prompt_tokens"]),
+                          _number(row["latency_ms"]), _outcome(row))
+    console.print(table)
+
+
+def _outcome(row: dict[str, Any]) -> str:
+    """A run's result in a word or two."""
+    if row["status"] == "error":
+        return f"出错：{(row['error'] or '')[:40]}"
+    warnings = json.loads(row["warnings"] or "[]")
+    base = "有据" if row["grounded"] else "未找到"
+    return f"{base}，{len(warnings)} 条提示" if warnings else base
+
+
+def _number(value: Any) -> str:
+    """A count or duration, rounded, or a dash."""
+    return "—" if value is None else f"{value:.0f}"
