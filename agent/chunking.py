@@ -66,7 +66,9 @@ def _passages(section: Section, path: tuple[str, ...]) -> Iterator[tuple[tuple[s
         if isinstance(item, Section):
             yield from _passages(item, path + (item.title,))
         elif index == 0 and section.lead and not item.startswith(section.lead):
-            yield path, section.lead + item
+            # A run-in lead ("一是强化理论武装。") reads on into its text; a heading line stays a line of its own.
+            joiner = "" if section.lead.rstrip()[-1:] in "。！？；：:;!?" else "\n"
+            yield path, section.lead + joiner + item
         else:
             yield path, item
 

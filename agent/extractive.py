@@ -80,8 +80,10 @@ def analyse(question: str, index: LexicalIndex) -> Query:
     tokens = [token for token in tokens if len(token) > 1] or tokens  # 年, 党 … say little on their own
     weights = {token: index.idf(token) for token in _outermost(tokens)}
     synonyms = [to_half_width(term).lower() for term in expansion_terms(question, tokens)]
-    return Query(weights=weights, synonyms=synonyms, which_report=bool(_WHICH_REPORT.search(question)),
-                 quantity=bool(_QUANTITY.search(question)), years=tuple(_YEAR.findall(question)))
+    which_report = bool(_WHICH_REPORT.search(question))
+    return Query(weights=weights, synonyms=synonyms, which_report=which_report,
+                 quantity=bool(_QUANTITY.search(_WHICH_REPORT.sub("", question))),
+                 years=tuple(_YEAR.findall(question)))
 
 
 def _outermost(tokens: list[str]) -> list[str]:
@@ -128,8 +130,9 @@ class ExtractiveEngine:
     def prepare(self, question: str, filters=None) -> Evidence:
         """Retrieve, choose the answering sentences, and key only the passages they come from (S1, S2 … in the
         order the answer cites them)."""
-        hits = self.search(question, self.config.passages, filters)
         self._query = analyse(question, self.lexical())
+        wanted = self.config.passages * (2 if self._query.which_report else 1)  # reach past one report's passages
+        hits = self.search(question, wanted, filters)
         chosen = self.choose(self._query, hits)
         evidence = Evidence()
         self._chosen = [(evidence.add(candidate.hit), candidate.text) for candidate in chosen]
@@ -140,7 +143,8 @@ class ExtractiveEngine:
         candidates = sorted(self._candidates(query, hits), key=lambda candidate: -candidate.score)
         if not candidates or candidates[0].score < self.config.min_coverage:
             return []
-        floor = max(self.config.min_coverage, candidates[0].score * self.config.keep_ratio)
+        ratio = self.config.keep_ratio * (0.7 if query.which_report else 1.0)  # every report that mentions it
+        floor = max(self.config.min_coverage, candidates[0].score * ratio)
         chosen: list[Candidate] = []
         limit = self.config.max_reports if query.which_report else self.config.max_sentences
         for candidate in candidates:
@@ -158,7 +162,8 @@ class ExtractiveEngine:
         config = self.config
         for hit in hits:
             heading = " ".join(hit.heading_path)
-            for position, sentence in enumerate(split_sentences(hit.text)):
+            sentences = [s for line in hit.text.splitlines() for s in split_sentences(line)]  # a heading line ends
+            for position, sentence in enumerate(sentences):
                 if len(sentence.strip()) < 6:
                     continue
                 score = score_sentence(query, sentence, heading, config)

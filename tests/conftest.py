@@ -90,3 +90,27 @@ def _wait_for_port(port: int, process: subprocess.Popen, timeout: float) -> None
                 return
         time.sleep(0.2)
     pytest.fail("chroma server did not start within the timeout")
+
+
+@pytest.fixture
+def openai_server():
+    """A real OpenAI-compatible HTTP server on 127.0.0.1 (scripted replies, injected faults)."""
+    from tests.openai_server import OpenAITestServer
+
+    with OpenAITestServer() as server:
+        yield server
+
+
+@pytest.fixture
+def llm_workspace(local_workspace, openai_server, tmp_path: Path):
+    """The ingested sample corpus answered by the test server's model, with a run log of its own."""
+    from agent.runlog import RunLog
+    from agent.settings import Settings
+    from agent.workspace import Workspace
+
+    settings = Settings(store=local_workspace.settings.store, corpus=CORPUS, provider="openai",
+                        base_url=openai_server.base_url, api_key="sk-test-secret-0123456789", model="test-model",
+                        timeout=2.0, max_retries=2, retry_wait=0.01)
+    workspace = Workspace(settings, embedder=local_workspace.embedder)
+    workspace.run_log = RunLog(tmp_path / "runs.sqlite", secrets=(settings.api_key,))
+    return workspace
