@@ -78,7 +78,8 @@ def _answer(question: str, engine: Engine, evidence: Evidence, show: OnText) -> 
     try:
         _stream_into(guard, engine.generate(question, evidence), show)
     except StreamInterrupted:
-        show(_RESTART_NOTE)
+        if guard.shown:  # the user saw part of the broken answer: say that a new one follows
+            show(_RESTART_NOTE)
         guard = AnswerGuard(evidence, [question])
         _stream_into(guard, engine.generate(question, evidence), show)
     return guard
