@@ -26,7 +26,8 @@ class AgentEngine:
     """An engine whose model gathers its own evidence through tools while it answers."""
 
     kind = "llm"
-    reads_history = True
+    reads_history = True     # it sees the conversation, so follow-ups need no rewriting
+    gathers_evidence = True  # its tools fill the evidence while it answers
 
     def __init__(self, workspace: "Workspace", chat_model: "OpenAICompatibleModel", max_steps: int = 6) -> None:
         self.workspace = workspace

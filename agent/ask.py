@@ -44,15 +44,17 @@ class Answer:
 
 
 def answer_question(question: str, engine: Engine, run_log: RunLog | None = None, on_text: OnText | None = None,
-        filters: SearchFilters | None = None, query: str | None = None, command: str = "ask") -> Answer:
-    """Answer `question` (searching with `query`, a rewritten standalone form, when given), streaming checked
-    text to `on_text` and recording the run."""
+                    filters: SearchFilters | None = None, standalone: Callable[[], str] | None = None,
+                    command: str = "ask") -> Answer:
+    """Answer `question`, streaming checked text to `on_text` and recording the run. `standalone` rewrites a
+    follow-up into the question actually searched and answered (called inside the run, so its model call is
+    logged with it)."""
     show = on_text or (lambda text: None)
-    query = query or question
     started = time.monotonic()
     run_id = run_log.start_run(command, question, engine.kind, engine.model) if run_log else None
     _attach_run(engine, run_id)
     try:
+        query = standalone() if standalone else question
         evidence = engine.prepare(query, filters)
         guard = _answer(query, engine, evidence, show)
     except ModelError as error:
@@ -72,7 +74,7 @@ def _answer(question: str, engine: Engine, evidence: Evidence, show: OnText) -> 
     """Stream the engine's answer through the guards; refuse without asking anything when there is no
     evidence; start over once if the stream breaks part-way."""
     guard = AnswerGuard(evidence, [question])
-    if not evidence:
+    if not evidence and not getattr(engine, "gathers_evidence", False):
         show(guard.feed(REFUSAL) + guard.finish())
         return guard
     try:

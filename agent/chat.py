@@ -94,11 +94,13 @@ class ChatSession:
         """Answer one turn (rewriting a follow-up first, unless the engine reads the conversation itself)."""
         if getattr(self.engine, "reads_history", False):
             self.engine.history = [(turn.question, turn.answer.text) for turn in self.history]
-            query = question
+            standalone = None
         else:
-            query = self.rewriter.rewrite(question, self.history)
-        answer = answer_question(question, self.engine, self.run_log, on_text, query=query, command="chat")
-        self.history.append(Turn(question=question, query=query, answer=answer))
+            history = list(self.history)
+            standalone = lambda: self.rewriter.rewrite(question, history)  # noqa: E731
+        answer = answer_question(question, self.engine, self.run_log, on_text, standalone=standalone,
+                                 command="chat")
+        self.history.append(Turn(question=question, query=answer.query, answer=answer))
         return answer
 
     def reset(self) -> None:
@@ -139,29 +141,40 @@ def format_sources(answer: Answer) -> str:
 
 
 def run_repl(session: ChatSession, read: Callable[[str], str], write: Callable[[str], None],
-             report_error: Callable[[ZongjieError], None]) -> None:
-    """The chat loop: read a line, run a command or answer it, until /exit or end of input."""
+             report_error: Callable[[ZongjieError], None]) -> int:
+    """The chat loop: read a line, run a command or answer it, until /exit or end of input. Returns the exit
+    code: that of the error the last question ended in (3 for a dead endpoint), else 0."""
     write("总结助手：依据资料库中的报告回答问题，每句标注来源。输入 /help 查看命令，/exit 退出。\n")
+    status = 0
     while True:
         try:
             line = read("\n问：").strip()
         except EOFError:
             write("\n")
-            return
+            return status
         if not line:
             continue
         if line.startswith("/"):
             if not _command(session, line, write, report_error):
-                return
+                return status
             continue
-        try:
-            write("答：")
-            answer = session.ask(line, write)
-            write("\n")
-            for warning in answer.warnings:
-                write(f"〔提示〕{warning}\n")
-        except ZongjieError as error:
-            report_error(error)
+        status = _turn(session, line, write, report_error)
+
+
+def _turn(session: ChatSession, question: str, write: Callable[[str], None],
+          report_error: Callable[[ZongjieError], None]) -> int:
+    """Answer one question in the loop; an error is reported and the conversation goes on."""
+    try:
+        write("答：")
+        answer = session.ask(question, write)
+    except ZongjieError as error:
+        write("\n")
+        report_error(error)
+        return error.exit_code
+    write("\n")
+    for warning in answer.warnings:
+        write(f"〔提示〕{warning}\n")
+    return 0
 
 
 def _command(session: ChatSession, line: str, write: Callable[[str], None],

@@ -276,14 +276,18 @@ def chat(
     store: StoreOpt = None, store_url: StoreUrlOpt = None, provider: ProviderOpt = None, model: ModelOpt = None,
     base_url: BaseUrlOpt = None, embedder: EmbedderOpt = None,
 ) -> None:
-    """与资料库对话：可以追问（如“那2023年呢？”），每个回答标注来源。命令：/sources /reset /save 文件 /help /exit。"""
+    """与资料库对话：可以追问（如“那2023年呢？”），每个回答标注来源。命令：/sources /reset /save 文件 /help /exit。
+
+    接入支持工具调用的模型时，以代理方式自行检索、阅读整节原文。若最后一问因接口故障失败，退出码为 3。
+    """
     workspace = _workspace(store, store_url, provider, model, base_url, embedder)
     _auto_ingest(workspace)
     engine = _engine(workspace, chat=True)
     rewriter = Rewriter(None if workspace.settings.is_offline else workspace.chat_model())
     session = ChatSession(engine=engine, rewriter=rewriter, run_log=workspace.run_log)
-    run_repl(session, input, _write_stdout,
-             lambda error: err.print(f"[red]错误：[/red]{error}", markup=True, highlight=False))
+    status = run_repl(session, input, _write_stdout,
+                      lambda error: err.print(f"[red]错误：[/red]{error}", markup=True, highlight=False))
+    raise typer.Exit(status)
 
 
 config_app = typer.Typer(help="查看和检查设置（接口地址、模型、密钥来源）。", no_args_is_help=True,

@@ -116,8 +116,9 @@ class Settings:
     @property
     def use_tools(self) -> bool:
         """Whether chat runs as a tool-calling agent."""
-        if self.tools == "auto":
-            return bool(self.preset and self.preset.tools)
+        if self.tools == "auto":  # a preset's own service is known to call tools; an arbitrary URL is not
+            on_preset_service = self.preset and (not self.base_url or self.base_url == self.preset.base_url)
+            return bool(on_preset_service and self.preset.tools)
         return self.tools == "on"
 
     def describe(self) -> list[tuple[str, str, str]]:
