@@ -82,5 +82,5 @@ def make_engine(workspace: "Workspace", chat_model: ChatModel | None = None) -> 
 
     search = lambda query, k, filters: workspace.search(query, k=k, filters=filters)  # noqa: E731
     if chat_model is None and workspace.settings.is_offline:
-        return ExtractiveEngine(search, workspace.retriever.lexical_index)
+        return ExtractiveEngine(search, workspace.retriever.lexical_index, workspace.embedder.embed)
     return LLMEngine(chat_model or workspace.chat_model(), search, workspace.settings)

@@ -3,9 +3,11 @@
 Every sentence of the retrieved passages is scored by how much of the question it covers (jieba words weighted
 by rarity across the store, the passage's heading counting at half weight, thesaurus synonyms at half weight),
 with a small lift from the passage's search rank and, for "how many" questions, for sentences that carry a
-figure. The best sentences, without near-repeats, are quoted verbatim with their citation keys, grouped by
-report. When no sentence covers enough of the question the answer is 资料中未找到相关内容 — an honest refusal
-beats a confident quote about something else.
+figure. Meaning counts too: the bundled sentence encoder's cosine between question and sentence is added, because staff
+ask in plain words what reports say in official ones. The best sentences, without near-repeats, are quoted
+verbatim with their citation keys, grouped by report. When no sentence covers enough of the question's words and
+none is close enough in meaning, the answer is 资料中未找到相关内容 — an honest refusal beats a confident quote
+about something else. Thresholds were set on evals/cases (see README: answering and refusing).
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
+
+import numpy as np
 
 from .chinese import split_sentences, to_half_width
 from .evidence import Evidence, Passage
@@ -35,7 +39,9 @@ class ExtractiveConfig:
     """Tuning of sentence selection (set on the labelled ask cases in evals/)."""
 
     passages: int = 8              # retrieved passages to read
-    min_coverage: float = 0.45     # below this share of the question's weight: refuse
+    min_coverage: float = 0.6      # answer when a sentence covers this share of the question's weight …
+    min_similarity: float = 0.37   # … or is this close in meaning (USE cosine); else refuse
+    similarity_weight: float = 1.0
     keep_ratio: float = 0.75       # keep sentences scoring at least this share of the best
     max_sentences: int = 4
     max_reports: int = 5           # for "which report" questions: one sentence per report
@@ -55,6 +61,8 @@ class Candidate:
     position: int
     text: str
     score: float
+    coverage: float = 0.0
+    similarity: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -62,7 +70,7 @@ class Query:
     """What the question asks about (weighted words) and what kind of answer it wants."""
 
     weights: dict[str, float]
-    synonyms: list[str]
+    synonyms: dict[str, list[str]]
     which_report: bool
     quantity: bool
     years: tuple[str, ...]
@@ -74,12 +82,15 @@ class Query:
 
 
 def analyse(question: str, index: LexicalIndex) -> Query:
-    """Content words of the question weighted by rarity, their synonyms, and the kind of answer wanted."""
+    """Content words of the question weighted by rarity, each with its thesaurus synonyms, and the kind of
+    answer wanted."""
     tokens = [token for token in dict.fromkeys(tokenize(question)) if token not in _QUESTION_WORDS
               and not _YEAR.fullmatch(token) and not token.isdigit()]
     tokens = [token for token in tokens if len(token) > 1] or tokens  # 年, 党 … say little on their own
-    weights = {token: index.idf(token) for token in _outermost(tokens)}
-    synonyms = [to_half_width(term).lower() for term in expansion_terms(question, tokens)]
+    words = _outermost(tokens)
+    weights = {word: index.idf(word) for word in words}
+    synonyms = {word: [to_half_width(term).lower() for term in expansion_terms(word, [word]) if term != word]
+                for word in words}
     which_report = bool(_WHICH_REPORT.search(question))
     return Query(weights=weights, synonyms=synonyms, which_report=which_report,
                  quantity=bool(_QUANTITY.search(_WHICH_REPORT.sub("", question))),
@@ -93,7 +104,8 @@ def _outermost(tokens: list[str]) -> list[str]:
 
 
 def score_sentence(query: Query, sentence: str, heading: str, config: ExtractiveConfig) -> float:
-    """Share of the question's weight this sentence covers (its heading counting at half)."""
+    """Share of the question's weight this sentence covers: a word in the sentence counts fully; in the heading,
+    as a synonym, or as both halves of a long compound, it counts for part."""
     text, context = to_half_width(sentence).lower(), to_half_width(heading).lower()
     covered = 0.0
     for word, weight in query.weights.items():
@@ -101,10 +113,10 @@ def score_sentence(query: Query, sentence: str, heading: str, config: Extractive
             covered += weight
         elif word in context:
             covered += weight * config.heading_weight
+        elif any(synonym in text for synonym in query.synonyms.get(word, ())):
+            covered += weight * config.synonym_weight
         elif _partly_in(word, text):
             covered += weight * 0.5
-    if any(word in text for word in query.synonyms):  # a synonym can fill part of what is not covered
-        covered += config.synonym_weight * max(query.total - covered, 0.0)
     return covered / query.total
 
 
@@ -120,59 +132,71 @@ class ExtractiveEngine:
     model = None
 
     def __init__(self, search: Callable[[str, int, Any], list[Hit]], lexical: Callable[[], LexicalIndex],
-                 config: ExtractiveConfig | None = None) -> None:
+                 embed: Callable[[list[str]], np.ndarray], config: ExtractiveConfig | None = None) -> None:
         self.search = search
         self.lexical = lexical
+        self.embed = embed
         self.config = config or ExtractiveConfig()
         self._chosen: list[tuple[Passage, str]] = []
         self._query: Query | None = None
 
-    def prepare(self, question: str, filters=None) -> Evidence:
+    def prepare(self, question: str, filters: Any = None) -> Evidence:
         """Retrieve, choose the answering sentences, and key only the passages they come from (S1, S2 … in the
         order the answer cites them)."""
         self._query = analyse(question, self.lexical())
         wanted = self.config.passages * (2 if self._query.which_report else 1)  # reach past one report's passages
         hits = self.search(question, wanted, filters)
-        chosen = self.choose(self._query, hits)
+        chosen = self.choose(self._query, self._candidates(question, self._query, hits))
         evidence = Evidence()
         self._chosen = [(evidence.add(candidate.hit), candidate.text) for candidate in chosen]
         return evidence
 
-    def choose(self, query: Query, hits: list[Hit]) -> list[Candidate]:
-        """The answering sentences, best first, without near-repeats; none when nothing covers enough."""
-        candidates = sorted(self._candidates(query, hits), key=lambda candidate: -candidate.score)
-        if not candidates or candidates[0].score < self.config.min_coverage:
+    def choose(self, query: Query, candidates: list[Candidate]) -> list[Candidate]:
+        """The answering sentences, best first, without near-repeats; none when nothing answers well enough."""
+        config = self.config
+        supported = any(c.coverage >= config.min_coverage or c.similarity >= config.min_similarity
+                        for c in candidates)
+        if not supported:
             return []
-        ratio = self.config.keep_ratio * (0.7 if query.which_report else 1.0)  # every report that mentions it
-        floor = max(self.config.min_coverage, candidates[0].score * ratio)
+        ranked = sorted(candidates, key=lambda candidate: -candidate.score)
+        floor = ranked[0].score * config.keep_ratio
+        # "Which reports …" wants every report that mentions the thing, however briefly: one sentence per report
+        # that covers at least half of what the best one covers.
+        enough_words = 0.5 * max(candidate.coverage for candidate in ranked)
         chosen: list[Candidate] = []
-        limit = self.config.max_reports if query.which_report else self.config.max_sentences
-        for candidate in candidates:
-            if candidate.score < floor or len(chosen) >= limit:
+        limit = config.max_reports if query.which_report else config.max_sentences
+        for candidate in ranked:
+            if len(chosen) >= limit:
                 break
-            if query.which_report and any(c.hit.source == candidate.hit.source for c in chosen):
-                continue
-            if any(_overlap(candidate.text, other.text) > self.config.redundancy for other in chosen):
+            if query.which_report:
+                if candidate.coverage < enough_words or any(c.hit.source == candidate.hit.source for c in chosen):
+                    continue
+            elif candidate.score < floor:
+                break
+            if any(_overlap(candidate.text, other.text) > config.redundancy for other in chosen):
                 continue
             chosen.append(candidate)
         return _in_reading_order(chosen)
 
-    def _candidates(self, query: Query, hits: list[Hit]) -> Iterator[Candidate]:
-        """Every sentence of every hit, scored."""
+    def _candidates(self, question: str, query: Query, hits: list[Hit]) -> list[Candidate]:
+        """Every sentence of every hit, scored by word coverage, meaning, search rank and what the question wants."""
         config = self.config
-        for hit in hits:
-            heading = " ".join(hit.heading_path)
-            sentences = [s for line in hit.text.splitlines() for s in split_sentences(line)]  # a heading line ends
-            for position, sentence in enumerate(sentences):
-                if len(sentence.strip()) < 6:
-                    continue
-                score = score_sentence(query, sentence, heading, config)
-                score += config.rank_weight / hit.rank
-                if query.quantity and find_figures(sentence):
-                    score += config.figure_bonus
-                if query.years and any(year in sentence for year in query.years):
-                    score += config.year_bonus
-                yield Candidate(hit=hit, position=position, text=sentence.strip(), score=score)
+        found = [(hit, position, sentence.strip()) for hit in hits
+                 for position, sentence in enumerate(_sentences_of(hit.text)) if len(sentence.strip()) >= 6]
+        if not found:
+            return []
+        similarities = _cosines(self.embed([question, *(sentence for _, _, sentence in found)]))
+        candidates = []
+        for (hit, position, sentence), similarity in zip(found, similarities):
+            coverage = score_sentence(query, sentence, " ".join(hit.heading_path), config)
+            score = coverage + config.similarity_weight * similarity + config.rank_weight / hit.rank
+            if query.quantity and find_figures(sentence):
+                score += config.figure_bonus
+            if query.years and any(year in sentence for year in query.years):
+                score += config.year_bonus
+            candidates.append(Candidate(hit=hit, position=position, text=sentence, score=score, coverage=coverage,
+                                        similarity=similarity))
+        return candidates
 
     def generate(self, question: str, evidence: Evidence) -> Iterator[str]:
         """The answer text: the chosen sentences quoted with their keys, grouped under their reports."""
@@ -205,6 +229,19 @@ def _with_key(sentence: str, key: str) -> str:
     match = re.search(r"[。！？；!?;]*[”’」』）)]*$", sentence)
     body, end = sentence[: match.start()], sentence[match.start():]
     return f"{body}[{key}]{end or '。'}"
+
+
+def _sentences_of(text: str) -> list[str]:
+    """Sentences of a passage; a heading line ends where its line ends."""
+    return [sentence for line in text.splitlines() for sentence in split_sentences(line)]
+
+
+def _cosines(vectors: np.ndarray) -> list[float]:
+    """Cosine of each row after the first with the first."""
+    norms = np.linalg.norm(vectors, axis=1)
+    norms[norms == 0] = 1.0
+    unit = vectors / norms[:, None]
+    return [float(value) for value in unit[1:] @ unit[0]]
 
 
 def _in_reading_order(chosen: list[Candidate]) -> list[Candidate]:
