@@ -14,8 +14,6 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Protocol, Sequence
 
-import openai
-
 from .errors import ModelError
 from .runlog import CallRecord, RunLog
 from .settings import Settings
@@ -144,6 +142,8 @@ def to_langchain(messages: Messages) -> list[Any]:
 
 def describe_failure(error: BaseException, model: OpenAICompatibleModel) -> Problem:
     """Turn an SDK/transport exception into a Chinese message and a retry decision (unknown errors re-raised)."""
+    import openai  # imported when needed: it costs half a second at start-up, and offline runs never need it
+
     where = model.base_url or "（未设置接口地址）"
     if isinstance(error, openai.AuthenticationError | openai.PermissionDeniedError):
         return Problem(f"接口 {where} 拒绝了 API 密钥（{error.status_code}）：请检查 ZONGJIE_API_KEY 或 "
@@ -185,19 +185,19 @@ def _is_transport_error(error: BaseException) -> bool:
         for kind in type(error).__mro__)
 
 
-def _error_body(error: openai.APIStatusError) -> dict[str, Any]:
+def _error_body(error: Any) -> dict[str, Any]:
     """The inner object of an OpenAI-style error body ({"error": {...}}), or {}."""
     body = error.body if isinstance(error.body, dict) else {}
     inner = body.get("error", body)
     return inner if isinstance(inner, dict) else body
 
 
-def _error_code(error: openai.APIStatusError) -> str:
+def _error_code(error: Any) -> str:
     """The `code` of an OpenAI-style error body, lower-cased ("" when absent)."""
     return str(_error_body(error).get("code") or "").lower()
 
 
-def _error_message(error: openai.APIStatusError) -> str:
+def _error_message(error: Any) -> str:
     """The endpoint's own error message, shortened."""
     return str(_error_body(error).get("message") or error.message)[:200]
 
