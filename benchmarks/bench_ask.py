@@ -15,7 +15,6 @@ tokens per answer as counted with tiktoken, and as the run log recorded them.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import subprocess
 import sys

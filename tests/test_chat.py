@@ -14,7 +14,6 @@ from agent.chat import ChatSession, Rewriter, is_follow_up, rewrite_by_rules, ru
 from agent.engines import make_engine
 from tests.openai_server import Reply, ToolCall, evidence_passage
 
-from .conftest import CORPUS
 
 
 @pytest.mark.parametrize(("follow_up", "previous", "standalone"), [
