@@ -31,7 +31,7 @@ from .ingest import discover_files
 from .log_view import render_log_table
 from .retrieve import SearchFilters
 from .runlog import RunLog
-from .settings import load_settings
+from .settings import Settings, load_settings
 from .topics import resolve_section
 from .workspace import OutlineNode, Workspace
 
@@ -56,12 +56,17 @@ EmbedderOpt = Annotated[Optional[str], typer.Option("--embedder", help="local（
 JsonOpt = Annotated[bool, typer.Option("--json", help="只在标准输出打印一个 JSON 文档")]
 
 
+def _settings(store: Path | None, store_url: str | None, provider: str | None, model: str | None,
+              base_url: str | None, embedder: str | None) -> Settings:
+    """Settings from the common flags, over env and zongjie.toml."""
+    return load_settings({"store": store, "store_url": store_url, "provider": provider, "model": model,
+                          "base_url": base_url, "embedder": embedder})
+
+
 def _workspace(store: Path | None, store_url: str | None, provider: str | None, model: str | None,
                base_url: str | None, embedder: str | None) -> Workspace:
-    """Settings from flags (over env and zongjie.toml), and the workspace they describe."""
-    settings = load_settings({"store": store, "store_url": store_url, "provider": provider, "model": model,
-                              "base_url": base_url, "embedder": embedder})
-    return Workspace(settings)
+    """The workspace the common flags describe."""
+    return Workspace(_settings(store, store_url, provider, model, base_url, embedder))
 
 
 def reports_errors(command: Callable[..., None]) -> Callable[..., None]:
@@ -302,8 +307,7 @@ def config_show(
     base_url: BaseUrlOpt = None, embedder: EmbedderOpt = None, as_json: JsonOpt = False,
 ) -> None:
     """显示生效的设置及其来源（命令行 > 环境变量 > zongjie.toml > 默认值），密钥只显示首尾。"""
-    settings = load_settings({"store": store, "store_url": store_url, "provider": provider, "model": model,
-                              "base_url": base_url, "embedder": embedder})
+    settings = _settings(store, store_url, provider, model, base_url, embedder)
     rows = settings.describe() + effective_model_rows(settings)
     if as_json:
         _print_json({name: {"value": value, "from": origin} for name, value, origin in rows})
@@ -323,8 +327,7 @@ def config_check(
     base_url: BaseUrlOpt = None, embedder: EmbedderOpt = None, as_json: JsonOpt = False,
 ) -> None:
     """实际调用一次接口，检查能否连通、密钥是否有效、模型是否存在；出错时说明原因（退出码 3）。"""
-    settings = load_settings({"store": store, "store_url": store_url, "provider": provider, "model": model,
-                              "base_url": base_url, "embedder": embedder})
+    settings = _settings(store, store_url, provider, model, base_url, embedder)
     result = check_settings(settings)
     if as_json:
         _print_json(result)

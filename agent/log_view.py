@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 
@@ -21,12 +22,15 @@ def render_log_table(console: Console, rows: list[dict[str, Any]], calls: bool =
                           _number(row["completion_tokens"]), _number(row["first_token_ms"]),
                           _number(row["latency_ms"]), row["status"], (row["error"] or row["response"] or "")[:120])
     else:
-        for column in ("#", "时间", "命令", "问题", "引擎", "模型", "调用", "提示 tokens", "耗时 ms", "结果"):
+        table.add_column("#", no_wrap=True)
+        table.add_column("时间", no_wrap=True)
+        table.add_column("问题", overflow="fold", min_width=16, ratio=1)
+        for column in ("引擎", "提示 tokens", "耗时 ms", "结果"):
             table.add_column(column, overflow="fold")
         for row in rows:
-            table.add_row(str(row["id"]), row["started_at"], row["command"], row["question"][:40], row["engine"] or "",
-                          row["model"] or "—", str(row["calls"]), _number(row["prompt_tokens"]),
-                          _number(row["latency_ms"]), _outcome(row))
+            engine = "离线" if row["engine"] == "extractive" else (row["model"] or "llm")
+            table.add_row(str(row["id"]), row["started_at"][5:16], escape(f"[{row['command']}] {row['question'][:40]}"),
+                          engine, _number(row["prompt_tokens"]), _number(row["latency_ms"]), _outcome(row))
     console.print(table)
 
 

@@ -237,3 +237,21 @@ def test_config_check_says_what_is_wrong(openai_server, monkeypatch: pytest.Monk
     assert result.exit_code == 3 and "没有模型“test-model”" in result.stdout
     result = CliRunner().invoke(app, [*base[:5], f"http://127.0.0.1:{_closed_port()}/v1", *base[6:]])
     assert result.exit_code == 3 and "无法连接接口" in result.stdout
+
+
+def test_cli_logs_lists_runs_and_their_calls(tmp_path: Path, openai_server, local_workspace) -> None:
+    import shutil
+
+    store = tmp_path / "store"
+    shutil.copytree(local_workspace.settings.store, store)
+    common = ["--store", str(store)]
+    model = ["--provider", "openai", "--model", "test-model", "--base-url", openai_server.base_url]
+    assert CliRunner().invoke(app, ["ask", QUESTION, *common, *model]).exit_code == 0
+    assert CliRunner().invoke(app, ["ask", "区里的地铁票价是多少？", *common]).exit_code == 0
+    runs = json.loads(CliRunner().invoke(app, ["logs", *common, "--json"]).stdout)["runs"]
+    assert [(run["engine"], run["calls"]) for run in runs] == [("extractive", 0), ("llm", 1)]
+    assert runs[1]["question"] == QUESTION and runs[1]["prompt_tokens"] > 0
+    calls = json.loads(CliRunner().invoke(app, ["logs", "--run", str(runs[1]["id"]), *common, "--json"]).stdout)
+    assert calls["calls"][0]["purpose"] == "answer" and calls["calls"][0]["status"] == "ok"
+    table = CliRunner().invoke(app, ["logs", *common], env={"COLUMNS": "200"})
+    assert table.exit_code == 0 and "[ask] 哪份报告提到了红色驿站？" in table.stdout and "未找到" in table.stdout
