@@ -244,6 +244,7 @@ def test_cli_logs_lists_runs_and_their_calls(tmp_path: Path, openai_server, loca
 
     store = tmp_path / "store"
     shutil.copytree(local_workspace.settings.store, store)
+    (store / "runs.sqlite").unlink(missing_ok=True)  # runs other tests logged in the shared store
     common = ["--store", str(store)]
     model = ["--provider", "openai", "--model", "test-model", "--base-url", openai_server.base_url]
     assert CliRunner().invoke(app, ["ask", QUESTION, *common, *model]).exit_code == 0
