@@ -205,6 +205,12 @@ def _number(paragraph_or_style, num_id: str, ilvl: int) -> None:
     p_pr.append(parse_xml(num_pr))
 
 
+def _saved_and_loaded(document, path: Path):
+    """Save a python-docx document to `path` and read it back with the loader."""
+    document.save(str(path))
+    return load_document(path)
+
+
 def _gongwen_docx(path: Path) -> None:
     """A 公文-style report: Word heading styles carrying automatic numbering, plus a table."""
     document = docx.Document()
@@ -267,13 +273,12 @@ def test_docx_counts_past_ten_in_chinese_and_honours_start_override(tmp_path: Pa
     for index in range(12):
         _number(document.add_paragraph(f"第{index}项"), counting, 0)
     _number(document.add_paragraph("圈号"), restarted, 0)
-    path = tmp_path / "long.docx"
-    document.save(str(path))
+    loaded = _saved_and_loaded(document, tmp_path / "long.docx")
 
-    labels = [paragraph.text.split("第")[0] for paragraph in load_document(path).paragraphs]
+    labels = [paragraph.text.split("第")[0] for paragraph in loaded.paragraphs]
 
     assert labels[8:12] == ["九、", "十、", "十一、", "十二、"]
-    assert load_document(path).paragraphs[-1].text == "③圈号"
+    assert loaded.paragraphs[-1].text == "③圈号"
 
 
 def test_docx_multilevel_decimal_label_and_letters(tmp_path: Path) -> None:
@@ -282,10 +287,7 @@ def test_docx_multilevel_decimal_label_and_letters(tmp_path: Path) -> None:
     num_id = _add_numbering(document, levels, 93, 93)
     for text, ilvl in [("总体", 0), ("党建", 1), ("学习", 2), ("组织", 2), ("经济", 1)]:
         _number(document.add_paragraph(text), num_id, ilvl)
-    path = tmp_path / "multi.docx"
-    document.save(str(path))
-
-    texts = [paragraph.text for paragraph in load_document(path).paragraphs]
+    texts = [paragraph.text for paragraph in _saved_and_loaded(document, tmp_path / "multi.docx").paragraphs]
 
     assert texts == ["1.总体", "1.1党建", "a)学习", "b)组织", "1.2经济"]
 
@@ -299,10 +301,7 @@ def test_docx_numbering_attached_to_heading_styles_is_rendered(tmp_path: Path) -
     headings = [("主要工作", "Heading 1"), ("党建", "Heading 2"), ("经济", "Heading 2"), ("问题", "Heading 1")]
     for text, style_name in headings:
         document.add_paragraph(text, style=style_name)
-    path = tmp_path / "styled.docx"
-    document.save(str(path))
-
-    assert load_document(path).paragraphs == [
+    assert _saved_and_loaded(document, tmp_path / "styled.docx").paragraphs == [
         Paragraph("一、主要工作", heading_level=1),
         Paragraph("（一）党建", heading_level=2),
         Paragraph("（二）经济", heading_level=2),
@@ -319,10 +318,7 @@ def test_docx_text_is_read_with_tracked_changes_accepted(tmp_path: Path) -> None
     )
     for change in parse_xml(f'<w:root xmlns:w="{W_NS}">{changes}</w:root>'):
         paragraph._p.append(change)
-    path = tmp_path / "tracked.docx"
-    document.save(str(path))
-
-    assert load_document(path).text == "全年组织学习**次"
+    assert _saved_and_loaded(document, tmp_path / "tracked.docx").text == "全年组织学习**次"
 
 
 def test_truncated_docx_is_reported_as_damaged(tmp_path: Path) -> None:
