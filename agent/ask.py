@@ -74,7 +74,7 @@ def _answer(question: str, engine: Engine, evidence: Evidence, show: OnText) -> 
     """Stream the engine's answer through the guards; refuse without asking anything when there is no
     evidence; start over once if the stream breaks part-way."""
     guard = AnswerGuard(evidence, [question])
-    if not evidence and not getattr(engine, "gathers_evidence", False):
+    if not evidence and not engine.gathers_evidence:
         show(guard.feed(REFUSAL) + guard.finish())
         return guard
     try:
@@ -100,9 +100,8 @@ def _stream_into(guard: AnswerGuard, pieces: Any, show: OnText) -> None:
 
 def _attach_run(engine: Engine, run_id: int | None) -> None:
     """Tell the engine's chat model which run its calls belong to (for the run log)."""
-    chat_model = getattr(engine, "chat_model", None)
-    if chat_model is not None and hasattr(chat_model, "run_id"):
-        chat_model.run_id = run_id
+    if engine.chat_model is not None:
+        engine.chat_model.run_id = run_id
 
 
 def _elapsed(started: float) -> float:

@@ -92,7 +92,7 @@ class ChatSession:
 
     def ask(self, question: str, on_text: Callable[[str], None] | None = None) -> Answer:
         """Answer one turn (rewriting a follow-up first, unless the engine reads the conversation itself)."""
-        if getattr(self.engine, "reads_history", False):
+        if self.engine.reads_history:
             self.engine.history = [(turn.question, turn.answer.text) for turn in self.history]
             standalone = None
         else:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 _KEY_GROUP = re.compile(r"[\[［【]\s*(S\s*\d+(?:\s*[,，、;；]\s*S\s*\d+)*)\s*[\]］】]", re.IGNORECASE)
 _KEY = re.compile(r"S\s*(\d+)", re.IGNORECASE)
+_CLOSING = re.compile(r"[。！？；!?;]*[”’」』）)]*\s*$")
 
 
 @dataclass
@@ -50,3 +51,9 @@ def check_citations(text: str, valid_keys: set[str] | list[str]) -> CitationChec
 def strip_citations(text: str) -> str:
     """The text without any citation markers (for quoting or exporting plain prose)."""
     return _KEY_GROUP.sub("", text)
+
+
+def insert_key(sentence: str, key: str) -> str:
+    """The sentence with `[key]` before its closing punctuation and quotes (at its end when it has none)."""
+    closing = _CLOSING.search(sentence)
+    return f"{sentence[:closing.start()]}[{key}]{sentence[closing.start():]}"

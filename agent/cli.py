@@ -21,7 +21,6 @@ from rich.progress import (
 from rich.table import Table
 from rich.tree import Tree
 
-from .agent_tools import AgentEngine
 from .ask import answer_question
 from .chat import ChatSession, Rewriter, format_sources, run_repl
 from .config_check import check_settings, effective_model_rows
@@ -231,14 +230,10 @@ def _add_branches(tree: Tree, node: OutlineNode) -> None:
         _add_branches(tree.add(child.title, highlight=False), child)
 
 
-def _engine(workspace: Workspace, chat: bool = False) -> Engine:
+def _engine(workspace: Workspace, agent: bool = False) -> Engine:
     """The answering engine the settings ask for; retry notices go to stderr."""
-    if workspace.settings.is_offline:
-        return make_engine(workspace)
-    chat_model = workspace.chat_model(notify=lambda message: err.print(f"[yellow]{message}[/yellow]", highlight=False))
-    if chat and chat_model.supports_tools:
-        return AgentEngine(workspace, chat_model)
-    return make_engine(workspace, chat_model)
+    return make_engine(workspace, agent=agent,
+                       notify=lambda message: err.print(f"[yellow]{message}[/yellow]", highlight=False))
 
 
 def _write_stdout(text: str) -> None:
@@ -287,9 +282,8 @@ def chat(
     """
     workspace = _workspace(store, store_url, provider, model, base_url, embedder)
     _auto_ingest(workspace)
-    engine = _engine(workspace, chat=True)
-    rewriter = Rewriter(None if workspace.settings.is_offline else workspace.chat_model())
-    session = ChatSession(engine=engine, rewriter=rewriter, run_log=workspace.run_log)
+    engine = _engine(workspace, agent=True)
+    session = ChatSession(engine=engine, rewriter=Rewriter(engine.chat_model), run_log=workspace.run_log)
     status = run_repl(session, input, _write_stdout,
                       lambda error: err.print(f"[red]错误：[/red]{error}", markup=True, highlight=False))
     raise typer.Exit(status)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Callable, Iterator, Protocol
 
 from .errors import UserError
 from .evidence import Evidence, pack_evidence
-from .llm import ChatModel, Messages, count_prompt_tokens
+from .llm import ChatModel, Messages, Notify, count_prompt_tokens
 from .prompts import load_prompt
 from .retrieve import Hit, SearchFilters
 from .settings import Settings
@@ -26,8 +26,11 @@ _MARGIN_TOKENS = 200  # chat-format overhead and tokenizer differences between o
 class Engine(Protocol):
     """What `ask` and `chat` need of an answering engine."""
 
-    kind: str
+    kind: str                       # "extractive" or "llm", as the JSON contract names it
     model: str | None
+    chat_model: ChatModel | None    # None for the extractive engine
+    gathers_evidence: bool          # True when the engine finds its own evidence while answering (agent)
+    reads_history: bool             # True when it sees the conversation, so follow-ups need no rewriting
 
     def prepare(self, question: str, filters: SearchFilters | None = None) -> Evidence:
         """The evidence the answer may cite (empty when nothing relevant was found)."""
@@ -57,6 +60,8 @@ class LLMEngine:
     """Answers with a chat model over evidence packed into its context budget."""
 
     kind = "llm"
+    gathers_evidence = False
+    reads_history = False
 
     def __init__(self, chat_model: ChatModel, search: Search, settings: Settings, passages: int = 12) -> None:
         self.chat_model = chat_model
@@ -76,11 +81,17 @@ class LLMEngine:
         return self.chat_model.stream(answer_messages(question, evidence), purpose="answer")
 
 
-def make_engine(workspace: "Workspace", chat_model: ChatModel | None = None) -> Engine:
-    """The engine the settings ask for: extractive offline, else the configured chat model."""
+def make_engine(workspace: "Workspace", chat_model: ChatModel | None = None, notify: Notify | None = None,
+                agent: bool = False) -> Engine:
+    """The engine the settings ask for: extractive offline, else the configured chat model (retry notices to
+    `notify`); with `agent`, the tool-calling agent when that model calls tools."""
+    from .agent_tools import AgentEngine
     from .extractive import ExtractiveEngine
 
     search = lambda query, k, filters: workspace.search(query, k=k, filters=filters)  # noqa: E731
     if chat_model is None and workspace.settings.is_offline:
         return ExtractiveEngine(search, workspace.retriever.lexical_index, workspace.embedder.embed)
-    return LLMEngine(chat_model or workspace.chat_model(), search, workspace.settings)
+    chat_model = chat_model or workspace.chat_model(notify)
+    if agent and chat_model.supports_tools:
+        return AgentEngine(workspace, chat_model)
+    return LLMEngine(chat_model, search, workspace.settings)

@@ -115,11 +115,11 @@ def pack_evidence(hits: Iterable[Hit], budget_tokens: int, evidence: Evidence | 
 def best_quote(passage: Passage, claim: str) -> str:
     """The sentence of `passage` that shares most characters with `claim` (what a citation quotes)."""
     sentences = split_sentences(passage.text) or [passage.text]
-    claim_pairs = _bigrams(claim)
-    return max(sentences, key=lambda sentence: len(_bigrams(sentence) & claim_pairs)).strip()
+    claim_pairs = char_bigrams(claim)
+    return max(sentences, key=lambda sentence: len(char_bigrams(sentence) & claim_pairs)).strip()
 
 
-def _bigrams(text: str) -> set[str]:
+def char_bigrams(text: str) -> set[str]:
     """Character bigrams of the CJK and alphanumeric characters of `text`."""
     kept = re.sub(r"[^\u4e00-\u9fffA-Za-z0-9*]", "", text)
     return {kept[index: index + 2] for index in range(len(kept) - 1)}

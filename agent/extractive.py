@@ -19,7 +19,8 @@ from typing import Any, Callable, Iterator
 import numpy as np
 
 from .chinese import split_sentences, to_half_width
-from .evidence import Evidence, Passage
+from .citations import insert_key
+from .evidence import Evidence, Passage, char_bigrams
 from .figures import find_figures
 from .lexical import LexicalIndex, tokenize
 from .retrieve import Hit, expansion_terms
@@ -130,6 +131,9 @@ class ExtractiveEngine:
 
     kind = "extractive"
     model = None
+    chat_model = None
+    gathers_evidence = False
+    reads_history = False
 
     def __init__(self, search: Callable[[str, int, Any], list[Hit]], lexical: Callable[[], LexicalIndex],
                  embed: Callable[[list[str]], np.ndarray], config: ExtractiveConfig | None = None) -> None:
@@ -209,7 +213,7 @@ class ExtractiveEngine:
         for title, quoted in by_report.items():
             yield f"《{title}》：\n"
             for number, (passage, sentence) in enumerate(quoted, 1):
-                yield f"{number}. {_with_key(sentence, passage.key)}\n"
+                yield f"{number}. {insert_key(_ended(sentence), passage.key)}\n"
         if query is not None and query.quantity and self._only_masked_figures():
             yield "注：原文中相关数字已用“*”隐去，资料未给出具体数值。\n"
 
@@ -222,13 +226,6 @@ class ExtractiveEngine:
 def _is_year(text: str) -> bool:
     """A year such as 2022年 (not the figure a "how many" question asks for)."""
     return bool(re.fullmatch(r"(19|20)\d{2}年?", text))
-
-
-def _with_key(sentence: str, key: str) -> str:
-    """The sentence with `[key]` before its closing punctuation (or at its end)."""
-    match = re.search(r"[。！？；!?;]*[”’」』）)]*$", sentence)
-    body, end = sentence[: match.start()], sentence[match.start():]
-    return f"{body}[{key}]{end or '。'}"
 
 
 def _sentences_of(text: str) -> list[str]:
@@ -254,6 +251,11 @@ def _in_reading_order(chosen: list[Candidate]) -> list[Candidate]:
 
 def _overlap(first: str, second: str) -> float:
     """Share of the shorter sentence's character bigrams found in the other."""
-    pairs = [{text[i: i + 2] for i in range(len(text) - 1)} for text in (first, second)]
+    pairs = [char_bigrams(first), char_bigrams(second)]
     smaller = min(pairs, key=len)
     return len(pairs[0] & pairs[1]) / len(smaller) if smaller else 0.0
+
+
+def _ended(sentence: str) -> str:
+    """A quoted sentence with its full stop (a heading line has none)."""
+    return sentence if re.search(r"[。！？；!?;][”’」』）)]*$", sentence) else sentence + "。"

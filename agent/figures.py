@@ -182,6 +182,12 @@ def guard_figures(text: str, allowed: Iterable[str] | set[float], placeholder: s
     return GuardResult("".join(pieces), replaced, masked)
 
 
+def all_known(figures: Iterable[Figure], allowed: set[float]) -> bool:
+    """True when every value of every figure is among `allowed` (with the guard's tolerance)."""
+    known = _Known(allowed)
+    return all(known.contains(value) for figure in figures for value in figure.values)
+
+
 def excluded_spans(text: str) -> list[tuple[int, int]]:
     """Spans that never hold a figure: fixed expressions, words, markers, citation keys, placeholders, URLs."""
     excluded = _excluded(_normalize(text), ())

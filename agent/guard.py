@@ -12,15 +12,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .citations import check_citations
+from .citations import check_citations, insert_key
 from .evidence import Evidence, best_quote
-from .figures import find_figures, guard_figures, known_values
+from .figures import Figure, all_known, find_figures, guard_figures, known_values
 
 REFUSAL = "资料中未找到相关内容。"
 _TERMINATOR = re.compile(r"[。！？；!?;\n]")
 _TRAILER = re.compile(r"(?:[。！？；!?;\n”’」』）)]|\s*[\[［【][^\]］】\n]{0,24}[\]］】])*")
 _OPEN_KEY = re.compile(r"\s*[\[［【][^\]］】\n]{0,24}$")
-_SENTENCE_END = re.compile(r"[。！？；!?;]*[”’」』）)]*\s*$")
 
 
 @dataclass
@@ -86,21 +85,21 @@ class AnswerGuard:
         check = check_citations(sentence, self.evidence.keys)
         self.report.invented_keys += check.invented
         text, cited = check.text, check.cited
-        figures = [figure for figure in find_figures(text) if not figure.masked]
-        self.report.masked_figures += [figure.text for figure in find_figures(text) if figure.masked]
         claim = _is_claim(text)
         sources = cited
-        if figures and not cited:
-            holder = self._passage_holding(figures)
+        if not cited:
+            figures = [figure for figure in find_figures(text) if not figure.masked]
+            holder = self._passage_holding(figures) if figures else None
             sources = [holder] if holder else []
             if holder and claim:  # a heading line ("《…》：") may quote a title's year without a key
-                text, cited = _add_key(text, holder), [holder]
+                text, cited = insert_key(text, holder), [holder]
                 self.report.added_citations += 1
-        if not cited and claim and not text.strip().startswith(REFUSAL[:6]):
+        if not cited and claim and not is_refusal(text):
             self.report.uncited_sentences += 1
         allowed = set(self.user_values).union(*(self._values_of(key) for key in sources))
         result = guard_figures(text, allowed)
         self.report.replaced_figures += result.replaced
+        self.report.masked_figures += result.masked
         for key in cited:
             self.claims.setdefault(key, []).append(result.text)
         return result.text
@@ -112,13 +111,10 @@ class AnswerGuard:
             self._passage_values[key] = known_values([passage.matching_text()]) if passage else set()
         return self._passage_values[key]
 
-    def _passage_holding(self, figures: list[Any]) -> str | None:
+    def _passage_holding(self, figures: list[Figure]) -> str | None:
         """The first passage whose figures include every figure of an uncited sentence."""
-        for key in self.evidence.keys:
-            values = self._values_of(key) | self.user_values
-            if all(all(_known(value, values) for value in figure.values) for figure in figures):
-                return key
-        return None
+        return next((key for key in self.evidence.keys
+                     if all_known(figures, self._values_of(key) | self.user_values)), None)
 
     def citations(self) -> list[dict[str, Any]]:
         """The contract's citation objects, in order of first citation, each quoting the best-matching sentence."""
@@ -132,12 +128,12 @@ class AnswerGuard:
     @property
     def grounded(self) -> bool:
         """An answer is grounded when it cites evidence and is not a refusal."""
-        return bool(self.claims) and not self.shown.strip().startswith(REFUSAL[:6])
+        return bool(self.claims) and not is_refusal(self.shown)
 
 
-def _known(value: float, values: set[float]) -> bool:
-    """`value` is among `values` (within rounding)."""
-    return any(abs(value - other) <= 1e-6 * max(1.0, abs(other)) for other in values)
+def is_refusal(text: str) -> bool:
+    """The answer (or sentence) is the 资料中未找到 refusal."""
+    return text.strip().startswith(REFUSAL.rstrip("。"))
 
 
 def _last_boundary(text: str) -> int:
@@ -163,12 +159,6 @@ def _sentences(text: str) -> list[str]:
     if start < len(text):
         pieces.append(text[start:])
     return [piece for piece in pieces if piece]
-
-
-def _add_key(sentence: str, key: str) -> str:
-    """Insert `[key]` before the sentence's closing punctuation."""
-    match = _SENTENCE_END.search(sentence)
-    return f"{sentence[:match.start()]}[{key}]{sentence[match.start():]}"
 
 
 def _is_claim(sentence: str) -> bool:

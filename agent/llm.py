@@ -28,6 +28,7 @@ class ChatModel(Protocol):
 
     name: str
     supports_tools: bool
+    run_id: int | None  # the run its calls are logged under
 
     def stream(self, messages: Messages, purpose: str = "answer") -> Iterator[str]:
         """The reply, piece by piece."""
