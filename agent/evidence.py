@@ -93,22 +93,21 @@ class Evidence:
         return "\n\n".join(passage.fenced() for passage in self.passages)
 
 
-def pack_evidence(hits: Iterable[Hit], budget_tokens: int, evidence: Evidence | None = None) -> Evidence:
-    """Passages in rank order while they fit the token budget; a passage too long for what is left is cut at a
-    sentence end, so the best passages are never dropped for the sake of lower-ranked ones."""
-    evidence = evidence or Evidence()
-    used = count_tokens(evidence.render()) if evidence else 0
+def pack_evidence(hits: Iterable[Hit], budget_tokens: int) -> Evidence:
+    """Passages in rank order while they fit the token budget (counted as fenced for the prompt); a passage too
+    long for what is left is cut at a sentence end, so the best passages are never dropped for lower-ranked ones."""
+    evidence = Evidence()
+    used = 0
     for hit in hits:
         remaining = budget_tokens - used
-        cost = count_tokens(hit.text) + count_tokens(" › ".join(hit.heading_path)) + 24
+        cost = count_tokens(Passage.from_hit("S00", hit).fenced())
         if cost <= remaining:
-            passage = evidence.add(hit)
+            evidence.add(hit)
         elif remaining > 120:
-            head = split_to_budget(hit.text, remaining - 60)[0]
-            passage = evidence.add(hit, head)
+            cost = count_tokens(evidence.add(hit, split_to_budget(hit.text, remaining - 60)[0]).fenced())
         else:
             break
-        used += count_tokens(passage.fenced())
+        used += cost
     return evidence
 
 
