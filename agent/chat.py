@@ -21,7 +21,7 @@ from .runlog import RunLog
 
 _YEAR = re.compile(r"(?:19|20)\d{2}(?=\s*年)")
 _FOLLOW_UP_START = re.compile(r"^(那么?|那|还有|另外|其中|其他|其它|这些|这个|这项|它们?|他们|具体|再|同样|然后|此外)")
-_FOLLOW_UP_END = re.compile(r"(呢|的呢|怎么样|如何|情况呢)[？?。！!]*$")
+_FOLLOW_UP_END = re.compile(r"呢[？?。！!]*$")  # not 如何/怎么样: "党建做得如何？" stands on its own
 _FILLER = re.compile(r"^(那么?|还有|另外|其中|再|同样|然后|此外)|(呢|的呢)?[？?。！!]*$")
 
 HELP = """可用命令：

@@ -29,6 +29,7 @@ def test_follow_ups_are_rewritten_without_a_model(follow_up: str, previous: str,
 
 def test_a_new_question_is_not_taken_for_a_follow_up() -> None:
     assert not is_follow_up("党风廉政建设方面开展了哪些工作？")
+    assert not is_follow_up("基层党建工作做得如何？")
 
 
 def test_offline_session_answers_a_follow_up_about_another_year(local_workspace, tmp_path: Path) -> None:
