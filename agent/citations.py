@@ -1,6 +1,7 @@
 """Citation keys in generated text: `[S1]`, also the forms models drift into (`［S1］`, `[S1, S3]`, `【S2】`).
 
-Keys are normalised to `[S1][S3]`; a key the evidence never offered is stripped and counted, never shown.
+`S` keys cite report passages, `F` keys the user's own facts (drafts). Keys are normalised to `[S1][S3]`; a key
+the evidence never offered is stripped and counted, never shown.
 """
 
 from __future__ import annotations
@@ -8,8 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_KEY_GROUP = re.compile(r"[\[［【]\s*(S\s*\d+(?:\s*[,，、;；]\s*S\s*\d+)*)\s*[\]］】]", re.IGNORECASE)
-_KEY = re.compile(r"S\s*(\d+)", re.IGNORECASE)
+_KEY_GROUP = re.compile(r"[\[［【]\s*([SF]\s*\d+(?:\s*[,，、;；]\s*[SF]\s*\d+)*)\s*[\]］】]", re.IGNORECASE)
+_KEY = re.compile(r"([SF])\s*(\d+)", re.IGNORECASE)
 _CLOSING = re.compile(r"[。！？；!?;]*[”’」』）)]*\s*$")
 
 
@@ -23,8 +24,9 @@ class CitationCheck:
 
 
 def keys_in(text: str) -> list[str]:
-    """Every citation key in `text`, in order of appearance, normalised to "S<n>" (repeats kept)."""
-    return [f"S{number}" for group in _KEY_GROUP.finditer(text) for number in _KEY.findall(group.group(1))]
+    """Every citation key in `text`, in order of appearance, normalised to "S<n>"/"F<n>" (repeats kept)."""
+    return [f"{kind.upper()}{number}" for group in _KEY_GROUP.finditer(text)
+            for kind, number in _KEY.findall(group.group(1))]
 
 
 def check_citations(text: str, valid_keys: set[str] | list[str]) -> CitationCheck:
@@ -34,8 +36,8 @@ def check_citations(text: str, valid_keys: set[str] | list[str]) -> CitationChec
 
     def rewrite(match: re.Match[str]) -> str:
         kept = []
-        for number in _KEY.findall(match.group(1)):
-            key = f"S{number}"
+        for kind, number in _KEY.findall(match.group(1)):
+            key = f"{kind.upper()}{number}"
             if key in valid:
                 kept.append(key)
                 if key not in check.cited:

@@ -289,6 +289,70 @@ def chat(
     raise typer.Exit(status)
 
 
+@app.command()
+@reports_errors
+def draft(
+    section: Annotated[str, typer.Option("--section", "-s", help="要起草的栏目，如 党风廉政、党建、平安建设、存在问题、下一步打算")],
+    year: Annotated[Optional[int], typer.Option("--year", help="起草哪一年的总结（默认：资料库中最新报告的下一年）")] = None,
+    org: Annotated[str, typer.Option("--org", help="单位名称，如“梅林街道”：用于标题和替换原文中打码的单位名")] = "",
+    facts: Annotated[Optional[Path], typer.Option("--facts", help="今年的事实文件（YAML，每行“事项: 数字”），正文数字只取自这里")] = None,
+    outline: Annotated[Optional[Path], typer.Option("--outline", help="用修改过的提纲文件继续起草")] = None,
+    outline_only: Annotated[bool, typer.Option("--outline-only", help="只拟提纲，不写正文")] = False,
+    out_file: Annotated[Optional[Path], typer.Option("--out", help="另存为 .md 或 .docx（公文格式）")] = None,
+    store: StoreOpt = None, store_url: StoreUrlOpt = None, provider: ProviderOpt = None, model: ModelOpt = None,
+    base_url: BaseUrlOpt = None, embedder: EmbedderOpt = None, as_json: JsonOpt = False,
+) -> None:
+    """按往年报告的结构和写法起草今年总结中的一节（初稿），今年的数字只取自 --facts，缺的写成〔待补〕。
+
+    步骤：收集往年该栏目的原文 → 拟提纲（一是…二是… 或（一）…）→ 写正文 → 核查数字、年份和引用 → 导出。
+    每一步保存在资料库下的 drafts/ 运行目录中，可查看；--outline-only 先出提纲，改好后用 --outline 文件 接着写。
+    例：zongjie draft --section 党风廉政 --facts 今年数字.yaml --out 党风廉政.docx
+    """
+    from .draft import DraftRequest, check_out_path, draft_section, export_draft, make_writer
+
+    if out_file is not None:
+        check_out_path(out_file)
+    workspace = _workspace(store, store_url, provider, model, base_url, embedder)
+    _auto_ingest(workspace)
+    request = DraftRequest(section=section, year=year, org=org.strip(), facts_path=facts, outline_path=outline,
+                           outline_only=outline_only)
+    notify = lambda message: err.print(message, highlight=False, markup=False)  # noqa: E731
+    with _WritingStatus() as status:
+        result = draft_section(workspace, request, make_writer(workspace, notify), notify, status.update)
+    if out_file is not None and not outline_only:
+        err.print(f"已保存：{export_draft(result, out_file)}", highlight=False, markup=False)
+    if as_json:
+        _print_json(result.to_json())
+        return
+    _write_stdout(result.outline_markdown() if outline_only else result.to_markdown())  # unwrapped, for pasting
+    for warning in result.warnings:
+        err.print(f"[yellow]提示：[/yellow]{warning}", highlight=False)
+    hint = f"提纲可修改后用 --outline {result.run_dir}/outline.md 继续起草" if outline_only else "各步骤的文件"
+    err.print(f"{hint}（运行目录：{result.run_dir}）", highlight=False, markup=False)
+
+
+class _WritingStatus:
+    """A spinner on stderr counting the characters a model has written (its unchecked text is not shown)."""
+
+    def __init__(self) -> None:
+        self.chars = 0
+        self.status = err.status("撰写中……") if err.is_terminal else None
+
+    def __enter__(self) -> "_WritingStatus":
+        if self.status:
+            self.status.__enter__()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.status:
+            self.status.__exit__(*exc)
+
+    def update(self, piece: str) -> None:
+        self.chars += len(piece)
+        if self.status:
+            self.status.update(f"撰写中……已生成 {self.chars} 字（核查后显示）")
+
+
 config_app = typer.Typer(help="查看和检查设置（接口地址、模型、密钥来源）。", no_args_is_help=True,
                          rich_markup_mode=None)
 app.add_typer(config_app, name="config")

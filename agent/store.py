@@ -204,6 +204,13 @@ class ReportStore:
         return {chunk_id: StoredChunk.from_record(chunk_id, text, meta)
                 for chunk_id, text, meta in zip(found["ids"], found["documents"], found["metadatas"])}
 
+    def chunks_with_topic(self, topic_id: str) -> list[StoredChunk]:
+        """Every chunk tagged with a topic, in report and document order."""
+        found = self.chunks.get(where={f"t_{topic_id}": True}, include=["documents", "metadatas"])
+        chunks = [StoredChunk.from_record(chunk_id, text, meta)
+                  for chunk_id, text, meta in zip(found["ids"], found["documents"], found["metadatas"])]
+        return sorted(chunks, key=lambda chunk: (chunk.source, chunk.ordinal))
+
     def vector_search(self, vector: np.ndarray, limit: int, where: dict | None) -> list[tuple[str, float]]:
         """Nearest chunks to `vector` as (chunk id, cosine similarity), best first (fewer if the store is small)."""
         found = self.chunks.query(query_embeddings=vector.reshape(1, -1), n_results=limit, where=where,

@@ -1,0 +1,100 @@
+"""Guards on a draft's text, whichever engine wrote it (deterministic code, DESIGN.md principles 1–3).
+
+- Citation keys: `[S#]` must name a passage of the evidence, `[F#]` a fact of the facts file; others are stripped.
+- Figures: this year's figures come only from the facts file. Any other figure becomes 〔待补〕 — one found in the
+  past reports is *stale* (last year's number), one found nowhere is *invented*; both are reported.
+- Masked figures (`**次`) are unknown in the sources and stay unknown: 〔待补〕, never a number.
+- Years other than the draft year (and, in a plan, the year after it) become 〔待补〕; past honours are replaced
+  unless the user's facts state them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..citations import check_citations
+from ..facts import Facts
+from ..figures import PLACEHOLDER, all_known, find_figures, guard_figures, known_values
+from .evidence import DraftEvidence
+from .stale import replace_foreign_years, replace_honours
+
+_BOLD_LEAD = re.compile(r"^\*\*(?P<lead>[^*\n]+?)\*\*(?P<rest>.*)$", re.DOTALL)
+
+
+@dataclass
+class DraftGuardReport:
+    """What the guards changed in a draft."""
+
+    invented_keys: list[str] = field(default_factory=list)
+    invented_figures: list[str] = field(default_factory=list)
+    stale_figures: list[str] = field(default_factory=list)
+    masked_figures: int = 0
+    stale_years: list[str] = field(default_factory=list)
+    stale_honours: list[str] = field(default_factory=list)
+
+    def warnings(self) -> list[str]:
+        """The changes, as lines a user reads."""
+        lines = []
+        if self.invented_figures:
+            lines.append(f"{len(self.invented_figures)} 个数字在事实文件和资料中都找不到（疑似编造），已替换为〔待补〕："
+                         + "、".join(self.invented_figures))
+        if self.stale_figures:
+            lines.append(f"{len(self.stale_figures)} 个数字来自往年报告，不能当作今年数字，已替换为〔待补〕："
+                         + "、".join(dict.fromkeys(self.stale_figures)))
+        if self.masked_figures:
+            lines.append(f"{self.masked_figures} 处往年报告打码的数字（**）未知，已留作〔待补〕")
+        if self.stale_years:
+            lines.append("往年的年份已替换为〔待补〕：" + "、".join(dict.fromkeys(self.stale_years)))
+        if self.stale_honours:
+            lines.append("往年报告中的荣誉/事件不能写成今年的，已替换为〔待补〕：" + "、".join(self.stale_honours))
+        if self.invented_keys:
+            lines.append(f"删除了 {len(self.invented_keys)} 个不存在的引用编号：" + "、".join(dict.fromkeys(self.invented_keys)))
+        return lines
+
+
+class DraftGuard:
+    """Checks draft text against the evidence and the user's facts for one draft year."""
+
+    def __init__(self, evidence: DraftEvidence, facts: Facts, year: int, plan: bool = False) -> None:
+        self.evidence = evidence
+        self.facts = facts
+        self.years = {year, year + 1} if plan else {year}
+        self.allowed = known_values(facts.texts()) | {float(value) for value in self.years}
+        self.past_values = known_values(passage.text for passage in evidence.passages)
+        self.valid_keys = [passage.key for passage in evidence.passages] + [fact.key for fact in facts.items]
+        self.report = DraftGuardReport()
+
+    def check(self, paragraph: str) -> str:
+        """A paragraph with every rule applied (a bold lead `**一是…。**` is checked as text, its markers kept
+        apart so they never pass for a masked figure); what changed is added to `self.report`."""
+        bold = _BOLD_LEAD.match(paragraph)
+        if bold:
+            return f"**{self._check(bold.group('lead'))}**{self._check(bold.group('rest'))}"
+        return self._check(paragraph)
+
+    def _check(self, text: str) -> str:
+        citations = check_citations(text, self.valid_keys)
+        self.report.invented_keys += citations.invented
+        text, honours = replace_honours(citations.text, self.facts.texts())
+        self.report.stale_honours += honours
+        text, years = replace_foreign_years(text, self.years)
+        self.report.stale_years += years
+        return self._guard_figures(text)
+
+    def _guard_figures(self, text: str) -> str:
+        """Figures not in the facts → 〔待补〕, sorted into stale and invented; masked figures → 〔待补〕."""
+        result = guard_figures(text, self.allowed)
+        for figure in result.replaced:
+            values = [value for found in find_figures(figure) for value in found.values]
+            stale = values and all_known(find_figures(figure), self.past_values)
+            (self.report.stale_figures if stale else self.report.invented_figures).append(figure)
+        return self._unmask(result.text)
+
+    def _unmask(self, text: str) -> str:
+        """Masked figures (`**`, `*.*`) become the placeholder; what follows them (the unit) stays."""
+        masked = [figure for figure in find_figures(text) if figure.masked]
+        for figure in reversed(masked):
+            text = text[:figure.start] + PLACEHOLDER + text[figure.end:]
+        self.report.masked_figures += len(masked)
+        return text

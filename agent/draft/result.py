@@ -1,0 +1,107 @@
+"""A finished draft: the contract's JSON, and the Markdown a staffer reads, pastes into Word or exports to docx
+(title, a first-draft note, the points, and an evidence table appendix mapping each key to its source)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..citations import keys_in, strip_citations
+from ..evidence import best_quote
+from ..facts import Facts
+from ..figures import PLACEHOLDER
+from .evidence import DraftEvidence
+from .outline import Outline, marker
+
+QUOTE_MAX_CHARS = 60
+
+
+@dataclass
+class Draft:
+    """Everything `zongjie draft` produced."""
+
+    section: str
+    year: int
+    title: str
+    outline: Outline
+    paragraphs: list[str] = field(default_factory=list)
+    citations: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    engine: str = "extractive"
+    model: str | None = None
+    note: str = ""
+    run_dir: Path | None = None
+
+    @property
+    def text(self) -> str:
+        """The section's body, paragraphs separated by blank lines, citation keys in place."""
+        return "\n\n".join(self.paragraphs)
+
+    @property
+    def placeholders(self) -> int:
+        """How many 〔待补〕 the staffer has to fill."""
+        return self.text.count(PLACEHOLDER)
+
+    def to_json(self) -> dict[str, Any]:
+        """The contract's draft object (plus where the run's files are)."""
+        return {"section": self.section, "year": self.year, "title": self.title, "outline": self.outline.numbered(),
+                "text": self.text, "citations": self.citations, "placeholders": self.placeholders,
+                "warnings": self.warnings, "engine": self.engine, "model": self.model,
+                "run_dir": str(self.run_dir) if self.run_dir else None}
+
+    def to_markdown(self, with_keys: bool = True) -> str:
+        """Title, note, body and the evidence table, as Markdown (keys removed when `with_keys` is False)."""
+        body = self.text if with_keys else strip_citations(self.text)
+        parts = [f"# {self.title}", f"> {self.note}" if self.note else "", body]
+        if with_keys and self.citations:
+            parts.append(evidence_table(self.citations))
+        return "\n\n".join(part for part in parts if part) + "\n"
+
+    def outline_markdown(self) -> str:
+        """The outline alone, as the editable outline file."""
+        return self.outline.render()
+
+
+def point_paragraphs(style: str, index: int, heading: str, body: str) -> list[str]:
+    """A point as Markdown: 一是 points run in with a bold lead; （一） points get a level-2 heading."""
+    if style == "（一）":
+        return [f"### {marker(style, index)}{heading}", body] if body else [f"### {marker(style, index)}{heading}"]
+    return [f"**{marker(style, index)}{heading}。**{body}"]
+
+
+def collect_citations(text: str, evidence: DraftEvidence, facts: Facts,
+                      quotes: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """Citation objects for every key the text uses, in order of first use: passages quote the sentence drawn
+    on (or the one closest to the paragraph citing it), facts quote the user's wording."""
+    quotes = quotes or {}
+    paragraphs = text.split("\n\n")
+    found = []
+    for key in dict.fromkeys(keys_in(text)):
+        fact = facts.get(key)
+        if fact is not None:
+            found.append(fact.citation())
+            continue
+        passage = evidence.passage(key)
+        if passage is not None:
+            citing = "".join(p for p in paragraphs if f"[{key}]" in p)
+            found.append(passage.citation(quotes.get(key) or best_quote(passage, citing)))
+    return found
+
+
+def evidence_table(citations: list[dict[str, Any]]) -> str:
+    """The appendix: one row per key with where it comes from and what it says."""
+    rows = ["附：依据表", "", "| 编号 | 出处 | 引文 |", "|---|---|---|"]
+    for citation in citations:
+        where = " › ".join([f"《{citation['report_title']}》", *citation["heading_path"]]) \
+            if citation["chunk_id"] else citation["source"]
+        rows.append(f"| {citation['key']} | {_cell(where)} | {_cell(_short(citation['quote']))} |")
+    return "\n".join(rows)
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= QUOTE_MAX_CHARS else text[:QUOTE_MAX_CHARS] + "……"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "｜").replace("\n", " ")
