@@ -31,7 +31,10 @@ NEAR_DUPLICATE = 0.5
 FACT_MATCH = 0.6
 _MARKER = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、是]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．])\s*")
 _CONNECTIVE = re.compile(r"^(?:同时|此外|另外|截止目前|截至目前|截止到目前|目前|其中)[，,]?")
-_MASKED_UNIT = re.compile(r"\*+(?=街道|新区|社区|县|镇|乡|区|市)")
+# A masked name of the reporting unit itself takes --org ("**街道" → 梅林街道); a masked higher or lower unit
+# (**县, **社区) just loses its mask.
+_MASKED_OWN_UNIT = re.compile(r"\*+(?:街道办事处|街道办|街道|新区|镇|乡)")
+_MASKED_OTHER_UNIT = re.compile(r"\*+(?=社区|县|区|市)")
 _INTRODUCES_LIST = re.compile(r"以下几个方面|如下[：:。]|[：:]$")
 _CLAUSE = re.compile(r"[^，,；;。！？]+[，,；;]?")
 
@@ -139,10 +142,16 @@ def adapt_sentence(source: SourceSentence, context: SentenceContext, group: Subt
     text = _CONNECTIVE.sub("", _MARKER.sub("", source.text)).strip()
     rewrite = rewrite_years(text, source.year, context.year)
     context.year_changes += rewrite.changed
-    text = _MASKED_UNIT.sub(context.org, rewrite.text).lstrip("，,")
+    text = _name_units(rewrite.text, context.org).lstrip("，,")
     clauses = _shorten(_fill_facts(_CLAUSE.findall(text), context), group)
     sentence = "".join(clauses).strip().rstrip("，,；;。")
     return sentence if sentence.endswith(("！", "？")) else f"{sentence}。"
+
+
+def _name_units(text: str, org: str) -> str:
+    """Masked unit names: the reporting unit's becomes `org` (or its bare kind, 街道, without one)."""
+    text = _MASKED_OWN_UNIT.sub(lambda match: org or match.group(0).lstrip("*"), text)
+    return _MASKED_OTHER_UNIT.sub("", text)
 
 
 def _usable(sentence: SourceSentence, context: SentenceContext) -> bool:

@@ -55,6 +55,7 @@ class DraftRequest:
     facts_path: Path | None = None
     outline_path: Path | None = None
     outline_only: bool = False
+    runs_dir: Path | None = None  # where run folders go (default: drafts/ in the store)
 
 
 class RunFolder:
@@ -91,7 +92,8 @@ def draft_section(workspace: Any, request: DraftRequest, writer: DraftWriter, no
     evidence = gather_evidence(topic, workspace.store.chunks_with_topic(topic.id))
     if not evidence.passages:
         raise UserError(f"资料库的往年报告中没有“{topic.name}”方面的内容，无法起草；请先导入包含这一部分的报告")
-    run = RunFolder(_run_path(workspace, topic, year, request.org, facts, writer))
+    runs_dir = request.runs_dir or workspace.settings.store / "drafts"
+    run = RunFolder(runs_dir / _run_name(workspace, topic, year, request.org, facts, writer))
     run.write_json("evidence.json", evidence.to_json())
     title = f"{request.org}{year}年{section_title(topic)}"
     outline = _outline_stage(run, writer, evidence, title, year, edited_outline, notify)
@@ -189,9 +191,9 @@ def _draft_year(requested: int | None, workspace: Any) -> int:
     return max(years) + 1 if years else datetime.date.today().year
 
 
-def _run_path(workspace: Any, topic: Topic, year: int, org: str, facts: Facts, writer: DraftWriter) -> Path:
-    """The run folder for these inputs."""
+def _run_name(workspace: Any, topic: Topic, year: int, org: str, facts: Facts, writer: DraftWriter) -> str:
+    """The run folder's name for these inputs."""
     inputs = json.dumps([topic.id, year, org, facts.digest(), writer.kind, writer.model,
                          workspace.store.fingerprint()], ensure_ascii=False)
     digest = hashlib.sha256(inputs.encode()).hexdigest()[:8]
-    return workspace.settings.store / "drafts" / f"{topic.name}-{year}-{digest}"
+    return f"{topic.name}-{year}-{digest}"
