@@ -26,6 +26,7 @@ from .outline import MIN_POINTS, Outline, marker, parse_outline, plan_outline
 
 OnText = Callable[[str], None]
 _POINT_START = re.compile(r"^\s*(?:\*\*)?(?P<marker>[一二三四五六七八九十]+是|[（(][一二三四五六七八九十]+[）)])")
+_MODEL_BOLD_LEAD = re.compile(r"^\*\*(?P<lead>[^*\n]{2,45}?)\*\*")
 _LEAD_SENTENCE = re.compile(r"^(?P<lead>[^。！？]{2,40}[。！？])(?P<rest>.*)$", re.DOTALL)
 
 
@@ -131,7 +132,7 @@ def to_paragraphs(reply: str, style: str) -> list[str]:
 
 def _as_point(text: str, style: str) -> list[str]:
     """A paragraph that opens with a point marker, in the draft's form."""
-    text = text.replace("**", "")
+    text = _MODEL_BOLD_LEAD.sub(r"\g<lead>", text)  # the model's own bold lead; a masked ** elsewhere stays
     lines = text.split("\n", 1)
     if style == "（一）" and len(lines) == 2:
         return [f"### {lines[0].strip()}", lines[1].strip()]
