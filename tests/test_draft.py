@@ -206,3 +206,37 @@ def test_cli_writes_markdown_out_file(local_workspace, tmp_path) -> None:
                                       "--out", str(target)])
     assert result.exit_code == 0, result.output
     assert target.read_text(encoding="utf-8") == result.stdout
+
+
+@pytest.mark.slow
+def test_draft_docx_names_the_公文_fonts_and_renders_on_a4_in_cjk_faces(local_workspace, tmp_path) -> None:
+    import docx
+    from docx.oxml.ns import qn
+
+    from tests import rendering
+
+    target = tmp_path / "党风廉政.docx"
+    result = CliRunner().invoke(app, ["draft", "--section", "党风廉政", "--store", str(local_workspace.settings.store),
+                                      "--facts", str(_facts_file(tmp_path)), "--out", str(target)])
+    assert result.exit_code == 0, result.output
+    document = docx.Document(str(target))
+    title = document.paragraphs[0]
+    assert title.text == "2023年党风廉政建设工作情况"
+    assert title.runs[0].element.rPr.rFonts.get(qn("w:eastAsia")) == "方正小标宋简体"
+    body = next(p for p in document.paragraphs if p.text.startswith("一是"))
+    assert body.runs[0].bold and body.runs[0].element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
+    assert "开展警示教育12次[F1]" in "".join(p.text for p in document.paragraphs)
+    assert document.tables and document.tables[0].rows[0].cells[0].text == "编号"
+    rendering.require_render_tools()
+    pdf = rendering.render_pdf(target, tmp_path / "pdf")
+    assert rendering.page_size(pdf) == pytest.approx((595.3, 841.9), abs=1)
+    assert any("CJK" in font for font in rendering.pdf_fonts(pdf))
+    first_page = " ".join(line.text for line in rendering.text_lines(pdf, 1))
+    assert "党风廉政建设工作情况" in first_page.replace(" ", "")
+    rendering.render_png(pdf, Path(__file__).parent / "artifacts")
+
+
+def _facts_file(tmp_path: Path) -> Path:
+    path = tmp_path / "facts.yaml"
+    path.write_text("开展警示教育: 12次\n", encoding="utf-8")
+    return path
