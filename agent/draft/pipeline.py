@@ -19,7 +19,7 @@ from ..errors import UserError
 from ..facts import Facts, load_facts
 from ..figures import PLACEHOLDER
 from ..topics import Topic, resolve_section
-from .compose import ExtractiveWriter, SentenceContext, Written
+from .compose import SentenceContext, Written
 from .evidence import DraftEvidence, gather_evidence, section_title
 from .guard import DraftGuard
 from .outline import Outline, parse_outline
