@@ -17,7 +17,7 @@ from ..citations import insert_key
 from ..evidence import char_bigrams
 from ..facts import Fact, Facts
 from ..figures import PLACEHOLDER, find_figures
-from .evidence import DraftEvidence, SourceSentence, SubthemeGroup
+from .evidence import POINT_MARKER, DraftEvidence, SourceSentence, SubthemeGroup
 from .outline import Outline, OutlinePoint, plan_outline
 from .result import point_paragraphs
 from .stale import find_honours, rewrite_years
@@ -29,12 +29,13 @@ FIGURE_CLAUSES_KEPT = 3
 NEW_REPORT_BONUS = 1.5
 NEAR_DUPLICATE = 0.5
 FACT_MATCH = 0.6
-_MARKER = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、是]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．])\s*")
 _CONNECTIVE = re.compile(r"^(?:同时|此外|另外|截止目前|截至目前|截止到目前|目前|其中)[，,]?")
 # A masked name of the reporting unit itself takes --org ("**街道" → 梅林街道); a masked higher or lower unit
 # (**县, **社区) just loses its mask.
 _MASKED_OWN_UNIT = re.compile(r"\*+(?:街道办事处|街道办|街道|新区|镇|乡)")
 _MASKED_OTHER_UNIT = re.compile(r"\*+(?=社区|县|区|市)")
+# Another unit's own name as a subject ("新区党工委班子成员", "街道党工委运用…") reads as the body alone.
+_UNIT_AS_SUBJECT = re.compile(r"(?<![\u4e00-\u9fff*])(?:新区|街道)(?=党工委|管委会)")
 _INTRODUCES_LIST = re.compile(r"以下几个方面|如下[：:。]|[：:]$")
 _CLAUSE = re.compile(r"[^，,；;。！？]+[，,；;]?")
 
@@ -139,7 +140,7 @@ def choose_sentences(group: SubthemeGroup, heading: str, context: SentenceContex
 def adapt_sentence(source: SourceSentence, context: SentenceContext, group: SubthemeGroup | None = None) -> str:
     """A past sentence fit for this year's draft: no marker or connective, years relative to the draft year,
     the unit's name for masked names, at most a few figure clauses, the user's facts where they match."""
-    text = _CONNECTIVE.sub("", _MARKER.sub("", source.text)).strip()
+    text = _CONNECTIVE.sub("", POINT_MARKER.sub("", source.text)).strip()
     rewrite = rewrite_years(text, source.year, context.year)
     context.year_changes += rewrite.changed
     text = _name_units(rewrite.text, context.org).lstrip("，,")
@@ -151,7 +152,7 @@ def adapt_sentence(source: SourceSentence, context: SentenceContext, group: Subt
 def _name_units(text: str, org: str) -> str:
     """Masked unit names: the reporting unit's becomes `org` (or its bare kind, 街道, without one)."""
     text = _MASKED_OWN_UNIT.sub(lambda match: org or match.group(0).lstrip("*"), text)
-    return _MASKED_OTHER_UNIT.sub("", text)
+    return _UNIT_AS_SUBJECT.sub("", _MASKED_OTHER_UNIT.sub("", text))
 
 
 def _usable(sentence: SourceSentence, context: SentenceContext) -> bool:

@@ -25,7 +25,7 @@ SUBTHEMES_PATH = Path(__file__).resolve().parent.parent / "data" / "subthemes.ya
 # only when the reports offer fewer passages than this otherwise.
 MIN_SUBJECT_PASSAGES = 3
 LEAD_MIN_CHARS, LEAD_MAX_CHARS = 4, 22
-_MARKER = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、是]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．])\s*")
+POINT_MARKER = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、是]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．])\s*")
 _IS_POINT_STYLE = re.compile(r"^[一二三四五六七八九十]+是")
 _IS_BRACKET_STYLE = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
 # Drafts reuse whole sentences: a ；-clause ("承诺事项*个，制定承诺措施**条；") is no sentence on its own.
@@ -163,7 +163,7 @@ def numbering_style(headings: Iterable[str]) -> str:
 
 def lead_phrase(heading: str) -> str | None:
     """A point heading fit to reuse: the last heading without its marker, short, with no figure or quotation."""
-    lead = _MARKER.sub("", heading).strip().rstrip("。；;，,：:")
+    lead = POINT_MARKER.sub("", heading).strip().rstrip("。；;，,：:")
     if not LEAD_MIN_CHARS <= len(lead) <= LEAD_MAX_CHARS or _NOT_A_LEAD.search(lead):
         return None
     return lead
@@ -190,7 +190,7 @@ def _body_sentences(passage: Passage) -> list[str]:
     sentences = [sentence.strip() for sentence in _SENTENCE.findall(passage.text) if sentence.strip()]
     sentences = [sentence for sentence in sentences if sentence[-1] in "。！？!?”’」』）)"]  # not a heading line
     heading = passage.heading_path[-1] if passage.heading_path else ""
-    if sentences and heading and sentences[0].rstrip("。；;").endswith(_MARKER.sub("", heading).rstrip("。")):
+    if sentences and heading and sentences[0].rstrip("。；;").endswith(POINT_MARKER.sub("", heading).rstrip("。")):
         sentences = sentences[1:]
     return [sentence for sentence in sentences if len(sentence) >= 8]
 
