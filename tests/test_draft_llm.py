@@ -93,3 +93,12 @@ def test_cli_with_a_provider_drafts_through_the_model(llm_workspace, openai_serv
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
     assert document["engine"] == "llm" and "警示教育〔待补〕次" in document["text"]
+
+
+def test_model_replies_in_either_numbering_become_the_drafts_paragraphs() -> None:
+    from agent.draft.generate import to_paragraphs
+
+    point_style = to_paragraphs("**一是压实责任。**严格落实“一岗双责”[S1]。\n二是纠治四风。开展明察暗访**批次[S2]。", "一是")
+    assert point_style == ["**一是压实责任。**严格落实“一岗双责”[S1]。", "**二是纠治四风。**开展明察暗访**批次[S2]。"]
+    bracket_style = to_paragraphs("## （一）压实责任\n严格落实“一岗双责”[S1]。\n\n（二）纠治四风\n力戒形式主义[S2]。", "（一）")
+    assert bracket_style == ["### （一）压实责任", "严格落实“一岗双责”[S1]。", "### （二）纠治四风", "力戒形式主义[S2]。"]
