@@ -91,7 +91,7 @@ _MARKERS = re.compile("|".join([
     rf"(?:^|(?<=[^\u4e00-\u9fff0-9A-Za-z])){_CN_ORDINAL}是",
     rf"其{_CN_ORDINAL}(?=[，,、:：是])",
 ]), re.MULTILINE)
-_CITATION = re.compile(r"[\[【]S[0-9]+(?:\s*[,，、;；]\s*S?[0-9]+)*[\]】]")
+_CITATION = re.compile(r"[\[【][SF][0-9]+(?:\s*[,，、;；]\s*[SF]?[0-9]+)*[\]】]")  # [S1] passages, [F1] user facts
 _URL = re.compile(r"(?:https?://|www\.)[!-~]+|[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+")
 
 
@@ -163,8 +163,11 @@ def known_values(texts: Iterable[str]) -> set[float]:
     return values
 
 
-def guard_figures(text: str, allowed: Iterable[str] | set[float], placeholder: str = PLACEHOLDER) -> GuardResult:
-    """Replace every figure whose values are not all in `allowed` (texts, or a `known_values` set) by `placeholder`."""
+def guard_figures(text: str, allowed: Iterable[str] | set[float], placeholder: str = PLACEHOLDER,
+                  fill_masked: bool = False) -> GuardResult:
+    """Replace every figure whose values are not all in `allowed` (texts, or a `known_values` set) by `placeholder`;
+    masked figures (`**次`) are left as written, or with `fill_masked` replaced too (a new year's draft, where
+    last year's unknown is this year's blank), their unit kept either way."""
     known = _Known(_allowed_values(allowed))
     pieces: list[str] = []
     replaced: list[str] = []
@@ -174,10 +177,12 @@ def guard_figures(text: str, allowed: Iterable[str] | set[float], placeholder: s
         figure = token.figure
         if figure.masked:
             masked.append(figure.text)
-        elif not all(known.contains(value) for value in figure.values):
+        if (figure.masked and fill_masked) or (not figure.masked
+                                               and not all(known.contains(value) for value in figure.values)):
             pieces += [text[position:figure.start], placeholder]
             position = figure.end
-            replaced.append(figure.text)
+            if not figure.masked:
+                replaced.append(figure.text)
     pieces.append(text[position:])
     return GuardResult("".join(pieces), replaced, masked)
 

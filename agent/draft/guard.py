@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from ..citations import check_citations
 from ..facts import Facts
-from ..figures import PLACEHOLDER, all_known, find_figures, guard_figures, known_values
+from ..figures import all_known, find_figures, guard_figures, known_values
 from .evidence import DraftEvidence
 from .stale import replace_foreign_years, replace_honours
 
@@ -84,17 +84,9 @@ class DraftGuard:
 
     def _guard_figures(self, text: str) -> str:
         """Figures not in the facts → 〔待补〕, sorted into stale and invented; masked figures → 〔待补〕."""
-        result = guard_figures(text, self.allowed)
+        result = guard_figures(text, self.allowed, fill_masked=True)
         for figure in result.replaced:
-            values = [value for found in find_figures(figure) for value in found.values]
-            stale = values and all_known(find_figures(figure), self.past_values)
+            stale = all_known(find_figures(figure), self.past_values)
             (self.report.stale_figures if stale else self.report.invented_figures).append(figure)
-        return self._unmask(result.text)
-
-    def _unmask(self, text: str) -> str:
-        """Masked figures (`**`, `*.*`) become the placeholder; what follows them (the unit) stays."""
-        masked = [figure for figure in find_figures(text) if figure.masked]
-        for figure in reversed(masked):
-            text = text[:figure.start] + PLACEHOLDER + text[figure.end:]
-        self.report.masked_figures += len(masked)
-        return text
+        self.report.masked_figures += len(result.masked)
+        return result.text
