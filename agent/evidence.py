@@ -7,7 +7,7 @@ that could pass for our own markup (the fence tags, a `[S3]` key at the start of
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Iterable
 
 from .chinese import split_sentences
@@ -15,6 +15,8 @@ from .chunking import split_to_budget
 from .retrieve import Hit
 from .tokens import count_tokens
 
+MIN_CUT_TOKENS = 120     # below this, a cut passage says too little to be worth its key
+CUT_MARGIN_TOKENS = 60   # the key and location line of a cut passage
 _MARKUP = re.compile(r"</?\s*资料\s*>|\[(?=S\d+\])")
 _DEFUSED = {"[": "［"}
 
@@ -99,16 +101,21 @@ def pack_evidence(hits: Iterable[Hit], budget_tokens: int) -> Evidence:
     evidence = Evidence()
     used = 0
     for hit in hits:
-        remaining = budget_tokens - used
-        cost = count_tokens(Passage.from_hit("S00", hit).fenced())
-        if cost <= remaining:
-            evidence.add(hit)
-        elif remaining > 120:
-            cost = count_tokens(evidence.add(hit, split_to_budget(hit.text, remaining - 60)[0]).fenced())
-        else:
+        fitted = fit_passage(Passage.from_hit("S00", hit), budget_tokens - used)
+        if fitted is None:
             break
-        used += cost
+        used += count_tokens(evidence.add(hit, fitted.text).fenced())
     return evidence
+
+
+def fit_passage(passage: Passage, remaining_tokens: int) -> Passage | None:
+    """The passage if it fits the tokens left (as fenced), else its text cut at a sentence end to fit; None when
+    too little is left to be worth a cut passage."""
+    if count_tokens(passage.fenced()) <= remaining_tokens:
+        return passage
+    if remaining_tokens <= MIN_CUT_TOKENS:
+        return None
+    return replace(passage, text=split_to_budget(passage.text, remaining_tokens - CUT_MARGIN_TOKENS)[0])
 
 
 def best_quote(passage: Passage, claim: str) -> str:

@@ -11,10 +11,9 @@ import re
 from dataclasses import replace
 from typing import Callable
 
-from ..chunking import split_to_budget
 from ..engines import evidence_budget
 from ..errors import ZongjieError
-from ..evidence import Passage
+from ..evidence import fit_passage
 from ..facts import Facts
 from ..llm import ChatModel, Messages
 from ..prompts import load_prompt
@@ -89,25 +88,15 @@ def render_grouped(evidence: DraftEvidence, budget_tokens: int) -> str:
             passage = evidence.passage(key)
             if passage is None or key in seen:
                 continue
-            fenced = _fit(passage, budget_tokens - used)
-            if fenced is None:
+            fitted = fit_passage(passage, budget_tokens - used)
+            if fitted is None:
                 break
             seen.add(key)
-            used += count_tokens(fenced)
-            lines.append(fenced)
+            used += count_tokens(fitted.fenced())
+            lines.append(fitted.fenced())
         if len(lines) > 1:
             blocks.append("\n\n".join(lines))
     return "\n\n".join(blocks)
-
-
-def _fit(passage: Passage, remaining: int) -> str | None:
-    """The passage fenced, cut at a sentence end if only part of it fits (None when too little room is left)."""
-    fenced = passage.fenced()
-    if count_tokens(fenced) <= remaining:
-        return fenced
-    if remaining < 120:
-        return None
-    return replace(passage, text=split_to_budget(passage.text, remaining - 60)[0]).fenced()
 
 
 def render_facts(facts: Facts) -> str:
