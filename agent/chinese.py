@@ -9,6 +9,8 @@ CHINESE_DIGITS = "零一二三四五六七八九十"
 
 _FULL_TO_HALF = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 _FULL_TO_HALF[0x3000] = 0x20
+# A numbering marker opening a heading or point: 一、 一. （一） (1) 1、 1． 一是 (either width, spaces after it).
+ENUMERATION_MARKER = re.compile(r"^\s*(?:[一二三四五六七八九十]+(?:[、,.]|是)|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．])\s*")
 _SENTENCE_RE = re.compile(r"[^。！？；!?;]*(?:[。！？；!?;]+[”’」』）)]*|$)")
 
 

@@ -15,6 +15,7 @@ from typing import Any, Sequence
 
 import yaml
 
+from .chinese import ENUMERATION_MARKER
 from .errors import UserError
 from .thesaurus import load_thesaurus, normalize
 
@@ -36,7 +37,6 @@ SHORT_TEXT_CHARS = 40
 # Longer "headings" are whole paragraphs a parser kept as a title: count them as body text.
 HEADING_MAX_CHARS = 50
 
-_ENUMERATION_MARKER = re.compile(r"^(?:[一二三四五六七八九十]+[、,.]|\([一二三四五六七八九十\d]+\)|\d+[、.]|[一二三四五六七八九十]+是)")
 _REPORT_TITLE_WORDS = re.compile(r"总结|报告|述职|汇报")
 _SECTION_SUFFIXES = ("工作", "方面", "情况")
 _QUOTES = re.compile(r"[“”‘’\"'《》「」]")
@@ -178,7 +178,7 @@ def _content_headings(heading_path: Sequence[str]) -> list[str]:
 
 def _looks_like_report_title(heading: str) -> bool:
     """True for an unnumbered line naming the document (…工作总结, …述职报告)."""
-    return not _ENUMERATION_MARKER.match(normalize(heading)) and bool(_REPORT_TITLE_WORDS.search(heading))
+    return not ENUMERATION_MARKER.match(normalize(heading)) and bool(_REPORT_TITLE_WORDS.search(heading))
 
 
 def _hits_needed(text: str) -> int:

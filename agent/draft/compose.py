@@ -13,11 +13,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
+from ..chinese import ENUMERATION_MARKER
 from ..citations import insert_key
 from ..evidence import char_bigrams
 from ..facts import Fact, Facts
 from ..figures import PLACEHOLDER, find_figures
-from .evidence import POINT_MARKER, DraftEvidence, SourceSentence, SubthemeGroup
+from .evidence import DraftEvidence, SourceSentence, SubthemeGroup
 from .outline import Outline, OutlinePoint, plan_outline
 from .result import point_paragraphs
 from .stale import find_honours, rewrite_years
@@ -140,7 +141,7 @@ def choose_sentences(group: SubthemeGroup, heading: str, context: SentenceContex
 def adapt_sentence(source: SourceSentence, context: SentenceContext, group: SubthemeGroup | None = None) -> str:
     """A past sentence fit for this year's draft: no marker or connective, years relative to the draft year,
     the unit's name for masked names, at most a few figure clauses, the user's facts where they match."""
-    text = _CONNECTIVE.sub("", POINT_MARKER.sub("", source.text)).strip()
+    text = _CONNECTIVE.sub("", ENUMERATION_MARKER.sub("", source.text)).strip()
     rewrite = rewrite_years(text, source.year, context.year)
     context.year_changes += rewrite.changed
     text = _name_units(rewrite.text, context.org).lstrip("，,")

@@ -8,7 +8,6 @@ passage's. 存在问题 and 下一步打算 are frames, so their passages are gr
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -16,18 +15,17 @@ from typing import Any, Iterable
 
 import yaml
 
+from ..chinese import ENUMERATION_MARKER
 from ..evidence import Passage
 from ..store import StoredChunk
 from ..topics import FRAME_TOPIC_IDS, TOPICS, Topic, get_topic
+from .numbering import numbering_style
 
 SUBTHEMES_PATH = Path(__file__).resolve().parent.parent / "data" / "subthemes.yaml"
 # Passages under a plan (打算) or problem (问题) heading describe no achievements: a subject section draws on them
 # only when the reports offer fewer passages than this otherwise.
 MIN_SUBJECT_PASSAGES = 3
 LEAD_MIN_CHARS, LEAD_MAX_CHARS = 4, 22
-POINT_MARKER = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、是]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．])\s*")
-_IS_POINT_STYLE = re.compile(r"^[一二三四五六七八九十]+是")
-_IS_BRACKET_STYLE = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
 # Drafts reuse whole sentences: a ；-clause ("承诺事项*个，制定承诺措施**条；") is no sentence on its own.
 _SENTENCE = re.compile(r"[^。！？!?\n]+(?:[。！？!?]+[”’」』）)]*|$)")
 # Under 存在问题, a section on how last year's problems were fixed ("反馈问题整改落实情况") describes measures.
@@ -154,16 +152,9 @@ def gather_evidence(topic: Topic, chunks: Iterable[StoredChunk]) -> DraftEvidenc
                          style=numbering_style(chunk.heading_path[-1] for chunk in chosen if chunk.heading_path))
 
 
-def numbering_style(headings: Iterable[str]) -> str:
-    """The reports' own way of numbering points: 一是… or （一）…, whichever their headings use more."""
-    counts = Counter("一是" if _IS_POINT_STYLE.match(h) else "（一）" if _IS_BRACKET_STYLE.match(h) else ""
-                     for h in headings)
-    return "（一）" if counts["（一）"] > counts["一是"] else "一是"
-
-
 def lead_phrase(heading: str) -> str | None:
     """A point heading fit to reuse: the last heading without its marker, short, with no figure or quotation."""
-    lead = POINT_MARKER.sub("", heading).strip().rstrip("。；;，,：:")
+    lead = ENUMERATION_MARKER.sub("", heading).strip().rstrip("。；;，,：:")
     if not LEAD_MIN_CHARS <= len(lead) <= LEAD_MAX_CHARS or _NOT_A_LEAD.search(lead):
         return None
     return lead
@@ -190,7 +181,7 @@ def _body_sentences(passage: Passage) -> list[str]:
     sentences = [sentence.strip() for sentence in _SENTENCE.findall(passage.text) if sentence.strip()]
     sentences = [sentence for sentence in sentences if sentence[-1] in "。！？!?”’」』）)"]  # not a heading line
     heading = passage.heading_path[-1] if passage.heading_path else ""
-    if sentences and heading and sentences[0].rstrip("。；;").endswith(POINT_MARKER.sub("", heading).rstrip("。")):
+    if sentences and heading and sentences[0].rstrip("。；;").endswith(ENUMERATION_MARKER.sub("", heading).rstrip("。")):
         sentences = sentences[1:]
     return [sentence for sentence in sentences if len(sentence) >= 8]
 

@@ -21,10 +21,10 @@ from ..settings import Settings
 from ..tokens import count_tokens
 from .compose import SentenceContext, Written
 from .evidence import DraftEvidence
-from .outline import MIN_POINTS, Outline, marker, parse_outline, plan_outline
+from .numbering import BRACKET_STYLE, POINT_STYLE, marker, style_of
+from .outline import MIN_POINTS, Outline, parse_outline, plan_outline
 
 OnText = Callable[[str], None]
-_POINT_START = re.compile(r"^\s*(?:\*\*)?(?P<marker>[一二三四五六七八九十]+是|[（(][一二三四五六七八九十]+[）)])")
 _MODEL_BOLD_LEAD = re.compile(r"^\*\*(?P<lead>[^*\n]{2,45}?)\*\*")
 _LEAD_SENTENCE = re.compile(r"^(?P<lead>[^。！？]{2,40}[。！？])(?P<rest>.*)$", re.DOTALL)
 
@@ -59,7 +59,7 @@ class LLMWriter:
               on_text: OnText | None = None) -> Written:
         """The section text, streamed (progress to `on_text`), split into the draft's paragraphs."""
         style_rule = (f"每个要点一段，段首写“{marker(outline.style, 0)}……。”这样的小标题句"
-                      if outline.style == "一是" else "每个要点先单独一行写小标题（如“（一）……”），下一行写正文")
+                      if outline.style == POINT_STYLE else "每个要点先单独一行写小标题（如“（一）……”），下一行写正文")
         messages = self._messages("draft/section", evidence, title=outline.title, year=str(context.year),
                                   org=context.org or "本单位", outline="\n".join(outline.numbered()),
                                   facts=render_facts(context.facts), style_rule=style_rule)
@@ -115,7 +115,7 @@ def to_paragraphs(reply: str, style: str) -> list[str]:
         text = block.strip().lstrip("#").strip()
         if not text:
             continue
-        paragraphs += _as_point(text, style) if _POINT_START.match(text) else [text]
+        paragraphs += _as_point(text, style) if style_of(text.lstrip("*")) else [text]
     return paragraphs
 
 
@@ -123,13 +123,13 @@ def _as_point(text: str, style: str) -> list[str]:
     """A paragraph that opens with a point marker, in the draft's form."""
     text = _MODEL_BOLD_LEAD.sub(r"\g<lead>", text)  # the model's own bold lead; a masked ** elsewhere stays
     lines = text.split("\n", 1)
-    if style == "（一）" and len(lines) == 2:
+    if style == BRACKET_STYLE and len(lines) == 2:
         return [f"### {lines[0].strip()}", lines[1].strip()]
-    if style == "（一）" and len(text) <= 30:
+    if style == BRACKET_STYLE and len(text) <= 30:
         return [f"### {text}"]
     match = _LEAD_SENTENCE.match("".join(line.strip() for line in lines))
     return [f"**{match.group('lead')}**{match.group('rest').strip()}"] if match else [text]
 
 
 def _style_example(style: str) -> str:
-    return "（一）……；（二）……" if style == "（一）" else "一是……；二是……"
+    return "（一）……；（二）……" if style == BRACKET_STYLE else "一是……；二是……"

@@ -12,14 +12,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..chinese import CHINESE_DIGITS
 from ..citations import keys_in
 from ..errors import UserError
 from ..evidence import char_bigrams
 from .evidence import DraftEvidence, SubthemeGroup
+from .numbering import marker
 
 MIN_POINTS, MAX_POINTS = 3, 6
-_ORDINALS = [CHINESE_DIGITS[n] if n <= 10 else f"十{CHINESE_DIGITS[n - 10]}" for n in range(1, 16)]
 _POINT_LINE = re.compile(r"^\s*(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、"
                          r"|\d+[、.．)]|[-*•])\s*(?P<rest>.+)$")
 _SUBTHEME_TAG = re.compile(r"〔(?P<name>[^〔〕]+)〕")
@@ -65,12 +64,6 @@ class Outline:
     def from_json(cls, data: dict[str, Any]) -> "Outline":
         return cls(title=data["title"], style=data["style"],
                    points=[OutlinePoint(**point) for point in data["points"]])
-
-
-def marker(style: str, index: int) -> str:
-    """The numbering marker of the point at `index` (0-based) in a style: 一是 / （一）."""
-    ordinal = _ORDINALS[index]
-    return f"（{ordinal}）" if style == "（一）" else f"{ordinal}是"
 
 
 def plan_outline(evidence: DraftEvidence, title: str) -> Outline:

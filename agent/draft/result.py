@@ -12,7 +12,8 @@ from ..evidence import best_quote
 from ..facts import Facts
 from ..figures import PLACEHOLDER
 from .evidence import DraftEvidence
-from .outline import Outline, marker
+from .numbering import BRACKET_STYLE, marker
+from .outline import Outline
 
 QUOTE_MAX_CHARS = 60
 
@@ -65,7 +66,7 @@ class Draft:
 
 def point_paragraphs(style: str, index: int, heading: str, body: str) -> list[str]:
     """A point as Markdown: 一是 points run in with a bold lead; （一） points get a level-2 heading."""
-    if style == "（一）":
+    if style == BRACKET_STYLE:
         return [f"### {marker(style, index)}{heading}", body] if body else [f"### {marker(style, index)}{heading}"]
     return [f"**{marker(style, index)}{heading}。**{body}"]
 
