@@ -124,18 +124,30 @@ def _compose_point(point: OutlinePoint, group: SubthemeGroup | None, context: Se
     return composed
 
 
+@dataclass(frozen=True)
+class _Candidate:
+    """A sentence that may be reused, with what choosing among candidates compares (computed once)."""
+
+    sentence: SourceSentence
+    pairs: frozenset[str]
+    figures: int
+
+
 def choose_sentences(group: SubthemeGroup, heading: str, context: SentenceContext) -> list[SourceSentence]:
     """Up to SENTENCES_PER_POINT sentences: best scored first, a new report preferred, no near-duplicates, at most
     one list of figures; returned with statements before figures."""
-    candidates = [s for s in group.sentences if _usable(s, context)]
-    scores = {id(s): _score(s, group, heading, candidates) for s in candidates}
-    chosen: list[SourceSentence] = []
+    candidates = [_Candidate(s, frozenset(char_bigrams(s.text)), len(find_figures(s.text)))
+                  for s in group.sentences if _usable(s, context)]
+    heading_pairs = char_bigrams(heading)
+    scores = {id(c): _score(c, group, heading_pairs, candidates) for c in candidates}
+    chosen: list[_Candidate] = []
     while len(chosen) < SENTENCES_PER_POINT:
         best = _next_best(candidates, chosen, scores)
-        if best is None or sum(len(s.text) for s in chosen) + len(best.text) > POINT_MAX_CHARS and chosen:
+        if best is None or sum(len(c.sentence.text) for c in chosen) + len(best.sentence.text) > POINT_MAX_CHARS \
+                and chosen:
             break
         chosen.append(best)
-    return sorted(chosen, key=_figure_count)
+    return [c.sentence for c in sorted(chosen, key=lambda c: c.figures)]
 
 
 def adapt_sentence(source: SourceSentence, context: SentenceContext, group: SubthemeGroup | None = None) -> str:
@@ -165,30 +177,28 @@ def _usable(sentence: SourceSentence, context: SentenceContext) -> bool:
     return len(sentence.text) >= 12 and not _INTRODUCES_LIST.search(sentence.text)
 
 
-def _score(sentence: SourceSentence, group: SubthemeGroup, heading: str, others: list[SourceSentence]) -> float:
+def _score(candidate: _Candidate, group: SubthemeGroup, heading_pairs: set[str], others: list[_Candidate]) -> float:
     """How well a sentence represents its sub-theme: keywords, shared wording with the rest of the group and
     with the heading, minus long figure lists and very long sentences."""
-    pairs = char_bigrams(sentence.text)
-    centrality = sum(_jaccard(pairs, char_bigrams(other.text)) for other in others if other is not sentence)
-    heading_overlap = len(pairs & char_bigrams(heading)) / max(len(char_bigrams(heading)), 1)
-    figures = _figure_count(sentence)
-    return (2.0 * group.hits(sentence.text) + 5.0 * centrality / max(len(others) - 1, 1) + heading_overlap
-            - 0.6 * max(0, figures - 2) - (1.0 if len(sentence.text) > 130 else 0.0))
+    text = candidate.sentence.text
+    centrality = sum(_jaccard(candidate.pairs, other.pairs) for other in others if other is not candidate)
+    heading_overlap = len(candidate.pairs & heading_pairs) / max(len(heading_pairs), 1)
+    return (2.0 * group.hits(text) + 5.0 * centrality / max(len(others) - 1, 1) + heading_overlap
+            - 0.6 * max(0, candidate.figures - 2) - (1.0 if len(text) > 130 else 0.0))
 
 
-def _next_best(candidates: list[SourceSentence], chosen: list[SourceSentence],
-               scores: dict[int, float]) -> SourceSentence | None:
+def _next_best(candidates: list[_Candidate], chosen: list[_Candidate], scores: dict[int, float]) -> _Candidate | None:
     """The best remaining sentence given what is chosen (new report bonus; duplicates and a second figure list
     excluded)."""
-    used_sources = {s.source for s in chosen}
-    has_list = any(_figure_count(s) >= 2 for s in chosen)
+    used_sources = {c.sentence.source for c in chosen}
+    has_list = any(c.figures >= 2 for c in chosen)
     best, best_score = None, float("-inf")
     for candidate in candidates:
-        if candidate in chosen or (has_list and _figure_count(candidate) >= 2):
+        if candidate in chosen or (has_list and candidate.figures >= 2):
             continue
-        if any(_jaccard(char_bigrams(candidate.text), char_bigrams(s.text)) > NEAR_DUPLICATE for s in chosen):
+        if any(_jaccard(candidate.pairs, c.pairs) > NEAR_DUPLICATE for c in chosen):
             continue
-        score = scores[id(candidate)] + (NEW_REPORT_BONUS if candidate.source not in used_sources else 0.0)
+        score = scores[id(candidate)] + (NEW_REPORT_BONUS if candidate.sentence.source not in used_sources else 0.0)
         if score > best_score:
             best, best_score = candidate, score
     return best
@@ -244,14 +254,13 @@ def _with_value(clause: str, fact: Fact) -> str:
 
 def _place_unused_facts(points: list[ComposedPoint], outline: Outline, groups: dict[str, SubthemeGroup],
                         context: SentenceContext) -> None:
-    """Each fact no sentence took becomes a sentence of its own in the point it fits best (the last otherwise)."""
+    """Each fact no sentence took becomes a sentence of its own in the point it fits best (the last when it fits
+    none)."""
     for fact in context.facts.items:
         if fact.key in context.used_facts or not points:
             continue
-        target = max(range(len(points)),
-                     key=lambda index: (_fit(fact, points[index], groups.get(outline.points[index].subtheme)), -index))
-        if _fit(fact, points[target], groups.get(outline.points[target].subtheme)) == 0:
-            target = len(points) - 1
+        fits = [_fit(fact, point, groups.get(planned.subtheme)) for point, planned in zip(points, outline.points)]
+        target = fits.index(max(fits)) if max(fits) > 0 else len(points) - 1
         points[target].fact_sentences.append(insert_key(f"{fact.wording}。", fact.key))
         context.used_facts.add(fact.key)
 
@@ -260,10 +269,6 @@ def _fit(fact: Fact, point: ComposedPoint, group: SubthemeGroup | None) -> int:
     """How well a fact fits a point: its keyword hits and shared wording."""
     words = char_bigrams(point.heading + "".join(point.sentences))
     return (2 * group.hits(fact.label) if group else 0) + len(char_bigrams(fact.label) & words)
-
-
-def _figure_count(sentence: SourceSentence) -> int:
-    return len(find_figures(sentence.text))
 
 
 def _jaccard(first: set[str], second: set[str]) -> float:
