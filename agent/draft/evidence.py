@@ -18,7 +18,7 @@ import yaml
 from ..chinese import ENUMERATION_MARKER
 from ..evidence import Passage
 from ..store import StoredChunk
-from ..topics import FRAME_TOPIC_IDS, TOPICS, Topic, get_topic
+from ..topics import FRAME_TOPIC_IDS, TOPICS, Topic
 from .numbering import numbering_style
 
 SUBTHEMES_PATH = Path(__file__).resolve().parent.parent / "data" / "subthemes.yaml"
@@ -85,12 +85,6 @@ class SubthemeGroup:
                 "keywords": list(self.keywords),
                 "sentences": [vars(sentence) for sentence in self.sentences]}
 
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "SubthemeGroup":
-        return cls(name=data["name"], heading=data["heading"], leads=[tuple(lead) for lead in data["leads"]],
-                   keywords=tuple(data.get("keywords", ())),
-                   sentences=[SourceSentence(**sentence) for sentence in data["sentences"]])
-
 
 @dataclass
 class DraftEvidence:
@@ -105,22 +99,11 @@ class DraftEvidence:
         """The passage under `key`."""
         return next((passage for passage in self.passages if passage.key == key), None)
 
-    @property
-    def newest_year(self) -> int | None:
-        """Year of the newest report drawn on."""
-        return max((passage.year for passage in self.passages if passage.year), default=None)
-
     def to_json(self) -> dict[str, Any]:
         return {"topic": self.topic.id, "style": self.style,
                 "passages": [vars(passage) | {"heading_path": list(passage.heading_path)}
                              for passage in self.passages],
                 "groups": [group.to_json() for group in self.groups]}
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "DraftEvidence":
-        passages = [Passage(**{**item, "heading_path": tuple(item["heading_path"])}) for item in data["passages"]]
-        return cls(topic=get_topic(data["topic"]), passages=passages, style=data["style"],
-                   groups=[SubthemeGroup.from_json(group) for group in data["groups"]])
 
 
 @cache

@@ -112,11 +112,12 @@ def draft_section(workspace: Any, request: DraftRequest, writer: DraftWriter, no
 def _outline_stage(run: RunFolder, writer: DraftWriter, evidence: DraftEvidence, title: str, year: int,
                    edited: str | None, notify: Notify) -> Outline:
     """The user's edited outline, else a model outline this run already paid for, else a new one."""
+    saved = run.read("outline.json") if writer.kind != "extractive" else None
     if edited is not None:
         outline = parse_outline(edited, evidence, title)
-    elif writer.kind != "extractive" and run.read("outline.json"):
+    elif saved:
         notify(f"沿用本次运行已生成的提纲：{run.path / 'outline.md'}")
-        outline = Outline.from_json(json.loads(run.read("outline.json") or "{}"))
+        outline = Outline.from_json(json.loads(saved))
     else:
         notify(f"根据 {len(evidence.passages)} 段往年资料拟定提纲……")
         outline = writer.outline(evidence, title, year)

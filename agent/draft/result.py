@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..citations import keys_in, strip_citations
+from ..citations import keys_in
 from ..evidence import best_quote
 from ..facts import Facts
 from ..figures import PLACEHOLDER
@@ -51,11 +51,10 @@ class Draft:
                 "warnings": self.warnings, "engine": self.engine, "model": self.model,
                 "run_dir": str(self.run_dir) if self.run_dir else None}
 
-    def to_markdown(self, with_keys: bool = True) -> str:
-        """Title, note, body and the evidence table, as Markdown (keys removed when `with_keys` is False)."""
-        body = self.text if with_keys else strip_citations(self.text)
-        parts = [f"# {self.title}", f"> {self.note}" if self.note else "", body]
-        if with_keys and self.citations:
+    def to_markdown(self) -> str:
+        """Title, note, body and the evidence table, as Markdown."""
+        parts = [f"# {self.title}", f"> {self.note}" if self.note else "", self.text]
+        if self.citations:
             parts.append(evidence_table(self.citations))
         return "\n\n".join(part for part in parts if part) + "\n"
 

@@ -47,11 +47,6 @@ def rewrite_years(sentence: str, report_year: int | None, draft_year: int) -> Ye
     return result
 
 
-def foreign_years(text: str, allowed: set[int]) -> list[str]:
-    """Years in `text` (as written, "2022年") that are not among `allowed`."""
-    return [f"{match.group(1)}年" for match in _YEAR.finditer(text) if int(match.group(1)) not in allowed]
-
-
 def replace_foreign_years(text: str, allowed: set[int]) -> tuple[str, list[str]]:
     """Years not among `allowed` replaced by 〔待补〕; returns the text and the years replaced."""
     replaced: list[str] = []
