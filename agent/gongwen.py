@@ -360,7 +360,7 @@ def _write_table(document: DocxDocument, block: Block) -> None:
     """A bordered table across the text block, columns as wide as their text needs, its first row bold."""
     table = document.add_table(rows=len(block.rows), cols=len(block.rows[0]))
     _set_table_properties(table)
-    widths = _column_widths(block.rows, round(TEXT_WIDTH_MM * _TWIPS_PER_MM))
+    widths = column_widths(block.rows, round(TEXT_WIDTH_MM * _TWIPS_PER_MM))
     for grid_column, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths):
         grid_column.set(qn("w:w"), str(width))
     for row_index, row in enumerate(block.rows):
@@ -370,15 +370,15 @@ def _write_table(document: DocxDocument, block: Block) -> None:
             _fill_cell(cell.paragraphs[0], text, header=row_index == 0)
 
 
-def _column_widths(rows: tuple[tuple[str, ...], ...], total: int) -> list[int]:
+def column_widths(rows: tuple[tuple[str, ...], ...], total: int) -> list[int]:
     """Column widths in twips summing to `total`, in proportion to each column's longest text (at least 2 chars)."""
-    needs = [max(2.0, *(_display_width(row[column]) for row in rows)) for column in range(len(rows[0]))]
+    needs = [max(2.0, *(display_width(row[column]) for row in rows)) for column in range(len(rows[0]))]
     widths = [math.floor(total * need / sum(needs)) for need in needs]
     widths[-1] += total - sum(widths)
     return widths
 
 
-def _display_width(text: str) -> float:
+def display_width(text: str) -> float:
     """Width of `text` in full-width characters: Chinese 1, Latin letters and digits ½."""
     return sum(0.5 if char.isascii() else 1.0 for char in text)
 

@@ -1,0 +1,87 @@
+"""How much of an A4 page a brief takes in the 公文 docx export, counted in lines of the GB/T 9704 grid.
+
+A page holds 22 lines of 28 characters (gongwen.py). Body paragraphs and headings indent their first line by two
+characters; the title (二号) sets about 20 characters a line and is followed by a blank line; table cells (四号)
+wrap inside their column, every table line takes one grid line. Latin letters, digits and `*` are half as wide.
+Chinese line breaking (no 。at a line start) can push a character to the next line, so each paragraph is counted
+with a little slack rather than to the last character.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from ..gongwen import (
+    CELL_MARGIN_TWIPS,
+    CHARS_PER_LINE,
+    ER_HAO,
+    LINES_PER_PAGE,
+    SI_HAO,
+    TEXT_WIDTH_MM,
+    column_widths,
+    display_width,
+    inline_spans,
+    parse_blocks,
+)
+
+INDENT_CHARS = 2
+SLACK_CHARS = 1.0            # room left on every line for line-breaking rules
+_TEXT_WIDTH_PT = TEXT_WIDTH_MM / 25.4 * 72
+TITLE_CHARS_PER_LINE = math.floor(_TEXT_WIDTH_PT / ER_HAO)       # 20
+PAGE_LINES = LINES_PER_PAGE
+
+
+def plain_text(text: str) -> str:
+    """Inline Markdown reduced to the characters a reader sees."""
+    return "".join(span.text for span in inline_spans(text))
+
+
+def paragraph_lines(text: str, chars_per_line: float = CHARS_PER_LINE, indent: int = INDENT_CHARS) -> int:
+    """Grid lines a paragraph of `text` fills."""
+    width = display_width(plain_text(text)) + indent
+    return max(1, math.ceil(width / (chars_per_line - SLACK_CHARS)))
+
+
+def chars_for_lines(lines: int, used: float = 0.0) -> int:
+    """How many full-width characters fit in `lines` grid lines of body text after `used` (indent included)."""
+    return max(0, math.floor(lines * (CHARS_PER_LINE - SLACK_CHARS) - INDENT_CHARS - used))
+
+
+def table_lines(rows: tuple[tuple[str, ...], ...]) -> int:
+    """Grid lines a table fills: each row as tall as its most wrapped cell."""
+    widths = column_widths(rows, round(TEXT_WIDTH_MM / 25.4 * 1440))
+    total = 0
+    for row in rows:
+        total += max(_cell_lines(text, width) for text, width in zip(row, widths))
+    return total
+
+
+def _cell_lines(text: str, width_twips: int) -> int:
+    chars_per_line = (width_twips - 2 * CELL_MARGIN_TWIPS) / 20 / SI_HAO
+    return max(1, math.ceil(display_width(plain_text(text)) / max(1.0, chars_per_line - 0.5)))
+
+
+@dataclass(frozen=True)
+class PageUse:
+    """Lines a brief takes on the page, and the characters a reader sees."""
+
+    lines: int
+    chars: int
+
+
+def measure(markdown: str) -> PageUse:
+    """The lines and characters of a brief's Markdown as the docx export lays it out."""
+    lines = chars = 0
+    for block in parse_blocks(markdown):
+        if block.kind == "title":
+            title_lines = block.text.split("\n")
+            lines += sum(paragraph_lines(line, TITLE_CHARS_PER_LINE, 0) for line in title_lines) + 1
+            chars += sum(len(plain_text(line)) for line in title_lines)
+        elif block.kind == "table":
+            lines += table_lines(block.rows)
+            chars += sum(len(plain_text(cell)) for row in block.rows for cell in row)
+        else:
+            lines += paragraph_lines(block.text)
+            chars += len(plain_text(block.text))
+    return PageUse(lines=lines, chars=chars)

@@ -1,0 +1,167 @@
+"""A report as a brief sees it: its passages sorted into the frame of a 总结 (成效 → 问题 → 打算).
+
+The frame comes from headings, not topic tags: everything under "三、存在问题" is a problem, everything under
+"四、2023年工作打算" a plan, and a nested "（二）未完成目标任务的主客观分析" is a problem inside an achievements
+chapter. A heading that also reports work done ("…完成情况及未完成…分析", "反馈问题整改落实情况") is no problem.
+Achievements are grouped by the report's own top-level sections; when a report puts all of them under one
+chapter ("一、2022年工作总结"), that chapter's sections are the groups.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+from ..chinese import ENUMERATION_MARKER
+from ..store import StoredChunk
+
+ACHIEVEMENT, PROBLEM, PLAN, PREAMBLE = "成效", "问题", "打算", "总体"
+_PROBLEM = re.compile(r"存在的?(?:主要)?问题|问题(?:和|与|及)?不足|不足之处|短板|差距|薄弱|未完成")
+_NOT_PROBLEM = re.compile(r"完成情况|整改|落实情况")
+_PLAN = re.compile(r"打算|工作安排|工作计划|工作思路|下一步|(?:19|20)\d\d年(?:的)?(?:工作)?(?:重点|要点|目标任务)")
+_MARKER_CORE = re.compile(r"[、,.．\s]+$")
+LABEL_MAX_CHARS = 18
+_LABEL_SUFFIX = re.compile(r"(?:的)?(?:工作)?(?:情况|方面)$")
+
+
+def heading_kind(title: str) -> str | None:
+    """PROBLEM or PLAN when a heading frames what is under it, else None."""
+    if _PLAN.search(title):
+        return PLAN
+    if _PROBLEM.search(title) and not _NOT_PROBLEM.search(title):
+        return PROBLEM
+    return None
+
+
+def passage_kind(heading_path: Sequence[str]) -> str:
+    """The frame a passage sits in: its deepest framing heading, else achievements (preamble when unheaded)."""
+    if not heading_path:
+        return PREAMBLE
+    for title in reversed(heading_path):
+        kind = heading_kind(title)
+        if kind:
+            return kind
+    return ACHIEVEMENT
+
+
+def marker_of(title: str) -> str:
+    """A heading's numbering marker in pointer form: 一、 → 一, （三） → （三）, 一是 → 一是, none → ""."""
+    match = ENUMERATION_MARKER.match(title)
+    return _MARKER_CORE.sub("", match.group(0).strip()) if match else ""
+
+
+def pointer(heading_path: Sequence[str], depth: int = 2) -> str:
+    """Where a passage sits, as the report's own markers (二（三）, 二、四是); an unnumbered heading by its label."""
+    text = ""
+    for title in heading_path[:depth]:
+        part = marker_of(title) or f"“{short_label(title, 8)}”"
+        if text and part.endswith("是") and not text.endswith(("）", "”")):
+            text += "、"
+        text += part
+    return text
+
+
+def short_label(title: str, max_chars: int = LABEL_MAX_CHARS) -> str:
+    """A heading without its marker, cut to its most telling clause when long: the second of two (把准政治方向，
+    强化领导班子建设 → 强化领导班子建设), else the first part of a compound (…完成情况及未完成…分析 → …完成情况)."""
+    text = ENUMERATION_MARKER.sub("", title, count=1).strip().rstrip("。：:")
+    text = _LABEL_SUFFIX.sub("", text) or text
+    if len(text) <= max_chars:
+        return text
+    clauses = [clause for clause in re.split(r"[，,；;]", text) if clause]
+    if len(clauses) == 2 and len(clauses[1]) <= max_chars:
+        return clauses[1]
+    parts = [part for part in re.split(r"[，,；;及、]", text) if part]
+    return next((part for part in parts if len(part) <= max_chars), parts[0][:max_chars])
+
+
+@dataclass
+class Group:
+    """Passages that become one part of the brief: a section of achievements, or all problems, or all plans."""
+
+    kind: str
+    heading_path: tuple[str, ...]
+    passages: list[StoredChunk] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return short_label(self.heading_path[-1]) if self.heading_path else ""
+
+    @property
+    def text(self) -> str:
+        return "\n".join(passage.text for passage in self.passages)
+
+    @property
+    def chars(self) -> int:
+        return sum(len(passage.text) for passage in self.passages)
+
+    def point_titles(self) -> list[str]:
+        """The headings directly below the group's own (its points: 一是联系基层还不够多 …), in order."""
+        depth = len(self.heading_path)
+        titles = [passage.heading_path[depth] for passage in self.passages if len(passage.heading_path) > depth]
+        return list(dict.fromkeys(titles))
+
+
+@dataclass
+class ReportOutline:
+    """A report's passages in the brief's frame."""
+
+    title: str
+    year: int | None
+    top_sections: list[str]
+    preamble: list[StoredChunk]
+    achievements: list[Group]
+    problems: Group
+    plans: Group
+
+    @property
+    def groups(self) -> list[Group]:
+        """Every non-empty part that is condensed: achievement groups, then problems and plans."""
+        return [*self.achievements, *(group for group in (self.problems, self.plans) if group.passages)]
+
+    @property
+    def passages(self) -> list[StoredChunk]:
+        return [*self.preamble, *(passage for group in self.groups for passage in group.passages)]
+
+
+def build_outline(title: str, year: int | None, chunks: Iterable[StoredChunk]) -> ReportOutline:
+    """Sort a report's passages (in document order) into preamble, achievement groups, problems and plans."""
+    chunks = list(chunks)
+    top_sections = list(dict.fromkeys(chunk.heading_path[0] for chunk in chunks if chunk.heading_path))
+    by_kind: dict[str, list[StoredChunk]] = {ACHIEVEMENT: [], PROBLEM: [], PLAN: [], PREAMBLE: []}
+    for chunk in chunks:
+        by_kind[passage_kind(chunk.heading_path)].append(chunk)
+    achievements, chapter_leads = _achievement_groups(by_kind[ACHIEVEMENT])
+    return ReportOutline(title=title, year=year, top_sections=top_sections,
+                         preamble=by_kind[PREAMBLE] + chapter_leads, achievements=achievements,
+                         problems=_frame_group(PROBLEM, by_kind[PROBLEM]),
+                         plans=_frame_group(PLAN, by_kind[PLAN]))
+
+
+def _achievement_groups(chunks: list[StoredChunk]) -> tuple[list[Group], list[StoredChunk]]:
+    """Achievements by top-level section; a lone chapter holding several sections is split into them, its own
+    opening text (before its first section) returned apart, as material for the overview."""
+    groups = _group_by_depth(chunks, 1)
+    if len(groups) == 1 and len({chunk.heading_path[:2] for chunk in chunks if len(chunk.heading_path) > 1}) >= 2:
+        leads = [chunk for chunk in chunks if len(chunk.heading_path) < 2]
+        return _group_by_depth([chunk for chunk in chunks if len(chunk.heading_path) >= 2], 2), leads
+    return groups, []
+
+
+def _group_by_depth(chunks: list[StoredChunk], depth: int) -> list[Group]:
+    """Consecutive-or-not passages sharing their first `depth` headings, in order of first appearance."""
+    groups: dict[tuple[str, ...], Group] = {}
+    for chunk in chunks:
+        path = chunk.heading_path[:depth]
+        groups.setdefault(path, Group(ACHIEVEMENT, path)).passages.append(chunk)
+    return list(groups.values())
+
+
+def _frame_group(kind: str, chunks: list[StoredChunk]) -> Group:
+    """All passages of one frame, under the nearest heading that framed the first of them."""
+    if not chunks:
+        return Group(kind, ())
+    path = chunks[0].heading_path
+    frame_depth = max(index for index, title in enumerate(path) if heading_kind(title) == kind) + 1
+    return Group(kind, path[:frame_depth], chunks)

@@ -1,0 +1,120 @@
+"""A finished brief: the Markdown a leader reads (and the docx export lays out), and the contract's JSON.
+
+Shape: the report's title; 总体情况; 一、主要成效, one point per top-level section of the report, each ending in a
+pointer to where it stands in the report (〔见二（三）〕); 存在问题 and 下一步打算, each when the report has
+one; and the 关键数据 table. No Markdown bold is used: the reports' masked figures are runs of `*`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..chinese import CHINESE_DIGITS
+from .keydata import KeyFigure
+from .outline import ACHIEVEMENT, PLAN, PROBLEM, Group
+from .units import Unit
+
+OVERVIEW_LEAD = "总体情况："
+HEADINGS = {ACHIEVEMENT: "主要成效", PROBLEM: "存在问题", PLAN: "下一步打算"}
+TABLE_HEADER = ("关键数据", "所指", "出处")
+
+
+@dataclass
+class Part:
+    """One condensed part of the brief: the group it condenses and the units chosen for it."""
+
+    group: Group
+    units: list[Unit] = field(default_factory=list)
+    where: str = ""
+
+    @property
+    def text(self) -> str:
+        return "".join(unit.text for unit in self.units)
+
+
+def point_prefix(index: int, group: Group) -> str:
+    """（一）强化领导班子建设。 — the brief's own numbering and the section's label."""
+    return f"（{CHINESE_DIGITS[index + 1] if index < 10 else index + 1}）{group.label}。"
+
+
+def pointer_text(where: str) -> str:
+    return f"〔见{where}〕" if where else ""
+
+
+@dataclass
+class Brief:
+    """Everything `zongjie brief` produced for one report."""
+
+    source: str
+    title: str
+    overview: list[Unit] = field(default_factory=list)
+    achievements: list[Part] = field(default_factory=list)
+    problems: Part | None = None
+    plans: Part | None = None
+    key_figures: list[KeyFigure] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    engine: str = "extractive"
+    model: str | None = None
+    sections_total: int = 0
+    lines: int = 0
+
+    def to_markdown(self) -> str:
+        """The brief as Markdown (the restricted subset the 公文 docx export reads)."""
+        blocks = [f"# {self.title}", OVERVIEW_LEAD + "".join(unit.text for unit in self.overview)]
+        headings = iter("一二三四")
+        blocks.append(f"## {next(headings)}、{HEADINGS[ACHIEVEMENT]}")
+        blocks += [point_prefix(index, part.group) + part.text + pointer_text(part.where)
+                   for index, part in enumerate(self.achievements)]
+        for part in (self.problems, self.plans):
+            if part:
+                blocks.append(f"## {next(headings)}、{HEADINGS[part.group.kind]}")
+                blocks.append(part.text + pointer_text(part.where))
+        if self.key_figures:
+            blocks.append(key_figure_table(self.key_figures))
+        return "\n\n".join(blocks) + "\n"
+
+    @property
+    def parts(self) -> list[Part]:
+        return [*self.achievements, *(part for part in (self.problems, self.plans) if part)]
+
+    @property
+    def units(self) -> list[Unit]:
+        return [*self.overview, *(unit for part in self.parts for unit in part.units)]
+
+    def covered_sections(self) -> set[str]:
+        """The report's top-level sections the brief's points draw on (the overview aside)."""
+        return {unit.chunk.heading_path[0] for part in self.parts for unit in part.units if unit.chunk.heading_path}
+
+    def citations(self) -> list[dict[str, Any]]:
+        """One citation per passage drawn on, keyed S1… in order of use, quoting the sentences taken from it."""
+        by_chunk: dict[str, dict[str, Any]] = {}
+        for unit in self.units:
+            chunk = unit.chunk
+            entry = by_chunk.setdefault(chunk.chunk_id, {
+                "key": f"S{len(by_chunk) + 1}", "chunk_id": chunk.chunk_id, "source": chunk.source,
+                "heading_path": list(chunk.heading_path), "quote": ""})
+            if unit.quote not in entry["quote"]:
+                entry["quote"] = (entry["quote"] + unit.quote) if entry["quote"] else unit.quote
+        return list(by_chunk.values())
+
+    def to_json(self, chars: int) -> dict[str, Any]:
+        """The contract's brief object (plus engine, model, page lines and section coverage)."""
+        return {"source": self.source, "title": self.title, "text": self.to_markdown(), "chars": chars,
+                "citations": self.citations(), "warnings": self.warnings, "engine": self.engine,
+                "model": self.model, "lines": self.lines,
+                "sections": {"total": self.sections_total, "covered": len(self.covered_sections())},
+                "key_figures": [{"figure": key.figure, "what": key.what, "where": key.where,
+                                 "chunk_id": key.chunk_id} for key in self.key_figures]}
+
+
+def key_figure_table(keys: list[KeyFigure]) -> str:
+    """The 关键数据 table as a Markdown pipe table."""
+    rows = [TABLE_HEADER, *(key.row() for key in keys)]
+    lines = ["| " + " | ".join(_cell(cell) for cell in row) + " |" for row in rows]
+    lines.insert(1, "|---|---|---|")
+    return "\n".join(lines)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "｜").replace("\n", " ")
