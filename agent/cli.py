@@ -331,6 +331,77 @@ def draft(
     err.print(f"{hint}（运行目录：{result.run_dir}）", highlight=False, markup=False)
 
 
+@app.command()
+@reports_errors
+def brief(
+    reports: Annotated[Optional[list[str]], typer.Argument(help="报告文件，或已导入报告的文件名、编号、标题中的词；与 --all 同用时为目录")] = None,
+    all_reports: Annotated[bool, typer.Option("--all", help="摘要目录中的全部报告（不给目录时为资料库中的全部报告）")] = False,
+    max_chars: Annotated[Optional[int], typer.Option("--max-chars", help="摘要的字数上限（默认：公文格式一页 A4）")] = None,
+    file_format: Annotated[str, typer.Option("--format", help="保存格式：md 或 docx（需 --out）")] = "md",
+    out_dir: Annotated[Optional[Path], typer.Option("--out", help="保存摘要的目录（另写 index.md、index.json；再次运行跳过未变的报告）")] = None,
+    concurrency: Annotated[int, typer.Option("--concurrency", help="接入模型时同时处理几份报告")] = 4,
+    store: StoreOpt = None, store_url: StoreUrlOpt = None, provider: ProviderOpt = None, model: ModelOpt = None,
+    base_url: BaseUrlOpt = None, embedder: EmbedderOpt = None, as_json: JsonOpt = False,
+) -> None:
+    """把一份或多份报告压缩成一页纸的摘要：总体情况、主要成效（按报告的一级标题）、存在问题、下一步打算、关键数据表。
+
+    数字照录原文，打码的数字（**）保持打码，不补写任何数字；每个要点注明在原报告中的位置〔见二（三）〕。
+    例：zongjie brief corpus/004_3a5482bd6e48631d.txt；zongjie brief --all corpus --out 摘要/ --format docx
+    """
+    from .brief import BriefRequest, make_condenser, resolve_reports, run_briefs
+
+    request = BriefRequest(targets=tuple(reports or ()), all_reports=all_reports, max_chars=max_chars,
+                           format=file_format.lower().lstrip("."), out_dir=out_dir, concurrency=concurrency)
+    request.check()
+    workspace = _workspace(store, store_url, provider, model, base_url, embedder)
+    with _FileProgress(0) as progress:
+        records, failed = resolve_reports(workspace, request, progress.step)
+    condenser = make_condenser(workspace, lambda message: err.print(message, highlight=False, markup=False))
+    with _BriefProgress(len(records)) as progress:
+        result = run_briefs(workspace, records, condenser, request, progress.step)
+    result.failed = failed + result.failed
+    if as_json:
+        _print_json(result.to_json())
+    elif out_dir is None:
+        _write_stdout("\n\n".join(entry["text"] for entry in result.briefs))
+    for entry in result.briefs:
+        for warning in entry["warnings"]:
+            err.print(f"[yellow]提示：[/yellow]{entry['source']}：{warning}", highlight=False)
+    for failure in result.failed:
+        err.print(f"[red]未能摘要：[/red]{failure['path']}：{failure['error']}", highlight=False, soft_wrap=True)
+    if out_dir is not None:
+        reused = f"，其中 {result.reused} 份未变、沿用已有摘要" if result.reused else ""
+        err.print(f"已写入 {len(result.briefs)} 份摘要{reused}：{out_dir}/（索引 index.md）", highlight=False,
+                  markup=False, soft_wrap=True)
+    if not result.briefs:
+        raise typer.Exit(1)
+
+
+class _BriefProgress:
+    """A progress bar on stderr, one step per report briefed (a line per report when stderr is a log)."""
+
+    _OUTCOMES = {"done": "已摘要", "reused": "未变，沿用", "failed": "失败"}
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                 TimeElapsedColumn(), console=err, transient=True)
+        self.task = self.progress.add_task("摘要", total=total)
+
+    def __enter__(self) -> "_BriefProgress":
+        if self.total > 1:
+            self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+
+    def step(self, source: str, outcome: str) -> None:
+        self.progress.update(self.task, advance=1, description=f"摘要 {source[:30]}")
+        if self.total > 1 and not err.is_terminal:
+            err.print(f"{self._OUTCOMES.get(outcome, outcome)}：{source}", highlight=False)
+
+
 class _WritingStatus:
     """A spinner on stderr counting the characters a model has written (its unchecked text is not shown)."""
 

@@ -41,6 +41,11 @@ def _tokenizer():
     return tokenizer
 
 
+def words(text: str) -> list[str]:
+    """`text` cut into words as written (domain terms whole, nothing dropped)."""
+    return _tokenizer().lcut(text)
+
+
 @lru_cache(maxsize=1)
 def tokenizer_signature() -> str:
     """Names this tokenizer (jieba version, user dictionary, stopwords): stored terms made by another are redone."""

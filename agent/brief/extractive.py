@@ -14,13 +14,14 @@ from collections import Counter
 from ..chinese import ENUMERATION_MARKER
 from ..evidence import char_bigrams
 from ..structure import is_run_in_heading
-from .outline import Group, ReportOutline, short_label
+from .outline import ACHIEVEMENT, Group, ReportOutline, short_label
 from .units import Unit, compress, counted_figures, sentences_of
 
 REDUNDANCY_WEIGHT = 0.6
 POINT_TITLE_MAX_CHARS = 20
 LIST_BELOW_CHARS = 40       # an achievements part this short lists its points' headings instead of sentences
-MIN_OVERVIEW_CHARS = 16     # below this a cut opening sentence says nothing ("今年以来。")
+MIN_OVERVIEW_CHARS = 16
+MIN_CUT_CHARS = 8           # a sentence cut shorter than this is a fragment ("2022年8月。")     # below this a cut opening sentence says nothing ("今年以来。")
 SAME_POINT_PENALTY = 0.35
 _FRAMING = re.compile(r"习近平|为指导|高度重视|认真贯彻|深入学习贯彻|坚决贯彻|决策部署|重要讲话|重要指示|二十大精神")
 _NOT_OVERVIEW = re.compile(r"现将|如下|汇报|评议|报告|请予|请各位")
@@ -38,7 +39,7 @@ class ExtractiveCondenser:
     def condense(self, group: Group, max_chars: int) -> list[Unit]:
         """The group's best sentences, compressed, within `max_chars` in all, in document order."""
         listed = point_list(group, max_chars)
-        if listed and (group.kind != "成效" or max_chars < LIST_BELOW_CHARS):
+        if listed and (group.kind != ACHIEVEMENT or max_chars < LIST_BELOW_CHARS):
             return listed
         chosen = select(score_candidates(group), max_chars, points=len(group.heading_path))
         return chosen or listed
@@ -96,7 +97,7 @@ def select(candidates: list[Unit], max_chars: int, points: int, limit: int = 6) 
     if not chosen:
         for best in sorted(candidates, key=lambda unit: unit.score, reverse=True):
             cut = compress(best.quote, max_chars)
-            if cut:
+            if len(cut) > MIN_CUT_CHARS:
                 chosen.append(Unit(cut, best.chunk, best.quote, best.order, best.score))
                 break
     return sorted(chosen, key=lambda unit: unit.order)

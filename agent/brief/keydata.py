@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import jieba
-
 from ..figures import Figure
+from ..lexical import words
 from .outline import ReportOutline, pointer
 from .units import counting_figures, sentences_of
 
@@ -78,11 +77,11 @@ def what_it_counts(sentence: str, figure: Figure) -> str:
 
 
 def _last_words(text: str, max_chars: int) -> str:
-    """The end of `text`, at most `max_chars`, cut between words (jieba) rather than inside one."""
+    """The end of `text`, at most `max_chars`, cut between words rather than inside one."""
     if len(text) <= max_chars:
         return text
     kept = ""
-    for word in reversed(jieba.lcut(text)):
+    for word in reversed(words(text)):
         if len(kept) + len(word) > max_chars:
             break
         kept = word + kept

@@ -30,6 +30,8 @@ SLACK_CHARS = 1.0            # room left on every line for line-breaking rules
 _TEXT_WIDTH_PT = TEXT_WIDTH_MM / 25.4 * 72
 TITLE_CHARS_PER_LINE = math.floor(_TEXT_WIDTH_PT / ER_HAO)       # 20
 PAGE_LINES = LINES_PER_PAGE
+TABLE_ROW_STRETCH = 29.45 / 28.95   # measured in LibreOffice renders: a bordered row is half a point taller
+TABLE_EDGE_LINES = 0.1              # the table's top border and its offset from the grid
 
 
 def plain_text(text: str) -> str:
@@ -49,12 +51,11 @@ def chars_for_lines(lines: int, used: float = 0.0) -> int:
 
 
 def table_lines(rows: tuple[tuple[str, ...], ...]) -> int:
-    """Grid lines a table fills: each row as tall as its most wrapped cell."""
+    """Grid lines a table fills: each row as tall as its most wrapped cell, plus its borders (rendered, a row of
+    one line is 29.45 pt against the grid's 28.95 pt, so four rows need a fifth line)."""
     widths = column_widths(rows, round(TEXT_WIDTH_MM / 25.4 * 1440))
-    total = 0
-    for row in rows:
-        total += max(_cell_lines(text, width) for text, width in zip(row, widths))
-    return total
+    text_lines = sum(max(_cell_lines(text, width) for text, width in zip(row, widths)) for row in rows)
+    return math.ceil(text_lines * TABLE_ROW_STRETCH + TABLE_EDGE_LINES)
 
 
 def _cell_lines(text: str, width_twips: int) -> int:

@@ -20,6 +20,7 @@ ACHIEVEMENT, PROBLEM, PLAN, PREAMBLE = "成效", "问题", "打算", "总体"
 _PROBLEM = re.compile(r"存在的?(?:主要)?问题|问题(?:和|与|及)?不足|不足之处|短板|差距|薄弱|未完成")
 _NOT_PROBLEM = re.compile(r"完成情况|整改|落实情况")
 _PLAN = re.compile(r"打算|工作安排|工作计划|工作思路|下一步|(?:19|20)\d\d年(?:的)?(?:工作)?(?:重点|要点|目标任务)")
+OTHER_LABEL = "其他方面"
 _MARKER_CORE = re.compile(r"[、,.．\s]+$")
 LABEL_MAX_CHARS = 18
 _LABEL_SUFFIX = re.compile(r"(?:的)?(?:工作)?(?:情况|方面)$")
@@ -83,9 +84,12 @@ class Group:
     kind: str
     heading_path: tuple[str, ...]
     passages: list[StoredChunk] = field(default_factory=list)
+    members: list["Group"] = field(default_factory=list)   # a point standing for several small sections
 
     @property
     def label(self) -> str:
+        if self.members:
+            return OTHER_LABEL
         return short_label(self.heading_path[-1]) if self.heading_path else ""
 
     @property
@@ -165,3 +169,9 @@ def _frame_group(kind: str, chunks: list[StoredChunk]) -> Group:
     path = chunks[0].heading_path
     frame_depth = max(index for index, title in enumerate(path) if heading_kind(title) == kind) + 1
     return Group(kind, path[:frame_depth], chunks)
+
+
+def merge_groups(groups: list[Group]) -> Group:
+    """One point for several sections too small to get a line each (the rest of a long report's chapters)."""
+    passages = [passage for group in groups for passage in group.passages]
+    return Group(ACHIEVEMENT, (), passages, members=list(groups))

@@ -17,7 +17,7 @@ from ..figures import guard_figures, known_values
 from ..store import ReportRecord
 from .keydata import KeyFigure, key_figures
 from .layout import PAGE_LINES, chars_for_lines, measure, paragraph_lines, plain_text
-from .outline import Group, ReportOutline, build_outline, pointer
+from .outline import ACHIEVEMENT, Group, ReportOutline, build_outline, merge_groups, pointer
 from .result import OVERVIEW_LEAD, Brief, Part, key_figure_table, point_prefix, pointer_text
 from .units import Unit
 
@@ -28,6 +28,7 @@ FRAME_MAX_LINES = 3           # 存在问题, 下一步打算
 WEIGHT_EXPONENT = 0.6
 MIN_POINT_CHARS = 8
 MAX_REFITS = 12
+MAX_SEPARATE_POINTS = 6       # a page with more points than this gives each too little room
 
 
 class Condenser(Protocol):
@@ -79,9 +80,11 @@ def brief_report(record: ReportRecord, passages: list, condenser: Condenser, bud
                   sections_total=len(outline.top_sections))
     brief.key_figures = key_figures(outline, budget.table_rows)
     slots = _slots(outline, brief)
+    slots = _merge_smallest(slots, _room(brief, outline, budget), keep_at_most=MAX_SEPARATE_POINTS)
     _relax_minimums(slots, _room(brief, outline, budget))
     while len(brief.key_figures) > 1 and sum(slot.minimum for slot in slots) > _room(brief, outline, budget):
         brief.key_figures.pop()   # a report of many sections: its sections before its figures
+    slots = _merge_smallest(slots, _room(brief, outline, budget))
     _share_out(slots, _room(brief, outline, budget), budget)
     condensed: dict[int, list[Unit]] = {}
     for _ in range(MAX_REFITS):
@@ -93,7 +96,8 @@ def brief_report(record: ReportRecord, passages: list, condenser: Condenser, bud
     for group, name in ((outline.problems, "存在问题"), (outline.plans, "下一步打算")):
         if not group.passages:
             brief.warnings.append(f"报告未单列{name}，摘要中没有这一部分")
-    brief.lines = measure(docx_markdown(brief.to_markdown())).lines
+    use = measure(docx_markdown(brief.to_markdown()))
+    brief.lines, brief.chars = use.lines, use.chars
     brief.warnings = [*condenser.warnings, *brief.warnings]
     return brief
 
@@ -121,6 +125,9 @@ def _slots(outline: ReportOutline, brief: Brief) -> list[_Slot]:
 
 
 def _where(group: Group) -> str:
+    if group.members:
+        places = [pointer(member.heading_path) for member in group.members]
+        return "、".join(places[:3]) + ("等" if len(places) > 3 else "")
     return pointer(group.heading_path)
 
 
@@ -172,6 +179,55 @@ def _relax_minimums(slots: list[_Slot], room: int) -> None:
         slot.minimum = 1
 
 
+def _merge_smallest(slots: list[_Slot], room: int, keep_at_most: int | None = None) -> list[_Slot]:
+    """When the sections overflow the page (a long report of many chapters), the lightest share one last point
+    that names them (其他方面：…), so every section is still there: as few as make the page fit, or, with
+    `keep_at_most`, as many as leave that many points."""
+    achievements = [slot for slot in slots if slot.group is not None and slot.group.kind == ACHIEVEMENT]
+    if sum(slot.minimum for slot in slots) <= room or len(achievements) < 3:
+        return slots
+    if keep_at_most is not None:
+        if len(achievements) <= keep_at_most:
+            return slots
+        return _merged(slots, achievements, len(achievements) - keep_at_most + 1)
+    for count in range(2, len(achievements)):
+        kept = _merged(slots, achievements, count)
+        if sum(slot.minimum for slot in kept) + _extra_lines(kept) <= room:
+            return kept
+    return slots
+
+
+def _merged(slots: list[_Slot], achievements: list[_Slot], count: int) -> list[_Slot]:
+    """The slots with the `count` lightest achievement slots merged into one last point."""
+    lightest = sorted(achievements, key=lambda slot: slot.weight)[:count]
+    merged = {id(slot) for slot in lightest}
+    kept = [slot for slot in slots if id(slot) not in merged]
+    group = merge_groups([slot.group for slot in achievements if id(slot) in merged])
+    index = sum(1 for slot in kept if slot.group is not None and slot.group.kind == ACHIEVEMENT)
+    prefix, suffix = point_prefix(index, group), pointer_text(_where(group))
+    names = "、".join(member.label for member in group.members[:2]) + "等工作。"
+    kept.insert(index + 1, _Slot(group, prefix, suffix, 0, paragraph_lines(prefix + names + suffix), None,
+                                 sum(slot.weight for slot in lightest)))
+    _renumber(kept)
+    return kept
+
+
+def _renumber(slots: list[_Slot]) -> None:
+    """Point prefixes in order after sections were merged."""
+    index = 0
+    for slot in slots:
+        if slot.group is not None and slot.group.kind == ACHIEVEMENT:
+            slot.prefix = point_prefix(index, slot.group)
+            index += 1
+
+
+def _extra_lines(slots: list[_Slot]) -> int:
+    """Lines the merged point needs beyond its minimum to name its sections."""
+    slot = next(slot for slot in slots if slot.group is not None and slot.group.members)
+    names = "、".join(member.label for member in slot.group.members)
+    return paragraph_lines(slot.prefix + names + slot.suffix) - slot.minimum
+
+
 def _chars_of(slot: _Slot, budget: Budget) -> int:
     """The characters of text a slot's share leaves after its prefix and pointer."""
     if budget.max_chars is not None:
@@ -186,9 +242,11 @@ def _fill(brief: Brief, outline: ReportOutline, slots: list[_Slot], condenser: C
     for slot in slots[1:]:
         key = (id(slot.group), _chars_of(slot, budget))
         if key not in condensed:
-            condensed[key] = guard_units(condenser.condense(slot.group, key[1]), slot.group, brief)
+            units = (member_names(slot.group, key[1]) if slot.group.members
+                     else guard_units(condenser.condense(slot.group, key[1]), slot.group, brief))
+            condensed[key] = units or [_heading_only(slot.group)]
         parts.append(Part(slot.group, condensed[key], _where(slot.group)))
-    brief.achievements = [part for part in parts if part.group.kind == "成效"]
+    brief.achievements = [part for part in parts if part.group.kind == ACHIEVEMENT]
     brief.problems = next((part for part in parts if part.group.kind == "问题"), None)
     brief.plans = next((part for part in parts if part.group.kind == "打算"), None)
     overview_key = (None, _chars_of(slots[0], budget))
@@ -197,6 +255,31 @@ def _fill(brief: Brief, outline: ReportOutline, slots: list[_Slot], condenser: C
         whole = Group("总体", (), outline.passages)
         condensed[overview_key] = guard_units(units or [_synthetic_overview(outline, overview_key[1])], whole, brief)
     brief.overview = condensed[overview_key]
+
+
+def member_names(group: Group, max_chars: int) -> list[Unit]:
+    """The merged point's text: the names of the sections it stands for, as many as fit, each cited."""
+    units: list[Unit] = []
+    used = 0
+    for member in group.members:
+        name = member.label + "、"
+        if used + len(name) > max_chars - 2:
+            break
+        first = member.passages[0]
+        units.append(Unit(name, first, member.heading_path[-1], (first.ordinal, 0)))
+        used += len(name)
+    if units:
+        last = units[-1]
+        ending = "等" if len(units) < len(group.members) else ""
+        units[-1] = Unit(last.text[:-1] + ending + "工作。", last.chunk, last.quote, last.order)
+    return units
+
+
+def _heading_only(group: Group) -> Unit:
+    """A part with no room for a sentence is its heading alone (the label and pointer say it): the unit adds no
+    text but keeps the section counted and cited."""
+    first = group.passages[0]
+    return Unit("", first, group.heading_path[-1] if group.heading_path else "", (first.ordinal, 0))
 
 
 def _give_up_one(slots: list[_Slot], budget: Budget) -> bool:
@@ -228,17 +311,14 @@ def guard_units(units: list[Unit], group: Group, brief: Brief) -> list[Unit]:
 
 def _synthetic_overview(outline: ReportOutline, max_chars: int) -> Unit:
     """An overview from the report's own headings when it opens with no summary of its own (no figure in it,
-    but the report's year, which the report states)."""
+    but the report's year, which the report states), the longest wording that fits."""
     labels = [group.label for group in outline.achievements]
     year = f"{outline.year}年" if outline.year else "全年"
-    tail = "，" + "，".join(part for part, present in (("分析了存在问题", outline.problems.passages),
-                                                     ("提出了下一步打算", outline.plans.passages)) if present)
-    tail = tail if len(tail) > 1 else ""
-    while True:
-        listed = "、".join(labels)
-        text = f"报告从{listed}等方面总结了{year}工作{tail}。" if labels else f"报告总结了{year}工作{tail}。"
-        if len(text) <= max_chars or not labels:
-            break
-        labels = labels[:-1]
+    frames = [part for part, present in (("分析了存在问题", outline.problems.passages),
+                                         ("提出了下一步打算", outline.plans.passages)) if present]
+    wordings = [f"报告从{'、'.join(labels[:count])}等方面总结了{year}工作" + "".join(f"，{f}" for f in frames) + "。"
+                for count in range(len(labels), 0, -1)]
+    wordings += [f"报告总结了{year}工作" + "".join(f"，{f}" for f in frames) + "。", f"报告总结了{year}工作。"]
+    text = next((wording for wording in wordings if len(wording) <= max_chars), wordings[-1])
     anchor = (outline.preamble or [p for g in outline.groups for p in g.passages])[0]
     return Unit(text, anchor, outline.title, (anchor.ordinal, 0), 0.0)

@@ -35,7 +35,15 @@ class Part:
 
 def point_prefix(index: int, group: Group) -> str:
     """（一）强化领导班子建设。 — the brief's own numbering and the section's label."""
-    return f"（{CHINESE_DIGITS[index + 1] if index < 10 else index + 1}）{group.label}。"
+    return f"（{chinese_numeral(index + 1)}）{group.label}。"
+
+
+def chinese_numeral(number: int) -> str:
+    """1 … 99 in Chinese numerals (一, 十一, 二十三)."""
+    tens, ones = divmod(number, 10)
+    if not tens:
+        return CHINESE_DIGITS[ones]
+    return (CHINESE_DIGITS[tens] if tens > 1 else "") + "十" + (CHINESE_DIGITS[ones] if ones else "")
 
 
 def pointer_text(where: str) -> str:
@@ -58,6 +66,7 @@ class Brief:
     model: str | None = None
     sections_total: int = 0
     lines: int = 0
+    chars: int = 0
 
     def to_markdown(self) -> str:
         """The brief as Markdown (the restricted subset the 公文 docx export reads)."""
@@ -98,9 +107,9 @@ class Brief:
                 entry["quote"] = (entry["quote"] + unit.quote) if entry["quote"] else unit.quote
         return list(by_chunk.values())
 
-    def to_json(self, chars: int) -> dict[str, Any]:
+    def to_json(self) -> dict[str, Any]:
         """The contract's brief object (plus engine, model, page lines and section coverage)."""
-        return {"source": self.source, "title": self.title, "text": self.to_markdown(), "chars": chars,
+        return {"source": self.source, "title": self.title, "text": self.to_markdown(), "chars": self.chars,
                 "citations": self.citations(), "warnings": self.warnings, "engine": self.engine,
                 "model": self.model, "lines": self.lines,
                 "sections": {"total": self.sections_total, "covered": len(self.covered_sections())},

@@ -1,0 +1,210 @@
+"""`zongjie brief` offline: one-page briefs of the real sample reports, their docx render, folders and the CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from agent.brief import Budget, BriefRequest, ExtractiveCondenser, brief_report, run_briefs
+from agent.brief.layout import PAGE_LINES, measure
+from agent.brief.outline import build_outline
+from agent.brief.pipeline import docx_markdown
+from agent.cli import app
+from agent.figures import find_figures, known_values
+from tests.conftest import CORPUS, ROOT, SAMPLE_SOURCES
+
+CASES = yaml.safe_load((ROOT / "evals" / "cases" / "brief.yaml").read_text(encoding="utf-8"))["cases"]
+GOLDENS = ROOT / "evals" / "goldens" / "brief"
+_POINTER = re.compile(r"〔见[^〕]*〕")
+
+
+def _brief(workspace, source: str, max_chars: int | None = None):
+    record = workspace.find_report(source)
+    return brief_report(record, workspace.passages_of(record), ExtractiveCondenser(), Budget(max_chars))
+
+
+def _report_text(workspace, source: str) -> str:
+    record = workspace.find_report(source)
+    passages = workspace.passages_of(record)
+    return "\n".join([record.title, *(p.text for p in passages), *("".join(p.heading_path) for p in passages)])
+
+
+def _content(markdown: str) -> str:
+    """The brief without its pointers and the table's 出处 column (the report's own numbering, no figures)."""
+    lines = [re.sub(r"\|[^|]*\|\s*$", "|", line) if line.startswith("|") else line for line in markdown.split("\n")]
+    return _POINTER.sub("", "\n".join(lines))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case["id"] for case in CASES])
+def test_each_sample_report_briefs_to_one_page_covering_every_section_with_its_own_figures(case,
+                                                                                         local_workspace) -> None:
+    brief = _brief(local_workspace, case["report"])
+    markdown = brief.to_markdown()
+    use = measure(docx_markdown(markdown))
+    assert use.lines <= PAGE_LINES and brief.lines == use.lines
+    outline = build_outline(brief.title, None, local_workspace.passages_of(local_workspace.find_report(case["report"])))
+    assert brief.covered_sections() == set(outline.top_sections)
+    assert len(brief.achievements) == case["points"]
+    assert [heading for heading in ("存在问题", "下一步打算") if f"、{heading}\n" in markdown] == case["frames"]
+    for text in case["must_contain"]:
+        assert text in markdown
+    report = _report_text(local_workspace, case["report"])
+    allowed = known_values([report])
+    for figure in find_figures(_content(markdown)):
+        if figure.masked:
+            assert figure.text in report, f"masked {figure.text} is not as the report writes it"
+        else:
+            assert all(value in allowed for value in figure.values), f"{figure.text} is not in the report"
+    assert "〔待补〕" not in markdown and not brief.warnings or all("数字" not in w for w in brief.warnings)
+    assert markdown.startswith(f"# {brief.title}\n\n总体情况：") and "\n## 一、主要成效\n" in markdown
+    assert "| 关键数据 | 所指 | 出处 |" in markdown
+    _check_golden(case["id"], markdown)
+
+
+def _check_golden(case_id: str, markdown: str) -> None:
+    """The offline brief equals its reviewed golden (UPDATE_GOLDENS=1 rewrites after a deliberate change)."""
+    path = GOLDENS / f"{case_id}.md"
+    if os.environ.get("UPDATE_GOLDENS") or not path.exists():
+        path.write_text(markdown, encoding="utf-8")
+    assert markdown == path.read_text(encoding="utf-8"), f"brief {case_id} changed: review the diff, UPDATE_GOLDENS=1"
+
+
+def test_every_sentence_of_a_brief_is_cited_to_the_passage_it_quotes(local_workspace) -> None:
+    brief = _brief(local_workspace, "004_3a5482bd6e48631d.txt")
+    citations = brief.citations()
+    passages = {p.chunk_id: p for p in local_workspace.passages_of(local_workspace.find_report("004"))}
+    assert [c["key"] for c in citations] == [f"S{i}" for i in range(1, len(citations) + 1)]
+    for citation in citations:
+        passage = passages[citation["chunk_id"]]
+        assert citation["heading_path"] == list(passage.heading_path)
+        assert citation["source"] == "004_3a5482bd6e48631d.txt"
+    for part in brief.parts:
+        for unit in part.units:
+            assert unit.chunk.heading_path[: len(part.group.heading_path)] == part.group.heading_path
+            assert unit.quote in unit.chunk.text or unit.quote in unit.chunk.heading_path
+
+
+def test_masked_figures_stay_masked_and_lists_keep_their_figures(local_workspace) -> None:
+    brief = _brief(local_workspace, "000_b5634a4a4b3dd6c4.txt")
+    for unit in brief.units:
+        masked_in_quote = [f.text for f in find_figures(unit.quote) if f.masked]
+        for figure in find_figures(unit.text):
+            if figure.masked:
+                assert figure.text in masked_in_quote
+    point = brief.achievements[1].text
+    assert "组织召开党建专题部署会*次" in point and "开展党员志愿服务活动**次" in point
+
+
+@pytest.mark.parametrize("max_chars", [250, 400, 900])
+def test_max_chars_builds_the_brief_to_that_length(local_workspace, max_chars: int) -> None:
+    brief = _brief(local_workspace, "003_f350a27f9ad2a090.txt", max_chars)
+    assert measure(docx_markdown(brief.to_markdown())).chars <= max_chars == max_chars
+    assert brief.chars <= max_chars and len(brief.achievements) == 4
+    if max_chars >= 400:
+        assert brief.covered_sections() == set(build_outline(brief.title, None, local_workspace.passages_of(
+            local_workspace.find_report("003"))).top_sections)
+
+
+def test_a_bigger_budget_keeps_more_of_the_report(local_workspace) -> None:
+    sizes = [_brief(local_workspace, "002", max_chars).chars for max_chars in (300, 600, 1200)]
+    assert sizes[0] < sizes[1] < sizes[2]
+
+
+def test_a_long_report_made_of_all_samples_briefs_within_the_page(local_workspace, tmp_path) -> None:
+    from agent.settings import Settings
+    from agent.workspace import Workspace
+
+    long_report = tmp_path / "合订本.txt"
+    long_report.write_text("历年工作总结合订本\n\n" + "\n".join(
+        (CORPUS / source).read_text(encoding="utf-8") for source in SAMPLE_SOURCES), encoding="utf-8")
+    workspace = Workspace(Settings(store=tmp_path / "store", corpus=tmp_path), embedder=local_workspace.embedder)
+    workspace.ingest([long_report])
+    brief = _brief(workspace, "合订本.txt")
+    assert len("".join(p.text for p in workspace.passages_of(workspace.find_report("合订本")))) > 15000
+    assert Budget().fits(docx_markdown(brief.to_markdown()))
+    assert len(brief.covered_sections()) >= 4
+
+
+def test_a_folder_with_a_corrupt_file_briefs_the_rest_and_a_rerun_does_no_work(local_workspace, tmp_path) -> None:
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for source in SAMPLE_SOURCES[:3]:
+        (folder / source).write_bytes((CORPUS / source).read_bytes())
+    (folder / "损坏的报告.docx").write_bytes(b"PK\x03\x04 not really a zip" + os.urandom(64))
+    out = tmp_path / "briefs"
+    arguments = ["brief", "--all", str(folder), "--out", str(out), "--store", str(tmp_path / "store"), "--json"]
+    first = CliRunner().invoke(app, arguments)
+    assert first.exit_code == 0, first.output
+    document = json.loads(first.stdout)
+    assert [entry["source"] for entry in document["briefs"]] == SAMPLE_SOURCES[:3]
+    assert [Path(failure["path"]).name for failure in document["failed"]] == ["损坏的报告.docx"]
+    assert "损坏的报告.docx" in document["failed"][0]["error"] and "Traceback" not in first.output
+    index = json.loads((out / "index.json").read_text(encoding="utf-8"))
+    assert [entry["file"] for entry in index["briefs"]] == [f"{Path(s).stem}.摘要.md" for s in SAMPLE_SOURCES[:3]]
+    assert "| 摘要文件 |" in (out / "index.md").read_text(encoding="utf-8")
+    written = {path.name: path.stat().st_mtime_ns for path in out.glob("*.摘要.md")}
+    assert len(written) == 3
+    second = CliRunner().invoke(app, arguments[:-1])
+    assert second.exit_code == 0 and "其中 3 份未变、沿用已有摘要" in second.stderr
+    assert {path.name: path.stat().st_mtime_ns for path in out.glob("*.摘要.md")} == written
+
+
+def test_run_briefs_reports_a_report_that_fails_and_goes_on(local_workspace, tmp_path) -> None:
+    class Failing(ExtractiveCondenser):
+        def condense(self, group, max_chars):
+            from agent.errors import ModelError
+            if "统筹推进基层党建工作" in group.label:
+                raise ModelError("接口返回 500")
+            return super().condense(group, max_chars)
+
+    records = [local_workspace.find_report(source) for source in ("001", "002")]
+    result = run_briefs(local_workspace, records, Failing, BriefRequest(targets=("x",)))
+    assert [entry["source"] for entry in result.briefs] == ["002_0ddcf7a71d7dee43.txt"]
+    assert result.failed == [{"path": "001_b1a17815476a7810.txt", "error": "接口返回 500"}]
+
+
+def test_cli_prints_a_brief_and_refuses_bad_requests_clearly(local_workspace, tmp_path) -> None:
+    store = str(local_workspace.settings.store)
+    runner = CliRunner()
+    shown = runner.invoke(app, ["brief", str(CORPUS / "004_3a5482bd6e48631d.txt"), "--store", store])
+    assert shown.exit_code == 0, shown.output
+    assert shown.stdout.startswith("# 2022年某街道办党工委书记抓基层党建工作述职报告\n\n总体情况：")
+    by_title = runner.invoke(app, ["brief", "述职报告", "--store", store, "--json"])
+    document = json.loads(by_title.stdout)
+    assert set(document) == {"briefs", "failed"} and document["failed"] == []
+    entry = document["briefs"][0]
+    assert set(entry) >= {"source", "title", "text", "chars", "citations", "warnings"}
+    assert entry["text"] == shown.stdout and entry["sections"] == {"total": 4, "covered": 4}
+    problems = [runner.invoke(app, ["brief", "004", "--format", "docx", "--store", store]),
+                runner.invoke(app, ["brief", "没有这份报告", "--store", store]),
+                runner.invoke(app, ["brief", "004", "--max-chars", "50", "--store", store]),
+                runner.invoke(app, ["brief", "--store", store])]
+    assert [result.exit_code for result in problems] == [1, 1, 1, 1]
+    assert "--format docx 需要用 --out" in problems[0].stderr and "找不到报告“没有这份报告”" in problems[1].stderr
+    assert "太小" in problems[2].stderr and "--all" in problems[3].stderr
+    assert "Traceback" not in "".join(result.output for result in problems)
+
+
+@pytest.mark.slow
+def test_all_five_docx_briefs_render_to_exactly_one_page(local_workspace, tmp_path) -> None:
+    from tests import rendering
+
+    out = tmp_path / "briefs"
+    result = CliRunner().invoke(app, ["brief", "--all", str(CORPUS), "--out", str(out), "--format", "docx",
+                                      "--store", str(local_workspace.settings.store)])
+    assert result.exit_code == 0, result.output
+    files = sorted(out.glob("*.摘要.docx"))
+    assert [path.name.split(".")[0] for path in files] == [Path(source).stem for source in SAMPLE_SOURCES]
+    assert (out / "index.md").is_file()
+    rendering.require_render_tools()
+    pdfs = rendering.render_pdfs(files, tmp_path / "pdf")
+    assert [rendering.page_count(pdf) for pdf in pdfs] == [1] * len(SAMPLE_SOURCES)
+    page = " ".join(line.text for line in rendering.text_lines(pdfs[4], 1))
+    assert "一、主要成效" in page and "关键数据" in page and "〔见三〕" in page
+    rendering.render_png(pdfs[4], Path(__file__).parent / "artifacts")
