@@ -32,7 +32,7 @@ def _brief(workspace, source: str, max_chars: int | None = None):
 def _report_text(workspace, source: str) -> str:
     record = workspace.find_report(source)
     passages = workspace.passages_of(record)
-    return "\n".join([record.title, *(p.text for p in passages), *("".join(p.heading_path) for p in passages)])
+    return "\n".join([record.title, *(p.text for p in passages), *("\n".join(p.heading_path) for p in passages)])
 
 
 def _content(markdown: str) -> str:

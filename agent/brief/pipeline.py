@@ -15,7 +15,7 @@ from typing import Protocol
 
 from ..figures import guard_figures, known_values
 from ..store import ReportRecord
-from .keydata import KeyFigure, key_figures
+from .keydata import key_figures
 from .layout import PAGE_LINES, chars_for_lines, measure, paragraph_lines, plain_text
 from .outline import ACHIEVEMENT, Group, ReportOutline, build_outline, merge_groups, pointer
 from .result import OVERVIEW_LEAD, Brief, Part, key_figure_table, point_prefix, pointer_text
@@ -297,7 +297,7 @@ def guard_units(units: list[Unit], group: Group, brief: Brief) -> list[Unit]:
     """Every figure of a part must stand in the group's own passages; any other becomes 〔待补〕 and is reported.
     Masked figures (`**次`) stay as written: unknown, never filled."""
     allowed = known_values([brief.title, *(passage.text for passage in group.passages),
-                            *("".join(passage.heading_path) for passage in group.passages)])
+                            *("\n".join(passage.heading_path) for passage in group.passages)])
     checked = []
     for unit in units:
         result = guard_figures(unit.text, allowed)
