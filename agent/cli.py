@@ -89,28 +89,38 @@ def _print_json(document: Any) -> None:
 
 
 _OUTCOMES = {"added": "新增", "updated": "更新", "unchanged": "未变", "failed": "未导入"}
+_BRIEF_OUTCOMES = {"done": "已摘要", "reused": "未变，沿用", "failed": "失败"}
 
 
-class _FileProgress:
-    """A progress bar on stderr, one step per file."""
+class _StepProgress:
+    """A progress bar on stderr, one step per file or report; when stderr is a log rather than a terminal, one
+    line per step instead. Shown only for at least `shown_from` steps."""
 
-    def __init__(self, total: int) -> None:
+    def __init__(self, label: str, total: int, outcomes: dict[str, str], shown_from: int = 0) -> None:
+        self.label, self.outcomes, self.shown = label, outcomes, total >= shown_from
         self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                                  TimeElapsedColumn(), console=err, transient=True)
-        self.task = self.progress.add_task("导入报告", total=total)
+        self.task = self.progress.add_task(label, total=total)
 
-    def __enter__(self) -> "_FileProgress":
-        self.progress.start()
+    def __enter__(self) -> "_StepProgress":
+        if self.shown:
+            self.progress.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.progress.stop()
 
-    def step(self, path: Path, outcome: str) -> None:
-        """Advance one file; when stderr is a log rather than a terminal, one line per file instead."""
-        self.progress.update(self.task, advance=1, description=f"导入 {path.name[:30]}")
-        if not err.is_terminal:
-            err.print(f"{_OUTCOMES.get(outcome, outcome)}：{path.name}", highlight=False)
+    def step(self, item: Path | str, outcome: str) -> None:
+        """Advance one step."""
+        name = Path(item).name
+        self.progress.update(self.task, advance=1, description=f"{self.label} {name[:30]}")
+        if self.shown and not err.is_terminal:
+            err.print(f"{self.outcomes.get(outcome, outcome)}：{name}", highlight=False)
+
+
+def _file_progress(total: int) -> _StepProgress:
+    """Progress of an ingest, a step per file."""
+    return _StepProgress("导入", total, _OUTCOMES)
 
 
 def _auto_ingest(workspace: Workspace) -> None:
@@ -119,7 +129,7 @@ def _auto_ingest(workspace: Workspace) -> None:
         return
     corpus = workspace.settings.corpus
     total = len(discover_files([corpus])) if corpus.is_dir() else 0
-    with _FileProgress(total) as progress:
+    with _file_progress(total) as progress:
         workspace.ensure_ingested(lambda message: err.print(message), progress.step)
 
 
@@ -133,7 +143,7 @@ def ingest(
     """把报告导入资料库：解析标题层级、分段、打主题标签、向量化。未改动的文件自动跳过。"""
     workspace = _workspace(store, store_url, provider, model, base_url, embedder)
     targets = paths or [workspace.settings.corpus]
-    with _FileProgress(len(discover_files(targets))) as progress:
+    with _file_progress(len(discover_files(targets))) as progress:
         result = workspace.ingest(targets, progress.step)
     if as_json:
         _print_json(result.to_json())
@@ -354,10 +364,10 @@ def brief(
                            format=file_format.lower().lstrip("."), out_dir=out_dir, concurrency=concurrency)
     request.check()
     workspace = _workspace(store, store_url, provider, model, base_url, embedder)
-    with _FileProgress(0) as progress:
+    with _file_progress(0) as progress:
         records, failed = resolve_reports(workspace, request, progress.step)
     condenser = make_condenser(workspace, lambda message: err.print(message, highlight=False, markup=False))
-    with _BriefProgress(len(records)) as progress:
+    with _StepProgress("摘要", len(records), _BRIEF_OUTCOMES, shown_from=2) as progress:
         result = run_briefs(workspace, records, condenser, request, progress.step)
     result.failed = failed + result.failed
     if as_json:
@@ -375,31 +385,6 @@ def brief(
                   markup=False, soft_wrap=True)
     if not result.briefs:
         raise typer.Exit(1)
-
-
-class _BriefProgress:
-    """A progress bar on stderr, one step per report briefed (a line per report when stderr is a log)."""
-
-    _OUTCOMES = {"done": "已摘要", "reused": "未变，沿用", "failed": "失败"}
-
-    def __init__(self, total: int) -> None:
-        self.total = total
-        self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                 TimeElapsedColumn(), console=err, transient=True)
-        self.task = self.progress.add_task("摘要", total=total)
-
-    def __enter__(self) -> "_BriefProgress":
-        if self.total > 1:
-            self.progress.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.progress.stop()
-
-    def step(self, source: str, outcome: str) -> None:
-        self.progress.update(self.task, advance=1, description=f"摘要 {source[:30]}")
-        if self.total > 1 and not err.is_terminal:
-            err.print(f"{self._OUTCOMES.get(outcome, outcome)}：{source}", highlight=False)
 
 
 class _WritingStatus:
