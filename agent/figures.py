@@ -38,7 +38,7 @@ import bisect
 import math
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -97,13 +97,16 @@ _URL = re.compile(r"(?:https?://|www\.)[!-~]+|[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+")
 
 @dataclass(frozen=True)
 class Figure:
-    """One figure: `text` as written with its unit, `start`/`end` the number part, `values` empty when masked."""
+    """One figure: `text` as written with its unit, `start`/`end` the number part, `values` empty when masked;
+    `text_start`/`text_end` where `text` stands in the scanned text (百分之 and the unit included)."""
 
     text: str
     start: int
     end: int
     values: tuple[float, ...]
     masked: bool
+    text_start: int = field(default=-1, compare=False)
+    text_end: int = field(default=-1, compare=False)
 
 
 @dataclass
@@ -389,7 +392,7 @@ def _token(text: str, number: _Number) -> _Token:
     values = tuple(float(value * number.multiplier) for value in number.values)
     written = tuple(float(value) for value in number.values)
     figure = Figure(text[number.text_start:number.text_end], number.start, number.end,
-                    () if number.masked else values, number.masked)
+                    () if number.masked else values, number.masked, number.text_start, number.text_end)
     return _Token(figure, () if number.masked else written)
 
 

@@ -65,14 +65,11 @@ def _rank(figure: Figure) -> tuple[int, int]:
 
 def what_it_counts(sentence: str, figure: Figure) -> str:
     """The words before a figure in its clause (投入抗旱资金 of 投入抗旱资金*万元), or after it when none."""
-    start = sentence.find(figure.text)
-    if start < 0:
-        return ""
-    before = _CLAUSE_BREAK.split(sentence[:start])[-1].strip()
+    before = _CLAUSE_BREAK.split(sentence[:figure.text_start])[-1].strip()
     before = re.sub(r"^(?:全年|累计|共|先后|已|并|其中|今年|年内)", "", before)
     if len(before) >= 2:
         return _last_words(before, WHAT_MAX_CHARS)
-    after = _CLAUSE_BREAK.split(sentence[start + len(figure.text):])[0].strip()
+    after = _CLAUSE_BREAK.split(sentence[figure.text_end:])[0].strip()
     return after[:WHAT_MAX_CHARS] if len(after) >= 2 else ""
 
 

@@ -51,15 +51,10 @@ def sentences_of(text: str) -> list[str]:
 def counting_figures(text: str) -> list[Figure]:
     """Figures of `text` that count something, written with a unit or %: not dates, ranks or ordinals."""
     return [figure for figure in find_figures(text)
-            if figure.text != text[figure.start:figure.end] and not figure.text.endswith(_NOT_COUNT_UNITS)
-            and text[figure.start - 1: figure.start] not in _ORDINAL_BEFORE
-            and not _ORDINAL_AFTER.match(text[_figure_end(text, figure):])]
-
-
-def _figure_end(text: str, figure: Figure) -> int:
-    """Where a figure's text (number and unit) ends in `text`."""
-    start = text.find(figure.text, max(0, figure.start - 4))
-    return (start if start >= 0 else figure.start) + len(figure.text)
+            if (figure.text_start, figure.text_end) != (figure.start, figure.end)
+            and not figure.text.endswith(_NOT_COUNT_UNITS)
+            and text[figure.text_start - 1: figure.text_start] not in _ORDINAL_BEFORE
+            and not _ORDINAL_AFTER.match(text[figure.text_end:])]
 
 
 def counted_figures(text: str) -> tuple[int, int]:
