@@ -16,8 +16,9 @@ from typing import Protocol
 from ..figures import guard_figures, known_values
 from ..store import ReportRecord
 from .keydata import key_figures
-from .layout import PAGE_LINES, chars_for_lines, measure, paragraph_lines, plain_text
-from .outline import ACHIEVEMENT, Group, ReportOutline, build_outline, merge_groups, pointer
+from ..gongwen import CHARS_PER_LINE
+from .layout import PAGE_LINES, PageUse, chars_for_lines, measure, paragraph_lines, plain_text
+from .outline import ACHIEVEMENT, PLAN, PREAMBLE, PROBLEM, Group, ReportOutline, build_outline, merge_groups, pointer
 from .result import OVERVIEW_LEAD, Brief, Part, key_figure_table, point_prefix, pointer_text
 from .units import Unit
 
@@ -27,6 +28,8 @@ OVERVIEW_MAX_LINES = 2
 FRAME_MAX_LINES = 3           # 存在问题, 下一步打算
 WEIGHT_EXPONENT = 0.6
 MIN_POINT_CHARS = 8
+MIN_LIST_CHARS = 30           # room for two of a frame's point headings
+OVERVIEW_ROOM_CHARS = 40      # room for an overview sentence worth reading
 MAX_REFITS = 12
 MAX_SEPARATE_POINTS = 6       # a page with more points than this gives each too little room
 
@@ -56,8 +59,18 @@ class Budget:
         return PAGE_TABLE_ROWS if self.max_chars is None else CHARS_TABLE_ROWS
 
     def fits(self, markdown: str) -> bool:
-        use = measure(markdown)
+        return self.allows(measure(markdown))
+
+    def allows(self, use: PageUse) -> bool:
         return use.lines <= PAGE_LINES if self.max_chars is None else use.chars <= self.max_chars
+
+    def size(self, text: str) -> int:
+        """What a paragraph of `text` takes of this budget: page lines, or characters."""
+        return paragraph_lines(text) if self.max_chars is None else len(plain_text(text))
+
+    def lines(self, count: int) -> int:
+        """`count` full lines in this budget's unit."""
+        return count if self.max_chars is None else count * CHARS_PER_LINE
 
 
 @dataclass
@@ -71,6 +84,7 @@ class _Slot:
     minimum: int
     maximum: int | None
     weight: float
+    floor: int = 1            # what the part takes at the least: its label and pointer alone
 
 
 def brief_report(record: ReportRecord, passages: list, condenser: Condenser, budget: Budget) -> Brief:
@@ -79,27 +93,36 @@ def brief_report(record: ReportRecord, passages: list, condenser: Condenser, bud
     brief = Brief(source=record.source, title=record.title, engine=condenser.kind, model=condenser.model,
                   sections_total=len(outline.top_sections))
     brief.key_figures = key_figures(outline, budget.table_rows)
-    slots = _slots(outline, brief)
-    slots = _merge_smallest(slots, _room(brief, outline, budget), keep_at_most=MAX_SEPARATE_POINTS)
-    _relax_minimums(slots, _room(brief, outline, budget))
-    while len(brief.key_figures) > 1 and sum(slot.minimum for slot in slots) > _room(brief, outline, budget):
-        brief.key_figures.pop()   # a report of many sections: its sections before its figures
-    slots = _merge_smallest(slots, _room(brief, outline, budget))
-    _share_out(slots, _room(brief, outline, budget), budget)
-    condensed: dict[int, list[Unit]] = {}
+    slots = _plan(outline, brief, budget)
+    condensed: dict[tuple[int | None, int], list[Unit]] = {}
     for _ in range(MAX_REFITS):
         _fill(brief, outline, slots, condenser, budget, condensed)
-        if budget.fits(docx_markdown(brief.to_markdown())) or not _give_up_one(slots, budget):
+        use = measure(docx_markdown(brief.to_markdown()))
+        if budget.allows(use) or not _give_up_one(slots, budget):
             break
-    if not budget.fits(docx_markdown(brief.to_markdown())):
+    if not budget.allows(use):
         brief.warnings.append("摘要超出预算：报告的部分太多，每部分只能保留一句")
     for group, name in ((outline.problems, "存在问题"), (outline.plans, "下一步打算")):
         if not group.passages:
             brief.warnings.append(f"报告未单列{name}，摘要中没有这一部分")
-    use = measure(docx_markdown(brief.to_markdown()))
     brief.lines, brief.chars = use.lines, use.chars
     brief.warnings = [*condenser.warnings, *brief.warnings]
     return brief
+
+
+def _plan(outline: ReportOutline, brief: Brief, budget: Budget) -> list[_Slot]:
+    """The parts of the brief with their shares: past six sections the lightest share a point; when minimums
+    still overflow, the lightest parts keep their labels only, the table loses rows, more sections merge."""
+    slots = _slots(outline, budget)
+    room = _room(brief, outline, budget)
+    slots = _merge_smallest(slots, room, budget, keep_at_most=MAX_SEPARATE_POINTS)
+    _relax_minimums(slots, room)
+    while len(brief.key_figures) > 1 and sum(slot.minimum for slot in slots) > room:
+        brief.key_figures.pop()   # a report of many sections: its sections before its figures
+        room = _room(brief, outline, budget)
+    slots = _merge_smallest(slots, room, budget)
+    _share_out(slots, room)
+    return slots
 
 
 def docx_markdown(markdown: str) -> str:
@@ -107,18 +130,21 @@ def docx_markdown(markdown: str) -> str:
     return markdown.replace("*", r"\*")
 
 
-def _slots(outline: ReportOutline, brief: Brief) -> list[_Slot]:
-    """The overview, one slot per achievement group, then problems and plans."""
-    slots = [_Slot(None, OVERVIEW_LEAD, "", 0, 2, OVERVIEW_MAX_LINES, 0.0)]
+def _slots(outline: ReportOutline, budget: Budget) -> list[_Slot]:
+    """The overview, one slot per achievement group, then problems and plans, sized in the budget's unit."""
+    slots = [_Slot(None, OVERVIEW_LEAD, "", 0, budget.size(OVERVIEW_LEAD + "字" * OVERVIEW_ROOM_CHARS),
+                   budget.lines(OVERVIEW_MAX_LINES), 0.0, budget.size(OVERVIEW_LEAD))]
     for index, group in enumerate(outline.achievements):
         prefix, suffix = point_prefix(index, group), pointer_text(_where(group))
-        minimum = paragraph_lines(prefix + suffix + "字" * MIN_POINT_CHARS)
-        slots.append(_Slot(group, prefix, suffix, 0, minimum, None, group.chars ** WEIGHT_EXPONENT))
+        slots.append(_Slot(group, prefix, suffix, 0, budget.size(prefix + suffix + "字" * MIN_POINT_CHARS), None,
+                           group.chars ** WEIGHT_EXPONENT, budget.size(prefix + suffix)))
     for group in (outline.problems, outline.plans):
         if group.passages:
-            minimum = 2 if len(group.point_titles()) >= 2 else 1
-            slots.append(_Slot(group, "", pointer_text(_where(group)), 0, minimum, FRAME_MAX_LINES,
-                               0.5 * group.chars ** WEIGHT_EXPONENT))
+            suffix = pointer_text(_where(group))
+            wanted = MIN_LIST_CHARS if len(group.point_titles()) >= 2 else MIN_POINT_CHARS
+            slots.append(_Slot(group, "", suffix, 0, budget.size(suffix + "字" * wanted),
+                               budget.lines(FRAME_MAX_LINES), 0.5 * group.chars ** WEIGHT_EXPONENT,
+                               budget.size(suffix + "字" * MIN_POINT_CHARS)))
     total = sum(slot.weight for slot in slots[1:]) or 1.0
     slots[0].weight = 0.15 * total
     return slots
@@ -141,17 +167,12 @@ def _room(brief: Brief, outline: ReportOutline, budget: Budget) -> int:
     return PAGE_LINES - use.lines if budget.max_chars is None else budget.max_chars - use.chars
 
 
-def _share_out(slots: list[_Slot], room: int, budget: Budget) -> None:
+def _share_out(slots: list[_Slot], room: int) -> None:
     """Every slot its minimum, then the rest by weight (largest remainder), within each slot's maximum."""
-    unit = 1
-    if budget.max_chars is not None:
-        for slot in slots:
-            slot.minimum = len(slot.prefix) + len(slot.suffix) + MIN_POINT_CHARS
-            slot.maximum = None if slot.maximum is None else slot.maximum * 40
     for slot in slots:
         slot.share = slot.minimum
     left = room - sum(slot.share for slot in slots)
-    while left >= unit:
+    while left >= 1:
         open_slots = [slot for slot in slots if slot.maximum is None or slot.share < slot.maximum]
         if not open_slots:
             break
@@ -166,20 +187,21 @@ def _share_out(slots: list[_Slot], room: int, budget: Budget) -> None:
             given += extra
         if given == 0:
             neediest = max(open_slots, key=lambda slot: wanted[id(slot)])
-            neediest.share += unit
-            given = unit
+            neediest.share += 1
+            given = 1
         left -= given
 
 
 def _relax_minimums(slots: list[_Slot], room: int) -> None:
-    """When the minimums alone overflow, the lightest parts make do with one line (their label)."""
+    """When the minimums alone overflow, the lightest parts make do with their label and pointer."""
     for slot in sorted(slots, key=lambda slot: slot.weight):
         if sum(slot.minimum for slot in slots) <= room:
             return
-        slot.minimum = 1
+        slot.minimum = min(slot.minimum, slot.floor)
 
 
-def _merge_smallest(slots: list[_Slot], room: int, keep_at_most: int | None = None) -> list[_Slot]:
+def _merge_smallest(slots: list[_Slot], room: int, budget: Budget, keep_at_most: int | None = None
+                    ) -> list[_Slot]:
     """When the sections overflow the page (a long report of many chapters), the lightest share one last point
     that names them (其他方面：…), so every section is still there: as few as make the page fit, or, with
     `keep_at_most`, as many as leave that many points."""
@@ -189,15 +211,15 @@ def _merge_smallest(slots: list[_Slot], room: int, keep_at_most: int | None = No
     if keep_at_most is not None:
         if len(achievements) <= keep_at_most:
             return slots
-        return _merged(slots, achievements, len(achievements) - keep_at_most + 1)
+        return _merged(slots, achievements, len(achievements) - keep_at_most + 1, budget)
     for count in range(2, len(achievements)):
-        kept = _merged(slots, achievements, count)
-        if sum(slot.minimum for slot in kept) + _extra_lines(kept) <= room:
+        kept = _merged(slots, achievements, count, budget)
+        if sum(slot.minimum for slot in kept) + _all_names_need(kept, budget) <= room:
             return kept
     return slots
 
 
-def _merged(slots: list[_Slot], achievements: list[_Slot], count: int) -> list[_Slot]:
+def _merged(slots: list[_Slot], achievements: list[_Slot], count: int, budget: Budget) -> list[_Slot]:
     """The slots with the `count` lightest achievement slots merged into one last point."""
     lightest = sorted(achievements, key=lambda slot: slot.weight)[:count]
     merged = {id(slot) for slot in lightest}
@@ -206,8 +228,8 @@ def _merged(slots: list[_Slot], achievements: list[_Slot], count: int) -> list[_
     index = sum(1 for slot in kept if slot.group is not None and slot.group.kind == ACHIEVEMENT)
     prefix, suffix = point_prefix(index, group), pointer_text(_where(group))
     names = "、".join(member.label for member in group.members[:2]) + "等工作。"
-    kept.insert(index + 1, _Slot(group, prefix, suffix, 0, paragraph_lines(prefix + names + suffix), None,
-                                 sum(slot.weight for slot in lightest)))
+    kept.insert(index + 1, _Slot(group, prefix, suffix, 0, budget.size(prefix + names + suffix), None,
+                                 sum(slot.weight for slot in lightest), budget.size(prefix + suffix)))
     _renumber(kept)
     return kept
 
@@ -221,11 +243,11 @@ def _renumber(slots: list[_Slot]) -> None:
             index += 1
 
 
-def _extra_lines(slots: list[_Slot]) -> int:
-    """Lines the merged point needs beyond its minimum to name its sections."""
+def _all_names_need(slots: list[_Slot], budget: Budget) -> int:
+    """What the merged point needs beyond its minimum to name all its sections."""
     slot = next(slot for slot in slots if slot.group is not None and slot.group.members)
     names = "、".join(member.label for member in slot.group.members)
-    return paragraph_lines(slot.prefix + names + slot.suffix) - slot.minimum
+    return budget.size(slot.prefix + names + slot.suffix) - slot.minimum
 
 
 def _chars_of(slot: _Slot, budget: Budget) -> int:
@@ -236,7 +258,7 @@ def _chars_of(slot: _Slot, budget: Budget) -> int:
 
 
 def _fill(brief: Brief, outline: ReportOutline, slots: list[_Slot], condenser: Condenser, budget: Budget,
-          condensed: dict[int, list[Unit]]) -> None:
+          condensed: dict[tuple[int | None, int], list[Unit]]) -> None:
     """Condense each part to its slot (reusing what an unchanged slot already has) and guard it."""
     parts = []
     for slot in slots[1:]:
@@ -247,12 +269,12 @@ def _fill(brief: Brief, outline: ReportOutline, slots: list[_Slot], condenser: C
             condensed[key] = units or [_heading_only(slot.group)]
         parts.append(Part(slot.group, condensed[key], _where(slot.group)))
     brief.achievements = [part for part in parts if part.group.kind == ACHIEVEMENT]
-    brief.problems = next((part for part in parts if part.group.kind == "问题"), None)
-    brief.plans = next((part for part in parts if part.group.kind == "打算"), None)
+    brief.problems = next((part for part in parts if part.group.kind == PROBLEM), None)
+    brief.plans = next((part for part in parts if part.group.kind == PLAN), None)
     overview_key = (None, _chars_of(slots[0], budget))
     if overview_key not in condensed:
         units = condenser.overview(outline, [part.units for part in parts], overview_key[1])
-        whole = Group("总体", (), outline.passages)
+        whole = Group(PREAMBLE, (), outline.passages)
         condensed[overview_key] = guard_units(units or [_synthetic_overview(outline, overview_key[1])], whole, brief)
     brief.overview = condensed[overview_key]
 
