@@ -38,6 +38,16 @@ def chinese_number(text: str) -> int | None:
     return tens_value * 10 + ones_value
 
 
+def chinese_numeral(number: int) -> str:
+    """1 … 99 in Chinese numerals, as markers write them: 一, 十, 十一, 二十三."""
+    if not 1 <= number <= 99:
+        raise ValueError(f"no marker numeral for {number}")
+    tens, ones = divmod(number, 10)
+    if not tens:
+        return CHINESE_DIGITS[ones]
+    return (CHINESE_DIGITS[tens] if tens > 1 else "") + "十" + (CHINESE_DIGITS[ones] if ones else "")
+
+
 def count_cjk(text: str) -> int:
     """Number of CJK ideographs in `text`."""
     return sum(1 for char in text if "\u4e00" <= char <= "\u9fff")

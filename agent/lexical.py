@@ -19,6 +19,7 @@ from typing import Sequence
 import numpy as np
 
 from .chinese import to_half_width
+from .files import write_text_atomically
 from .store import StoredChunk
 
 _STOPWORDS = frozenset(
@@ -166,9 +167,7 @@ class TermsCache:
         """Replace the words recorded for one report."""
         self.directory.mkdir(parents=True, exist_ok=True)
         document = {"tokenizer": tokenizer_signature(), "terms": terms}
-        partial = self.directory / f"{report_id}.json.partial"
-        partial.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
-        partial.replace(self.directory / f"{report_id}.json")
+        write_text_atomically(self.directory / f"{report_id}.json", json.dumps(document, ensure_ascii=False))
 
     def load(self) -> dict[str, list[str]]:
         """Words per chunk id from every report file made by the current tokenizer."""

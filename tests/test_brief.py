@@ -208,3 +208,11 @@ def test_all_five_docx_briefs_render_to_exactly_one_page(local_workspace, tmp_pa
     page = " ".join(line.text for line in rendering.text_lines(pdfs[4], 1))
     assert "一、主要成效" in page and "关键数据" in page and "〔见三〕" in page
     rendering.render_png(pdfs[4], Path(__file__).parent / "artifacts")
+
+
+def test_points_past_fifteen_still_get_their_numerals() -> None:
+    from agent.draft.numbering import BRACKET_STYLE, POINT_STYLE, marker
+
+    assert [marker(BRACKET_STYLE, index) for index in (0, 9, 10, 19, 48)] == [
+        "（一）", "（十）", "（十一）", "（二十）", "（四十九）"]
+    assert marker(POINT_STYLE, 20) == "二十一是"

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..errors import UserError, ZongjieError
+from ..files import write_text_atomically
 from ..ingest import discover_files
 from ..store import ReportRecord
 from .export import brief_file_name, write_brief
@@ -171,17 +172,11 @@ def _read_index(out_dir: Path | None) -> dict[str, dict[str, Any]]:
 def _write_index(out_dir: Path, entries: dict[str, dict[str, Any]]) -> None:
     """index.json (everything) and index.md (a table a person reads), each replaced atomically."""
     ordered = [entries[source] for source in sorted(entries)]
-    _replace(out_dir / INDEX_JSON, json.dumps({"briefs": ordered}, ensure_ascii=False, indent=2) + "\n")
+    write_text_atomically(out_dir / INDEX_JSON, json.dumps({"briefs": ordered}, ensure_ascii=False, indent=2) + "\n")
     rows = ["# 摘要索引", "", "| 报告 | 摘要文件 | 字数 | 覆盖一级标题 | 提示 |", "|---|---|---|---|---|"]
     for entry in ordered:
         coverage = f"{entry['sections']['covered']}/{entry['sections']['total']}"
         notes = "；".join(entry["warnings"]) or "—"
         rows.append(f"| {entry['title']}（{entry['source']}） | {entry['file']} | {entry['chars']} | {coverage} "
                     f"| {notes} |")
-    _replace(out_dir / INDEX_MD, "\n".join(rows) + "\n")
-
-
-def _replace(path: Path, text: str) -> None:
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(path)
+    write_text_atomically(out_dir / INDEX_MD, "\n".join(rows) + "\n")

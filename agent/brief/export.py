@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..files import save_markdown
 from .pipeline import docx_markdown
 from .result import Brief
 
@@ -15,15 +16,8 @@ def brief_file_name(source: str, file_format: str) -> str:
 
 def write_brief(brief: Brief, path: Path) -> str:
     """Write the brief as .md or .docx (replacing the file atomically); the file's name."""
-    from ..gongwen import markdown_to_docx
-
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
     markdown = brief.to_markdown()
-    if path.suffix.lower() == ".docx":
-        markdown_to_docx(docx_markdown(markdown), partial)
-    else:
-        partial.write_text(markdown, encoding="utf-8")
-    partial.replace(path)
+    save_markdown(path, markdown, docx_markdown(markdown))
     return path.name
 

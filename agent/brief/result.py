@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..chinese import CHINESE_DIGITS
+from ..draft.numbering import BRACKET_STYLE, marker
 from .keydata import KeyFigure
 from .outline import ACHIEVEMENT, PLAN, PROBLEM, Group
 from .units import Unit
@@ -35,15 +35,7 @@ class Part:
 
 def point_prefix(index: int, group: Group) -> str:
     """（一）强化领导班子建设。 — the brief's own numbering and the section's label."""
-    return f"（{chinese_numeral(index + 1)}）{group.label}。"
-
-
-def chinese_numeral(number: int) -> str:
-    """1 … 99 in Chinese numerals (一, 十一, 二十三)."""
-    tens, ones = divmod(number, 10)
-    if not tens:
-        return CHINESE_DIGITS[ones]
-    return (CHINESE_DIGITS[tens] if tens > 1 else "") + "十" + (CHINESE_DIGITS[ones] if ones else "")
+    return f"{marker(BRACKET_STYLE, index)}{group.label}。"
 
 
 def pointer_text(where: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import UserError
+from ..files import save_markdown
 from .result import Draft
 
 SUFFIXES = (".md", ".docx")
@@ -23,12 +24,5 @@ def check_out_path(path: Path) -> None:
 def export_draft(draft: Draft, path: Path) -> Path:
     """Write the draft (title, note, text, evidence table) as Markdown or docx, replacing the file atomically."""
     check_out_path(path)
-    partial = path.with_name(f".{path.name}.partial")
-    if path.suffix.lower() == ".docx":
-        from ..gongwen import markdown_to_docx
-
-        markdown_to_docx(draft.to_markdown(), partial)
-    else:
-        partial.write_text(draft.to_markdown(), encoding="utf-8")
-    partial.replace(path)
+    save_markdown(path, draft.to_markdown())
     return path

@@ -10,12 +10,11 @@ import re
 from collections import Counter
 from typing import Iterable
 
-from ..chinese import CHINESE_DIGITS
+from ..chinese import chinese_numeral
 
 POINT_STYLE, BRACKET_STYLE = "一是", "（一）"
 _STYLES = ((POINT_STYLE, re.compile(r"^\s*[一二三四五六七八九十]+是")),
            (BRACKET_STYLE, re.compile(r"^\s*[（(][一二三四五六七八九十]+[）)]")))
-_ORDINALS = [CHINESE_DIGITS[n] if n <= 10 else f"十{CHINESE_DIGITS[n - 10]}" for n in range(1, 16)]
 
 
 def style_of(text: str) -> str | None:
@@ -31,5 +30,5 @@ def numbering_style(headings: Iterable[str]) -> str:
 
 def marker(style: str, index: int) -> str:
     """The numbering marker of the point at `index` (0-based) in a style: 一是 / （一）."""
-    ordinal = _ORDINALS[index]
+    ordinal = chinese_numeral(index + 1)
     return f"（{ordinal}）" if style == BRACKET_STYLE else f"{ordinal}是"

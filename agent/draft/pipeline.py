@@ -17,6 +17,7 @@ from typing import Any, Callable, Protocol
 
 from ..errors import UserError
 from ..facts import Facts, load_facts
+from ..files import write_text_atomically
 from ..figures import PLACEHOLDER
 from ..topics import Topic, resolve_section
 from .compose import SentenceContext, Written
@@ -72,9 +73,7 @@ class RunFolder:
 
     def write(self, name: str, text: str) -> None:
         """Save a stage file."""
-        partial = self.path / f".{name}.partial"
-        partial.write_text(text, encoding="utf-8")
-        partial.replace(self.path / name)
+        write_text_atomically(self.path / name, text)
 
     def write_json(self, name: str, data: Any) -> None:
         self.write(name, json.dumps(data, ensure_ascii=False, indent=2) + "\n")

@@ -1,0 +1,28 @@
+"""Writing files so that a killed run never leaves half of one: write beside it, then rename over it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+
+def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
+    """Call `write` on a hidden partial file beside `path`, then replace `path` with it."""
+    partial = path.with_name(f".{path.name}.partial")
+    write(partial)
+    partial.replace(path)
+
+
+def write_text_atomically(path: Path, text: str) -> None:
+    """Replace `path` with `text` (UTF-8)."""
+    write_atomically(path, lambda partial: partial.write_text(text, encoding="utf-8"))
+
+
+def save_markdown(path: Path, markdown: str, docx_markdown: str | None = None) -> None:
+    """A .md file as written, or a .docx in 公文 style (from `docx_markdown` when the docx needs other markup)."""
+    if path.suffix.lower() == ".docx":
+        from .gongwen import markdown_to_docx
+
+        write_atomically(path, lambda partial: markdown_to_docx(docx_markdown or markdown, partial))
+    else:
+        write_text_atomically(path, markdown)
