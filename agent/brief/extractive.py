@@ -87,9 +87,10 @@ def select(candidates: list[Unit], max_chars: int, points: int, limit: int = 6) 
     """Units by MMR score while they fit `max_chars`; when none fits whole, the best one cut to fit."""
     chosen: list[Unit] = []
     remaining = list(candidates)
+    bigrams = {unit.order: char_bigrams(unit.text) for unit in candidates}
     used = 0
     while remaining and len(chosen) < limit:
-        best = max(remaining, key=lambda unit: _marginal(unit, chosen, points))
+        best = max(remaining, key=lambda unit: _marginal(unit, chosen, points, bigrams))
         remaining.remove(best)
         if used + len(best.text) <= max_chars:
             chosen.append(best)
@@ -103,12 +104,12 @@ def select(candidates: list[Unit], max_chars: int, points: int, limit: int = 6) 
     return sorted(chosen, key=lambda unit: unit.order)
 
 
-def _marginal(unit: Unit, chosen: list[Unit], points: int) -> float:
+def _marginal(unit: Unit, chosen: list[Unit], points: int, bigrams: dict[tuple[int, int], set[str]]) -> float:
     """A unit's score less its overlap with what is already chosen (and its point's, when already used)."""
     if not chosen:
         return unit.score
-    pairs = char_bigrams(unit.text)
-    overlap = max(len(pairs & char_bigrams(other.text)) / max(1, len(pairs)) for other in chosen)
+    pairs = bigrams[unit.order]
+    overlap = max(len(pairs & bigrams[other.order]) / max(1, len(pairs)) for other in chosen)
     same_point = any(other.chunk.heading_path[: points + 1] == unit.chunk.heading_path[: points + 1]
                      for other in chosen)
     return unit.score - REDUNDANCY_WEIGHT * overlap - (SAME_POINT_PENALTY if same_point else 0.0)

@@ -95,8 +95,9 @@ def brief_report(record: ReportRecord, passages: list, condenser: Condenser, bud
     brief.key_figures = key_figures(outline, budget.table_rows)
     slots = _plan(outline, brief, budget)
     condensed: dict[tuple[int | None, int], list[Unit]] = {}
+    known = _KnownFigures(record.title, passages)
     for _ in range(MAX_REFITS):
-        _fill(brief, outline, slots, condenser, budget, condensed)
+        _fill(brief, outline, slots, condenser, budget, condensed, known)
         use = measure(docx_markdown(brief.to_markdown()))
         if budget.allows(use) or not _give_up_one(slots, budget):
             break
@@ -258,14 +259,14 @@ def _chars_of(slot: _Slot, budget: Budget) -> int:
 
 
 def _fill(brief: Brief, outline: ReportOutline, slots: list[_Slot], condenser: Condenser, budget: Budget,
-          condensed: dict[tuple[int | None, int], list[Unit]]) -> None:
+          condensed: dict[tuple[int | None, int], list[Unit]], known: "_KnownFigures") -> None:
     """Condense each part to its slot (reusing what an unchanged slot already has) and guard it."""
     parts = []
     for slot in slots[1:]:
         key = (id(slot.group), _chars_of(slot, budget))
         if key not in condensed:
             units = (member_names(slot.group, key[1]) if slot.group.members
-                     else guard_units(condenser.condense(slot.group, key[1]), slot.group, brief))
+                     else guard_units(condenser.condense(slot.group, key[1]), slot.group, brief, known))
             condensed[key] = units or [_heading_only(slot.group)]
         parts.append(Part(slot.group, condensed[key], _where(slot.group)))
     brief.achievements = [part for part in parts if part.group.kind == ACHIEVEMENT]
@@ -275,7 +276,8 @@ def _fill(brief: Brief, outline: ReportOutline, slots: list[_Slot], condenser: C
     if overview_key not in condensed:
         units = condenser.overview(outline, [part.units for part in parts], overview_key[1])
         whole = Group(PREAMBLE, (), outline.passages)
-        condensed[overview_key] = guard_units(units or [_synthetic_overview(outline, overview_key[1])], whole, brief)
+        condensed[overview_key] = guard_units(units or [_synthetic_overview(outline, overview_key[1])], whole, brief,
+                                              known)
     brief.overview = condensed[overview_key]
 
 
@@ -315,11 +317,24 @@ def _give_up_one(slots: list[_Slot], budget: Budget) -> bool:
     return True
 
 
-def guard_units(units: list[Unit], group: Group, brief: Brief) -> list[Unit]:
+class _KnownFigures:
+    """The figure values of the report's title and of each passage (text and headings), read once per brief."""
+
+    def __init__(self, title: str, passages: list) -> None:
+        self.title = known_values([title])
+        # headings one per line: run together, …落实五是… would read as the figure 5
+        self.by_chunk = {passage.chunk_id: known_values([passage.text, "\n".join(passage.heading_path)])
+                         for passage in passages}
+
+    def of(self, group: Group) -> set[float]:
+        """What a part drawing on `group` may state: the title's figures and its passages'."""
+        return self.title.union(*(self.by_chunk[passage.chunk_id] for passage in group.passages))
+
+
+def guard_units(units: list[Unit], group: Group, brief: Brief, known: _KnownFigures) -> list[Unit]:
     """Every figure of a part must stand in the group's own passages; any other becomes 〔待补〕 and is reported.
     Masked figures (`**次`) stay as written: unknown, never filled."""
-    allowed = known_values([brief.title, *(passage.text for passage in group.passages),
-                            *("\n".join(passage.heading_path) for passage in group.passages)])
+    allowed = known.of(group)
     checked = []
     for unit in units:
         result = guard_figures(unit.text, allowed)
