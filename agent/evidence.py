@@ -46,7 +46,7 @@ class Passage:
 
     def fenced(self) -> str:
         """The passage as it appears inside the evidence block."""
-        return f"[{self.key}] {_defuse(self.location)}\n{_defuse(self.text)}"
+        return f"[{self.key}] {defuse(self.location)}\n{defuse(self.text)}"
 
     def citation(self, quote: str) -> dict[str, Any]:
         """The contract's citation object for this passage and a quote from it."""
@@ -58,7 +58,7 @@ class Passage:
         return f"{self.location}\n{self.text}\n{self.year or ''}年"
 
 
-def _defuse(text: str) -> str:
+def defuse(text: str) -> str:
     """Neutralise fence tags and citation-key look-alikes inside report text (full-width lookalikes)."""
     return _MARKUP.sub(lambda match: "〈资料〉" if "资料" in match.group(0) else "［", text)
 
@@ -120,7 +120,12 @@ def fit_passage(passage: Passage, remaining_tokens: int) -> Passage | None:
 
 def best_quote(passage: Passage, claim: str) -> str:
     """The sentence of `passage` that shares most characters with `claim` (what a citation quotes)."""
-    sentences = split_sentences(passage.text) or [passage.text]
+    return closest_sentence(passage.text, claim)
+
+
+def closest_sentence(text: str, claim: str) -> str:
+    """The sentence of `text` that shares most characters with `claim`."""
+    sentences = split_sentences(text) or [text]
     claim_pairs = char_bigrams(claim)
     return max(sentences, key=lambda sentence: len(char_bigrams(sentence) & claim_pairs)).strip()
 

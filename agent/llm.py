@@ -104,8 +104,12 @@ class OpenAICompatibleModel:
                 self._wait_before_retry(problem, attempt, attempts - 1)
 
     def complete(self, messages: Messages, purpose: str = "answer") -> str:
-        """The whole reply (streamed underneath, so the same retries apply)."""
-        return "".join(self.stream(messages, purpose))
+        """The whole reply (streamed underneath, so the same retries apply). Nobody sees a reply before it is
+        whole, so one cut off part-way is asked for again as well."""
+        def whole_reply() -> Iterator[str]:
+            yield "".join(self._stream_once(messages, purpose))
+
+        return "".join(self.retrying(whole_reply))
 
     def _stream_once(self, messages: Messages, purpose: str) -> Iterator[str]:
         """One streamed request; the callback logs it."""

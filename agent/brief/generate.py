@@ -18,14 +18,14 @@ from ..chinese import ENUMERATION_MARKER, count_cjk
 from ..chunking import split_to_budget
 from ..engines import evidence_budget
 from ..errors import UserError
-from ..evidence import _defuse, char_bigrams
-from ..llm import ChatModel, Messages, StreamInterrupted
+from ..evidence import char_bigrams, closest_sentence, defuse
+from ..llm import ChatModel, Messages
 from ..prompts import load_prompt
 from ..settings import Settings
 from ..store import StoredChunk
 from ..tokens import count_tokens
 from .extractive import ExtractiveCondenser
-from .outline import Group, ReportOutline
+from .outline import ACHIEVEMENT, PLAN, PREAMBLE, PROBLEM, Group, ReportOutline
 from .units import Unit, compress, sentences_of
 
 MIN_MODEL_CHARS = 8          # a quota below this leaves room for the part's label only: no call is worth it
@@ -34,7 +34,7 @@ OVERVIEW_MAX_SENTENCES = 2
 SEPARATOR_TOKENS = 2         # the blank line between two fenced pieces
 SUMMARY_LABEL_TOKENS = 16    # "[S3] （第3段）\n" in front of a partial summary
 TOKENS_PER_CHAR_BOUND = 3    # cl100k is byte-level: a character never takes more tokens than its 3 UTF-8 bytes
-KIND_NAMES = {"成效": "工作成效", "问题": "存在问题", "打算": "下一步打算", "总体": "总体情况"}
+KIND_NAMES = {ACHIEVEMENT: "工作成效", PROBLEM: "存在问题", PLAN: "下一步打算", PREAMBLE: "总体情况"}
 
 _KEY = re.compile(r"[\[［]\s*[A-Za-z]{0,2}\d{1,3}\s*[\]］]")
 _POINTER = re.compile(r"〔见[^〕]*〕")
@@ -56,7 +56,7 @@ class Piece:
 
     def fenced(self, key: int) -> str:
         location = " › ".join(self.chunk.heading_path) or "（开头）"
-        return f"[S{key}] {_defuse(location)}\n{_defuse(self.text)}"
+        return f"[S{key}] {defuse(location)}\n{defuse(self.text)}"
 
 
 class LLMCondenser:
@@ -162,17 +162,8 @@ class LLMCondenser:
     def _ask(self, messages: Messages, purpose: str) -> list[str] | None:
         """One model call; the reply's sentences, or None when it holds no usable Chinese text."""
         self.calls += 1
-        sentences = clean_reply(self._complete(messages, purpose))
+        sentences = clean_reply(self.chat_model.complete(messages, purpose=purpose))
         return sentences if sum(count_cjk(sentence) for sentence in sentences) >= MIN_REPLY_CJK else None
-
-    def _complete(self, messages: Messages, purpose: str) -> str:
-        """The whole reply; one cut off mid-stream is asked again, since nothing of it was shown to anyone."""
-        for _ in range(self.settings.max_retries):
-            try:
-                return self.chat_model.complete(messages, purpose=purpose)
-            except StreamInterrupted:
-                continue
-        return self.chat_model.complete(messages, purpose=purpose)
 
     def _section_messages(self, group: Group, max_chars: int, part: Sequence[Piece]) -> Messages:
         evidence = "\n\n".join(piece.fenced(index) for index, piece in enumerate(part, 1))
@@ -181,7 +172,7 @@ class LLMCondenser:
             max_chars=str(max_chars), evidence=evidence))
 
     def _combine_messages(self, group: Group, max_chars: int, summaries: Sequence[list[str]]) -> Messages:
-        blocks = "\n\n".join(f"[S{index}] （第{index}段）\n{_defuse(''.join(sentences))}"
+        blocks = "\n\n".join(f"[S{index}] （第{index}段）\n{defuse(''.join(sentences))}"
                              for index, sentences in enumerate(summaries, 1))
         return _with_system(load_prompt("brief/combine").render(
             title=_title(group), section=_section_name(group), max_chars=str(max_chars), summaries=blocks))
@@ -189,7 +180,7 @@ class LLMCondenser:
     def _overview_messages(self, outline: ReportOutline, max_chars: int, summaries: str, opening: str) -> Messages:
         return _with_system(load_prompt("brief/overview").render(
             title=outline.title, year=f"{outline.year}年" if outline.year else "年份不详", max_chars=str(max_chars),
-            summaries=_defuse(summaries), evidence=opening or "（报告开头没有总述）"))
+            summaries=defuse(summaries), evidence=opening or "（报告开头没有总述）"))
 
 
 def group_key(group: Group) -> tuple:
@@ -297,14 +288,8 @@ def units_from(sentences: list[str], passages: list[StoredChunk]) -> list[Unit]:
     for index, sentence in enumerate(sentences):
         pairs = char_bigrams(sentence)
         chunk = max(passages, key=lambda passage: len(pairs & char_bigrams(passage.text)))
-        units.append(Unit(sentence, chunk, closest_sentence(chunk.text, pairs), (chunk.ordinal, index), 0.0))
+        units.append(Unit(sentence, chunk, closest_sentence(chunk.text, sentence), (chunk.ordinal, index), 0.0))
     return units
-
-
-def closest_sentence(text: str, pairs: set[str]) -> str:
-    """The sentence of `text` sharing most character bigrams with `pairs` (what the citation quotes)."""
-    candidates = sentences_of(text) or [text]
-    return max(candidates, key=lambda sentence: len(char_bigrams(sentence) & pairs))
 
 
 def _title(group: Group) -> str:
