@@ -12,10 +12,8 @@ at 8k context and at a 4k one.
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -28,7 +26,9 @@ from agent.llm import count_prompt_tokens  # noqa: E402
 from agent.runlog import RunLog  # noqa: E402
 from agent.settings import Settings  # noqa: E402
 from agent.workspace import Workspace  # noqa: E402
-from benchmarks.common import CORPUS, format_table, load_average, median, progress, write_outputs  # noqa: E402
+from benchmarks.common import (  # noqa: E402
+    CORPUS, format_table, load_average, median, runs_argument, sample_workspace, write_outputs,
+)
 from benchmarks.generate_corpus import generate_reports  # noqa: E402
 
 LONG_REPORT_CHARS = 60_000
@@ -36,18 +36,14 @@ _POINTER = re.compile(r"〔见[^〕]*〕")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5)
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as scratch:
-        workspace = Workspace(Settings(store=Path(scratch) / "store", corpus=CORPUS))
-        workspace.ensure_ingested(progress)
-        offline_rows = [_offline_row(workspace, record, args.runs) for record in workspace.reports()]
-        long_path = _long_report(Path(scratch))
+    runs = runs_argument(__doc__.splitlines()[0])
+    with sample_workspace() as (workspace, scratch):
+        offline_rows = [_offline_row(workspace, record, runs) for record in workspace.reports()]
+        long_path = _long_report(scratch)
         workspace.ingest([long_path])
         long_record = workspace.store.get_report(long_path.name)
-        offline_rows.append(_offline_row(workspace, long_record, args.runs))
-        llm_rows = [_llm_row(workspace, record, window, Path(scratch))
+        offline_rows.append(_offline_row(workspace, long_record, runs))
+        llm_rows = [_llm_row(workspace, record, window, scratch)
                     for window in (8192, 4096) for record in [*workspace.reports()]]
     headers = ["report", "chars in", "sections covered", "figures verbatim", "not in report", "masked kept",
                "brief chars", "page lines", "brief ms", "read ms", "ratio"]
@@ -55,8 +51,8 @@ def main() -> None:
                    "prompt tokens /10k chars", "max prompt tokens", "brief chars", "not in report"]
     table = format_table(headers, offline_rows) + "\n\n" + format_table(llm_headers, llm_rows)
     write_outputs("brief", table, {"offline": {"headers": headers, "rows": offline_rows},
-                                   "llm": {"headers": llm_headers, "rows": llm_rows}, "runs": args.runs})
-    print(f"\nruns per report: {args.runs}; load average {load_average()}")
+                                   "llm": {"headers": llm_headers, "rows": llm_rows}, "runs": runs})
+    print(f"\nruns per report: {runs}; load average {load_average()}")
 
 
 def _long_report(folder: Path) -> Path:

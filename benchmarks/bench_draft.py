@@ -9,9 +9,7 @@ gathering the topic's evidence alone (the store read) as the baseline in the sam
 
 from __future__ import annotations
 
-import argparse
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -21,24 +19,21 @@ from agent.citations import strip_citations  # noqa: E402
 from agent.draft import DraftRequest, ExtractiveWriter, draft_section  # noqa: E402
 from agent.draft.evidence import gather_evidence  # noqa: E402
 from agent.figures import find_figures  # noqa: E402
-from agent.settings import Settings  # noqa: E402
 from agent.topics import TOPICS  # noqa: E402
 from agent.workspace import Workspace  # noqa: E402
-from benchmarks.common import CORPUS, format_table, load_average, median, progress, write_outputs  # noqa: E402
+from benchmarks.common import (  # noqa: E402
+    format_table, load_average, median, runs_argument, sample_workspace, write_outputs,
+)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5)
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as scratch:
-        workspace = Workspace(Settings(store=Path(scratch) / "store", corpus=CORPUS))
-        workspace.ensure_ingested(progress)
-        rows = [_measure(workspace, topic, Path(scratch), args.runs) for topic in TOPICS]
+    runs = runs_argument(__doc__.splitlines()[0])
+    with sample_workspace() as (workspace, scratch):
+        rows = [_measure(workspace, topic, scratch, runs) for topic in TOPICS]
     headers = ["topic", "points", "reports cited/with topic", "passages", "chars", "〔待补〕",
                "figures outside facts", "draft ms (median)", "evidence ms", "ratio"]
-    write_outputs("draft", format_table(headers, rows), {"headers": headers, "rows": rows, "runs": args.runs})
-    print(f"\nruns per topic: {args.runs}; load average {load_average()}")
+    write_outputs("draft", format_table(headers, rows), {"headers": headers, "rows": rows, "runs": runs})
+    print(f"\nruns per topic: {runs}; load average {load_average()}")
 
 
 def _measure(workspace: Workspace, topic, scratch: Path, runs: int) -> list:

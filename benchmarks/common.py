@@ -30,6 +30,29 @@ def timed(into: dict[str, float], name: str) -> Iterator[None]:
         into[name] = into.get(name, 0.0) + time.perf_counter() - started
 
 
+def runs_argument(description: str) -> int:
+    """The `--runs N` every timing benchmark takes (default 5)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--runs", type=int, default=5)
+    return parser.parse_args().runs
+
+
+@contextmanager
+def sample_workspace() -> Iterator[tuple[Any, Path]]:
+    """A scratch folder with corpus/ ingested into a fresh store there: (workspace, folder)."""
+    import tempfile
+
+    from agent.settings import Settings
+    from agent.workspace import Workspace
+
+    with tempfile.TemporaryDirectory() as scratch:
+        workspace = Workspace(Settings(store=Path(scratch) / "store", corpus=CORPUS))
+        workspace.ensure_ingested(progress)
+        yield workspace, Path(scratch)
+
+
 def percentile(values: Sequence[float], fraction: float) -> float:
     """Nearest-rank percentile (p95 of 200 values is the 190th smallest)."""
     ordered = sorted(values)
