@@ -358,4 +358,4 @@ def _synthetic_overview(outline: ReportOutline, max_chars: int) -> Unit:
     wordings += [f"报告总结了{year}工作" + "".join(f"，{f}" for f in frames) + "。", f"报告总结了{year}工作。"]
     text = next((wording for wording in wordings if len(wording) <= max_chars), wordings[-1])
     anchor = (outline.preamble or [p for g in outline.groups for p in g.passages])[0]
-    return Unit(text, anchor, outline.title, (anchor.ordinal, 0), 0.0)
+    return Unit(text, anchor, "", (anchor.ordinal, 0), 0.0)   # our own wording: it quotes nothing

@@ -91,6 +91,8 @@ class Brief:
         """One citation per passage drawn on, keyed S1… in order of use, quoting the sentences taken from it."""
         by_chunk: dict[str, dict[str, Any]] = {}
         for unit in self.units:
+            if not unit.quote:   # a sentence of our own (the overview built from the headings) cites nothing
+                continue
             chunk = unit.chunk
             entry = by_chunk.setdefault(chunk.chunk_id, {
                 "key": f"S{len(by_chunk) + 1}", "chunk_id": chunk.chunk_id, "source": chunk.source,
