@@ -101,7 +101,7 @@ def cold_cli(store: Path, questions: list[str]) -> list[float]:
 
 def llm_prompt_tokens(store: Path, workspace: Workspace, context_window: int | None) -> dict:
     """Prompt tokens per answer through the test server under a context budget."""
-    from tests.openai_server import OpenAITestServer
+    from agent.evals.openai_server import OpenAITestServer
 
     questions = [question for question, _ in answerable_cases()]
     with OpenAITestServer() as server, tempfile.TemporaryDirectory() as folder:

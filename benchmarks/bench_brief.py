@@ -110,7 +110,7 @@ def _figures(markdown: str, report: str) -> tuple[int, int, int]:
 def _llm_row(workspace: Workspace, record, context_window: int, scratch: Path) -> list:
     """Model calls and prompt tokens of one report briefed through the test server."""
     from agent.brief.generate import LLMCondenser
-    from tests.openai_server import OpenAITestServer, Reply
+    from agent.evals.openai_server import OpenAITestServer, Reply
 
     with OpenAITestServer() as server:
         server.responder = lambda body: Reply(content=_echo(body))

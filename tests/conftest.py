@@ -95,7 +95,7 @@ def _wait_for_port(port: int, process: subprocess.Popen, timeout: float) -> None
 @pytest.fixture
 def openai_server():
     """A real OpenAI-compatible HTTP server on 127.0.0.1 (scripted replies, injected faults)."""
-    from tests.openai_server import OpenAITestServer
+    from agent.evals.openai_server import OpenAITestServer
 
     with OpenAITestServer() as server:
         yield server

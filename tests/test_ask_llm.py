@@ -14,7 +14,7 @@ from agent.ask import answer_question
 from agent.cli import app
 from agent.engines import make_engine
 from agent.errors import ModelError
-from tests.openai_server import Fault
+from agent.evals.openai_server import Fault
 
 
 QUESTION = "哪份报告提到了红色驿站？"

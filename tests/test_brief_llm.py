@@ -18,7 +18,7 @@ from agent.settings import Settings
 from agent.store import StoredChunk
 from agent.workspace import Workspace
 from tests.conftest import CORPUS
-from tests.openai_server import Fault, Reply, message_text
+from agent.evals.openai_server import Fault, Reply, message_text
 
 _QUOTA = re.compile(r"不超过(\d+)字")
 _FENCE = re.compile(r"<资料>\n(.*?)\n</资料>", re.DOTALL)

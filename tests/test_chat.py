@@ -12,7 +12,7 @@ import pytest
 from agent.agent_tools import AgentEngine
 from agent.chat import ChatSession, Rewriter, is_follow_up, rewrite_by_rules, run_repl
 from agent.engines import make_engine
-from tests.openai_server import Reply, ToolCall, evidence_passage
+from agent.evals.openai_server import Reply, ToolCall, evidence_passage
 
 
 
@@ -145,7 +145,7 @@ def test_chat_in_a_real_terminal_offline(local_workspace, tmp_path: Path) -> Non
 @pytest.mark.slow
 def test_chat_in_a_real_terminal_with_the_model_streams_retries_and_reports_a_dead_endpoint(
         local_workspace, openai_server, tmp_path: Path) -> None:
-    from tests.openai_server import Fault
+    from agent.evals.openai_server import Fault
 
     openai_server.state.faults.append(Fault(status=429, headers={"Retry-After": "0"}))
     openai_server.chunk_delay = 0.01

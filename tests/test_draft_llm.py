@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from agent.cli import app
 from agent.draft import DraftRequest, draft_section, make_writer
 from agent.errors import ModelError
-from tests.openai_server import Fault
+from agent.evals.openai_server import Fault
 
 OUTLINE = "一是压紧压实管党治党主体责任[S2]\n二是持之以恒纠治“四风”[S8]\n三是深化廉洁教育和警示教育[S3]\n四是强化监督执纪问责[S12]"
 SECTION = (

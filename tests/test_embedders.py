@@ -15,7 +15,7 @@ from agent.embedders import FakeEmbedder, LocalEmbedder, OpenAIEmbedder, make_em
 from agent.errors import ModelError, UserError
 
 from .conftest import CORPUS
-from .openai_server import OpenAITestServer
+from agent.evals.openai_server import OpenAITestServer
 
 
 def test_local_embedder_places_related_official_phrases_close_and_unrelated_ones_far() -> None:

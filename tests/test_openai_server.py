@@ -15,7 +15,7 @@ from langchain_core.messages import AIMessageChunk, HumanMessage, ToolMessage
 from langchain_core.tools import tool
 from langchain_openai import ChatOpenAI
 
-from .openai_server import (
+from agent.evals.openai_server import (
     NOT_FOUND_REPLY,
     Fault,
     OpenAITestServer,

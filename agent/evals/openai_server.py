@@ -1,4 +1,4 @@
-"""A real OpenAI-compatible HTTP server on 127.0.0.1 for tests.
+"""A real OpenAI-compatible HTTP server on 127.0.0.1, for the tests and for replaying recorded replies in `zongjie eval`.
 
 It speaks the wire protocol (embeddings, chat completions with and without SSE streaming, tool calls, model
 listing), records every request, answers chat from a script or a responder, checks the API key, the model

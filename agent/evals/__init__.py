@@ -1,0 +1,1 @@
+"""Golden-output evals (`zongjie eval`): the cases in evals/cases/, run offline, in replay or live, and scored."""
