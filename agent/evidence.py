@@ -54,8 +54,9 @@ class Passage:
                 "report_title": self.report_title, "heading_path": list(self.heading_path), "quote": quote}
 
     def matching_text(self) -> str:
-        """What figures in an answer may be checked against: the text, its location and its report's year."""
-        return f"{self.location}\n{self.text}\n{self.year or ''}年"
+        """What figures in an answer may be checked against: the text, its title and headings and its report's
+        year, one per line, so a heading's marker (二、, （三）) stays a marker and never passes for a figure."""
+        return "\n".join([self.report_title, *self.heading_path, self.text, f"{self.year or ''}年"])
 
 
 def defuse(text: str) -> str:

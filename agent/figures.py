@@ -85,7 +85,8 @@ _ISO_DATE = re.compile(r"(?<![0-9])([0-9]{4})([-/.])([0-9]{1,2})\2([0-9]{1,2})(?
 _ITEM_START = r"(?:^|(?<=[\n。！？；：:;!?]))[ \t\u3000]*"
 _CN_ORDINAL = "[一二三四五六七八九十]{1,3}"
 _MARKERS = re.compile("|".join([
-    rf"{_ITEM_START}(?:{_CN_ORDINAL}[、.]|[0-9]{{1,2}}(?:[.、)](?![0-9]))|第{_CN_ORDINAL}[，,、:：])",
+    rf"{_ITEM_START}(?:[0-9]{{1,2}}\.[ \t]*)?{_CN_ORDINAL}[、.]",   # "二、…", also as a list item: "1. 二、…"
+    rf"{_ITEM_START}(?:[0-9]{{1,2}}(?:[.、)](?![0-9]))|第{_CN_ORDINAL}[，,、:：])",
     rf"[(]{_CN_ORDINAL}[)]",
     r"[(][0-9]{1,2}[)]",
     rf"(?:^|(?<=[^\u4e00-\u9fff0-9A-Za-z])){_CN_ORDINAL}是",
