@@ -39,12 +39,14 @@ def test_an_invented_figure_is_replaced_and_reported(llm_workspace, openai_serve
     assert draft.engine == "llm" and draft.model == "test-model"
     assert draft.outline.numbered()[0] == "一是压紧压实管党治党主体责任"
     assert "全年开展警示教育〔待补〕次" in draft.text and "15" not in draft.text
-    assert "〔待补〕年开展明察暗访〔待补〕批次，发现问题〔待补〕个[S12]。" in draft.text
+    # S12 is a passage of the topic, but one the context budget left out of the prompt: the model guessed it.
+    assert "[S12]" not in openai_server.chat_requests()[-1]["messages"][-1]["content"]
+    assert "〔待补〕年开展明察暗访〔待补〕批次，发现问题〔待补〕个。" in draft.text
     warnings = "\n".join(draft.warnings)
     assert "15次" in warnings and "疑似编造" in warnings
-    assert "2022年" in warnings and "S99" in warnings
+    assert "2022年" in warnings and "S99" in warnings and "S12" in warnings
     assert draft.text.startswith("**一是压紧压实管党治党主体责任。**严格落实")
-    assert {c["key"] for c in draft.citations} == {"S2", "S8", "S3", "S12"}
+    assert {c["key"] for c in draft.citations} == {"S2", "S8", "S3"}
 
 
 def test_a_facts_value_is_kept_verbatim_and_cited_as_user_provided(llm_workspace, openai_server,

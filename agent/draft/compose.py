@@ -47,6 +47,7 @@ class Written:
 
     paragraphs: list[str]
     quotes: dict[str, str] = field(default_factory=dict)
+    shown_keys: list[str] | None = None   # the passages the writer was shown (None: all); only these may be cited
 
 
 @dataclass

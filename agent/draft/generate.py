@@ -39,6 +39,7 @@ class LLMWriter:
         self.model = chat_model.name
         self.settings = settings
         self.warnings: list[str] = []
+        self.shown_keys: list[str] | None = None
 
     def outline(self, evidence: DraftEvidence, title: str, year: int) -> Outline:
         """The model's outline; one it did not format as 3+ numbered points is replaced by the extractive plan."""
@@ -68,19 +69,20 @@ class LLMWriter:
             pieces.append(piece)
             if on_text:
                 on_text(piece)
-        return Written(paragraphs=to_paragraphs("".join(pieces), outline.style))
+        return Written(paragraphs=to_paragraphs("".join(pieces), outline.style), shown_keys=self.shown_keys)
 
     def _messages(self, prompt: str, evidence: DraftEvidence, **values: str) -> Messages:
-        """System rules plus a user prompt whose evidence fills what the context budget leaves."""
+        """System rules plus a user prompt whose evidence fills what the context budget leaves (the keys that
+        made it in are kept in `shown_keys`: a key the model was not shown is one it guessed)."""
         system = {"role": "system", "content": load_prompt("draft/system").render()}
         empty = [system, {"role": "user", "content": load_prompt(prompt).render(evidence="", **values)}]
-        budget = evidence_budget(self.settings, empty)
-        return [system, {"role": "user",
-                         "content": load_prompt(prompt).render(evidence=render_grouped(evidence, budget), **values)}]
+        rendered, self.shown_keys = render_grouped(evidence, evidence_budget(self.settings, empty))
+        return [system, {"role": "user", "content": load_prompt(prompt).render(evidence=rendered, **values)}]
 
 
-def render_grouped(evidence: DraftEvidence, budget_tokens: int) -> str:
-    """Passages under their sub-theme headings, each passage once, best supported groups first, while they fit."""
+def render_grouped(evidence: DraftEvidence, budget_tokens: int) -> tuple[str, list[str]]:
+    """Passages under their sub-theme headings, each passage once, best supported groups first, while they fit;
+    and the keys of the passages rendered."""
     blocks, seen, used = [], set(), 0
     for group in sorted(evidence.groups, key=lambda g: (len(g.sources), len(g.sentences)), reverse=True):
         lines = [f"【{group.name}】"]
@@ -96,7 +98,7 @@ def render_grouped(evidence: DraftEvidence, budget_tokens: int) -> str:
             lines.append(fitted.fenced())
         if len(lines) > 1:
             blocks.append("\n\n".join(lines))
-    return "\n\n".join(blocks)
+    return "\n\n".join(blocks), sorted(seen, key=lambda key: int(key[1:]))
 
 
 def render_facts(facts: Facts) -> str:

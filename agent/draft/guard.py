@@ -56,13 +56,15 @@ class DraftGuardReport:
 class DraftGuard:
     """Checks draft text against the evidence and the user's facts for one draft year."""
 
-    def __init__(self, evidence: DraftEvidence, facts: Facts, year: int, plan: bool = False) -> None:
+    def __init__(self, evidence: DraftEvidence, facts: Facts, year: int, plan: bool = False,
+                 shown: list[str] | None = None) -> None:
         self.evidence = evidence
         self.facts = facts
         self.years = {year, year + 1} if plan else {year}
         self.allowed = known_values(facts.texts()) | {float(value) for value in self.years}
         self.past_values = known_values(passage.text for passage in evidence.passages)
-        self.valid_keys = [passage.key for passage in evidence.passages] + [fact.key for fact in facts.items]
+        passage_keys = [passage.key for passage in evidence.passages] if shown is None else shown
+        self.valid_keys = passage_keys + [fact.key for fact in facts.items]
         self.report = DraftGuardReport()
 
     def check(self, paragraph: str) -> str:

@@ -135,14 +135,15 @@ def _text_stage(run: RunFolder, writer: DraftWriter, outline: Outline, evidence:
         return Written(**json.loads(saved))
     notify("撰写正文……")
     written = writer.write(outline, evidence, context, on_text)
-    run.write_json(name, {"paragraphs": written.paragraphs, "quotes": written.quotes})
+    run.write_json(name, {"paragraphs": written.paragraphs, "quotes": written.quotes,
+                          "shown_keys": written.shown_keys})
     return written
 
 
 def _guard_stage(draft: Draft, written: Written, evidence: DraftEvidence, facts: Facts,
                  context: SentenceContext, writer: DraftWriter) -> None:
     """Run the guards over each paragraph and fill the draft's text, citations, warnings and note."""
-    guard = DraftGuard(evidence, facts, context.year, plan=evidence.topic.id == "dasuan")
+    guard = DraftGuard(evidence, facts, context.year, plan=evidence.topic.id == "dasuan", shown=written.shown_keys)
     draft.paragraphs = [guard.check(paragraph) for paragraph in written.paragraphs]
     draft.citations = collect_citations(draft.text, evidence, facts, written.quotes)
     draft.warnings = [*writer.warnings, *_context_warnings(context), *guard.report.warnings()]
