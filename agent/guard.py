@@ -1,9 +1,12 @@
 """Guards on generated answers, run sentence by sentence as the answer streams.
 
 Each finished sentence is checked before the user sees it: citation keys the evidence never offered are
-stripped; every figure must be found in the passages the sentence cites (or in the user's own question),
-else it becomes 〔待补〕. A sentence that cites nothing but whose figures all stand in one passage gets that
-passage's key added, so every figure shown is in cited evidence. Masked figures (`**`) claim nothing and stay.
+stripped, and so are keys whose passages hold almost nothing of the sentence (the model named a source that
+does not say it: the sentence is dropped). A sentence that cites nothing gets the key of the passage that
+holds its figures, or most of its wording. Every figure must be found in the passages the sentence cites (or in
+the user's own question), else it becomes 〔待补〕; masked figures (`**`) claim nothing and stay. Nothing is
+shown until the answer has cited something: an answer that never does (an English non-answer, a reply that
+ignored the evidence) becomes the 资料中未找到 refusal.
 """
 
 from __future__ import annotations
@@ -12,11 +15,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .citations import check_citations, insert_key
-from .evidence import Evidence, best_quote
+from .citations import check_citations, insert_key, strip_citations
+from .evidence import Evidence, best_quote, char_bigrams
 from .figures import Figure, all_known, find_figures, guard_figures, known_values
 
 REFUSAL = "资料中未找到相关内容。"
+SUPPORT_SHARE = 0.5      # an uncited sentence is a passage's when the passage holds this share of its bigrams
+UNSUPPORTED_SHARE = 0.15  # a sentence whose cited passages hold less than this share of its bigrams is not theirs
+_MIN_BIGRAMS = 6          # shorter sentences are too short to judge by their wording
 _TERMINATOR = re.compile(r"[。！？；!?;\n]")
 _TRAILER = re.compile(r"(?:[。！？；!?;\n”’」』）)]|\s*[\[［【][^\]］】\n]{0,24}[\]］】])*")
 _OPEN_KEY = re.compile(r"\s*[\[［【][^\]］】\n]{0,24}$")
@@ -31,6 +37,8 @@ class GuardReport:
     masked_figures: list[str] = field(default_factory=list)
     added_citations: int = 0
     uncited_sentences: int = 0
+    unsupported_sentences: list[str] = field(default_factory=list)
+    ungrounded_answer: bool = False
 
     def warnings(self) -> list[str]:
         """The changes, as lines a user reads."""
@@ -41,8 +49,13 @@ class GuardReport:
         if self.replaced_figures:
             lines.append(f"{len(self.replaced_figures)} 个数字在所引资料中找不到，已替换为〔待补〕："
                          + "、".join(self.replaced_figures))
+        if self.unsupported_sentences:
+            lines.append(f"删除了 {len(self.unsupported_sentences)} 句所引资料并不支持的内容："
+                         + "；".join(sentence[:30] for sentence in self.unsupported_sentences))
+        if self.ungrounded_answer:
+            lines.append("模型的回答没有引用任何资料，已改为“资料中未找到相关内容”")
         if self.added_citations:
-            lines.append(f"为 {self.added_citations} 句补注了引用（句中数字见于该段资料）")
+            lines.append(f"为 {self.added_citations} 句补注了引用（句中数字或文字见于该段资料）")
         if self.uncited_sentences:
             lines.append(f"{self.uncited_sentences} 句没有标注引用，请核对")
         return lines
@@ -57,8 +70,10 @@ class AnswerGuard:
         self.report = GuardReport()
         self.buffer = ""
         self.shown = ""
+        self.held = ""   # checked text not shown yet: nothing is, until the answer has cited a passage
         self.claims: dict[str, list[str]] = {}
         self._passage_values: dict[str, set[float]] = {}
+        self._passage_bigrams: dict[str, set[str]] = {}
 
     def feed(self, piece: str) -> str:
         """Take more text; return the part that is now complete and checked (possibly "")."""
@@ -70,15 +85,27 @@ class AnswerGuard:
         return self._emit(ready)
 
     def finish(self) -> str:
-        """Check and return whatever is left at the end of the stream."""
+        """Check and return whatever is left at the end of the stream; an answer that never cited anything is
+        replaced by the refusal (unless it was one)."""
         rest, self.buffer = self.buffer, ""
-        return self._emit(rest) if rest else ""
+        shown = self._emit(rest) if rest else ""
+        if self.held and not self.claims:
+            held, self.held = self.held, ""
+            if not is_refusal(held) and held.strip():
+                self.report.ungrounded_answer = True
+                held = REFUSAL
+            self.shown += held
+            shown += held
+        return shown
 
     def _emit(self, text: str) -> str:
-        """Guard each sentence of `text` and remember what was shown."""
-        guarded = "".join(self._guard_sentence(sentence) for sentence in _sentences(text))
-        self.shown += guarded
-        return guarded
+        """Guard each sentence of `text`; show it (with what was held) once the answer has cited something."""
+        self.held += "".join(self._guard_sentence(sentence) for sentence in _sentences(text))
+        if not self.claims:
+            return ""
+        ready, self.held = self.held, ""
+        self.shown += ready
+        return ready
 
     def _guard_sentence(self, sentence: str) -> str:
         """Citations first (they say which passages the figures may come from), then figures."""
@@ -86,10 +113,12 @@ class AnswerGuard:
         self.report.invented_keys += check.invented
         text, cited = check.text, check.cited
         claim = _is_claim(text)
+        if cited and claim and self._share_held(text, cited) < UNSUPPORTED_SHARE:
+            self.report.unsupported_sentences.append(strip_citations(text).strip())
+            return _line_breaks(text)
         sources = cited
         if not cited:
-            figures = [figure for figure in find_figures(text) if not figure.masked]
-            holder = self._passage_holding(figures) if figures else None
+            holder = self._passage_holding(text)
             sources = [holder] if holder else []
             if holder and claim:  # a heading line ("《…》：") may quote a title's year without a key
                 text, cited = insert_key(text, holder), [holder]
@@ -111,10 +140,32 @@ class AnswerGuard:
             self._passage_values[key] = known_values([passage.matching_text()]) if passage else set()
         return self._passage_values[key]
 
-    def _passage_holding(self, figures: list[Figure]) -> str | None:
-        """The first passage whose figures include every figure of an uncited sentence."""
-        return next((key for key in self.evidence.keys
-                     if all_known(figures, self._values_of(key) | self.user_values)), None)
+    def _bigrams_of(self, key: str) -> set[str]:
+        """Character bigrams of the passage under `key` with its title and headings, computed once."""
+        if key not in self._passage_bigrams:
+            passage = self.evidence.get(key)
+            self._passage_bigrams[key] = char_bigrams(passage.matching_text()) if passage else set()
+        return self._passage_bigrams[key]
+
+    def _share_held(self, sentence: str, keys: list[str]) -> float:
+        """The share of the sentence's wording the passages under `keys` hold (1.0 for a sentence too short)."""
+        wording = char_bigrams(strip_citations(sentence))
+        if len(wording) < _MIN_BIGRAMS:
+            return 1.0
+        held = set().union(*(self._bigrams_of(key) for key in keys))
+        return len(wording & held) / len(wording)
+
+    def _passage_holding(self, sentence: str) -> str | None:
+        """For an uncited sentence: the first passage whose figures include all of its figures, or, with no
+        figures, the passage holding most of its wording when that is at least SUPPORT_SHARE."""
+        figures = [figure for figure in find_figures(sentence) if not figure.masked]
+        if figures:
+            return next((key for key in self.evidence.keys
+                         if all_known(figures, self._values_of(key) | self.user_values)), None)
+        if not _is_claim(sentence) or is_refusal(sentence) or not self.evidence.keys:
+            return None
+        share, key = max((self._share_held(sentence, [key]), key) for key in self.evidence.keys)
+        return key if share >= SUPPORT_SHARE and len(char_bigrams(sentence)) >= _MIN_BIGRAMS else None
 
     def citations(self) -> list[dict[str, Any]]:
         """The contract's citation objects, in order of first citation, each quoting the best-matching sentence."""
@@ -145,6 +196,11 @@ def _last_boundary(text: str) -> int:
         if end < len(text) and not _OPEN_KEY.match(text, end):
             cut = max(cut, end)
     return cut
+
+
+def _line_breaks(text: str) -> str:
+    """What is left of a dropped sentence: the line breaks around it, so the layout of the rest holds."""
+    return "\n" * min(text.count("\n"), 2)
 
 
 def _sentences(text: str) -> list[str]:
