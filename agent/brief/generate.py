@@ -29,6 +29,7 @@ from .outline import ACHIEVEMENT, PLAN, PREAMBLE, PROBLEM, Group, ReportOutline
 from .units import Unit, compress, sentences_of
 
 MIN_MODEL_CHARS = 8          # a quota below this leaves room for the part's label only: no call is worth it
+MIN_DRAWN_SHARE = 0.35      # a summary takes at least this share of its character bigrams from its prompt
 MIN_REPLY_CJK = 4            # fewer Chinese characters than this is no summary (an error page, "OK", JSON …)
 OVERVIEW_MAX_SENTENCES = 2
 SEPARATOR_TOKENS = 2         # the blank line between two fenced pieces
@@ -160,10 +161,15 @@ class LLMCondenser:
         return None
 
     def _ask(self, messages: Messages, purpose: str) -> list[str] | None:
-        """One model call; the reply's sentences, or None when it holds no usable Chinese text."""
+        """One model call; the reply's sentences, or None when it is no summary of what it was given: too little
+        Chinese text, or wording drawn from elsewhere (a canned "作为一个人工智能语言模型……")."""
         self.calls += 1
         sentences = clean_reply(self.chat_model.complete(messages, purpose=purpose))
-        return sentences if sum(count_cjk(sentence) for sentence in sentences) >= MIN_REPLY_CJK else None
+        if sum(count_cjk(sentence) for sentence in sentences) < MIN_REPLY_CJK:
+            return None
+        wording = char_bigrams("".join(sentences))
+        drawn = len(wording & char_bigrams(messages[-1]["content"])) / len(wording) if wording else 0.0
+        return sentences if drawn >= MIN_DRAWN_SHARE else None
 
     def _section_messages(self, group: Group, max_chars: int, part: Sequence[Piece]) -> Messages:
         evidence = "\n\n".join(piece.fenced(index) for index, piece in enumerate(part, 1))
