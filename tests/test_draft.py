@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 
@@ -23,7 +22,6 @@ from agent.topics import resolve_section
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = yaml.safe_load((ROOT / "evals" / "cases" / "draft.yaml").read_text(encoding="utf-8"))["cases"]
-GOLDENS = ROOT / "evals" / "goldens" / "draft"
 _POINT = re.compile(r"^(?:\*\*[一二三四五六七八九十]+是|### （[一二三四五六七八九十]+）)", re.MULTILINE)
 
 
@@ -62,15 +60,6 @@ def test_each_topic_drafts_a_cited_numbered_section_without_last_years_figures(c
         assert wanted in text
     for key in keys_in(text):
         assert any(citation["key"] == key for citation in draft.citations)
-    _check_golden(case["id"], draft.to_markdown())
-
-
-def _check_golden(case_id: str, markdown: str) -> None:
-    """The offline draft equals its reviewed golden (UPDATE_GOLDENS=1 rewrites after a deliberate change)."""
-    path = GOLDENS / f"{case_id}.md"
-    if os.environ.get("UPDATE_GOLDENS") or not path.exists():
-        path.write_text(markdown, encoding="utf-8")
-    assert markdown == path.read_text(encoding="utf-8"), f"draft {case_id} changed: review the diff, UPDATE_GOLDENS=1"
 
 
 def test_masked_figures_of_the_sources_stay_unknown(local_workspace, tmp_path) -> None:

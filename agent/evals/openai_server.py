@@ -423,6 +423,16 @@ class _Handler(BaseHTTPRequestHandler):
             pass
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """A client hanging up on a kept-alive connection is normal here (faults, shutdown): no traceback for it."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        import sys
+
+        if not isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            super().handle_error(request, client_address)
+
+
 def _model_json(name: str) -> dict:
     return {"id": name, "object": "model", "created": 0, "owned_by": "test"}
 
@@ -444,7 +454,7 @@ class OpenAITestServer:
         self.models: set[str] | None = None
         self.context_limit: int | None = None
         handler = type("Handler", (_Handler,), {"owner": self})
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd = _QuietServer(("127.0.0.1", 0), handler)
         self.httpd.block_on_close = False  # a hanging handler must not hold up shutdown
         self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05},
                                        daemon=True)

@@ -1,0 +1,63 @@
+"""The eval cases: one YAML file per suite in evals/cases/, read into one shape (id, suite, input, expectations).
+
+retrieval.yaml and ask.yaml are lists of cases; draft.yaml and brief.yaml hold theirs under `cases:`. What a
+case asks for is its input (query, question, section and facts, report); everything else is an expectation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import UserError
+
+SUITES = ("retrieval", "ask", "draft", "brief")
+_INPUT_KEYS = {"retrieval": ("query",), "ask": ("question",), "draft": ("section", "facts", "year", "org"),
+               "brief": ("report", "max_chars")}
+
+
+@dataclass(frozen=True)
+class Case:
+    """One eval case."""
+
+    id: str
+    suite: str
+    input: dict[str, Any]
+    expect: dict[str, Any] = field(default_factory=dict)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """An expectation (or `default` when the case does not state it)."""
+        return self.expect.get(name, default)
+
+
+def load_suite(cases_dir: Path, suite: str) -> list[Case]:
+    """The cases of one suite, in file order."""
+    path = cases_dir / f"{suite}.yaml"
+    if not path.is_file():
+        raise UserError(f"找不到评测用例文件：{path}")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    except yaml.YAMLError as error:
+        raise UserError(f"评测用例文件 {path} 不是有效的 YAML：{error}") from None
+    items = raw.get("cases", []) if isinstance(raw, dict) else raw
+    return [_case(suite, item) for item in items]
+
+
+def _case(suite: str, item: dict[str, Any]) -> Case:
+    inputs = {key: item[key] for key in _INPUT_KEYS[suite] if key in item}
+    expect = {key: value for key, value in item.items() if key != "id" and key not in inputs}
+    return Case(id=str(item["id"]), suite=suite, input=inputs, expect=expect)
+
+
+def load_cases(cases_dir: Path, suites: tuple[str, ...] = SUITES) -> list[Case]:
+    """The cases of the given suites; ids must be unique across them (goldens and replies are keyed by id)."""
+    cases = [case for suite in suites for case in load_suite(cases_dir, suite)]
+    seen: set[str] = set()
+    for case in cases:
+        if case.id in seen:
+            raise UserError(f"评测用例编号重复：{case.id}")
+        seen.add(case.id)
+    return cases
