@@ -25,7 +25,7 @@ from .ask import answer_question
 from .chat import ChatSession, Rewriter, format_sources, run_repl
 from .config_check import check_settings, effective_model_rows
 from .engines import Engine, make_engine
-from .errors import ZongjieError
+from .errors import UserError, ZongjieError
 from .ingest import discover_files
 from .log_view import render_log_table
 from .retrieve import SearchFilters
@@ -469,6 +469,35 @@ def logs(
         out.print("还没有记录。")
         return
     render_log_table(out, rows, calls=run is not None)
+
+
+@app.command()
+@reports_errors
+def serve(
+    host: Annotated[str, typer.Option("--host", help="监听地址；127.0.0.1 只有本机能打开，0.0.0.0 供局域网访问（须设令牌）")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="端口")] = 8000,
+    token: Annotated[Optional[str], typer.Option("--token", envvar="ZONGJIE_TOKEN", help="访问令牌（非本机地址必填；环境变量 ZONGJIE_TOKEN）")] = None,
+    store: StoreOpt = None, store_url: StoreUrlOpt = None, provider: ProviderOpt = None, model: ModelOpt = None,
+    base_url: BaseUrlOpt = None, embedder: EmbedderOpt = None,
+) -> None:
+    """在浏览器中使用 zongjie：问答（逐句显示、点开引用看原文）、起草、摘要、报告列表与上传，可下载 Word 文件。
+
+    页面不依赖外网资源，内网可用。例：zongjie serve；局域网：zongjie serve --host 0.0.0.0 --token 一串随机字符
+    """
+    import uvicorn
+
+    from .web.app import create_app
+    from .web.auth import is_loopback
+
+    if not is_loopback(host) and not token:
+        raise UserError(f"在 {host} 上对局域网提供服务必须设访问令牌：--token 或环境变量 ZONGJIE_TOKEN")
+    workspace = _workspace(store, store_url, provider, model, base_url, embedder)
+    _auto_ingest(workspace)
+    web_app = create_app(workspace, token=token)
+    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    link = f"http://{shown_host}:{port}/" + (f"?token={token}" if token else "")
+    err.print(f"zongjie 已启动：在浏览器中打开 {link}（Ctrl-C 停止）", highlight=False, markup=False, soft_wrap=True)
+    uvicorn.run(web_app, host=host, port=port, log_level="warning")
 
 
 eval_app = typer.Typer(help="评测：用 evals/cases/ 中的用例检查检索、问答、起草、摘要的质量（CI 的质量关口）。",

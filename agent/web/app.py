@@ -1,0 +1,201 @@
+"""`zongjie serve`: the FastAPI app. Every route calls the library function the CLI calls and returns its JSON
+(see the page in static/ for how it is shown); user mistakes come back as `{"error": "…"}` with a 4xx status."""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, File, Request, UploadFile
+from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
+from pydantic import BaseModel
+
+from ..brief import Budget, brief_report, make_condenser
+from ..brief.export import write_brief
+from ..draft import DraftRequest, draft_section, export_draft, make_writer
+from ..errors import UserError, ZongjieError
+from ..topics import TOPICS
+from ..workspace import OutlineNode, Workspace
+from .auth import token_guard
+from .chat_stream import ChatHub
+from .uploads import UnsupportedUpload, UploadTooLarge, save_upload
+
+STATIC = Path(__file__).parent / "static"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+class ChatRequest(BaseModel):
+    session: str
+    question: str
+
+
+class SessionRequest(BaseModel):
+    session: str
+
+
+class DraftForm(BaseModel):
+    section: str
+    year: int | None = None
+    org: str = ""
+    facts: str = ""
+
+
+class BriefForm(BaseModel):
+    report: str
+
+
+def create_app(workspace: Workspace, token: str | None = None, max_upload_mb: float | None = None) -> FastAPI:
+    """The app over one workspace; with `token`, every request must carry it."""
+    app = FastAPI(title="zongjie", docs_url=None, redoc_url=None, openapi_url=None)
+    if token:
+        app.middleware("http")(token_guard(token))
+    web = _Web(workspace, max_upload_mb)
+    _routes(app, web)
+
+    @app.exception_handler(ZongjieError)
+    async def user_error(request: Request, error: ZongjieError) -> JSONResponse:
+        status = 413 if isinstance(error, UploadTooLarge) else 415 if isinstance(error, UnsupportedUpload) else 400
+        return JSONResponse({"error": str(error)}, status_code=status)
+
+    return app
+
+
+class _Web:
+    """What the routes share: the workspace, the conversations, and one lock for writes to the store."""
+
+    def __init__(self, workspace: Workspace, max_upload_mb: float | None) -> None:
+        self.workspace = workspace
+        self.max_bytes = int((max_upload_mb or workspace.settings.max_file_mb) * 1024 * 1024)
+        self.writing = threading.Lock()
+        self.chat = ChatHub(workspace, self.passage_text)
+        self.scratch = Path(tempfile.mkdtemp(prefix="zongjie-web-"))
+        workspace.search("党建", k=1)   # build the search indexes now, not inside the first 20 requests at once
+
+    def passage_text(self, chunk_id: str) -> str | None:
+        chunks = self.workspace.store.get_chunks([chunk_id]) if chunk_id else {}
+        return chunks[chunk_id].text if chunk_id in chunks else None
+
+    def with_passages(self, citations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Citations with the whole passage and its report's title, for the panel a [S1] opens."""
+        ids = [citation["chunk_id"] for citation in citations if citation.get("chunk_id")]
+        chunks = self.workspace.store.get_chunks(ids) if ids else {}
+        titles = {record.source: record.title for record in self.workspace.reports()}
+        enriched = []
+        for citation in citations:
+            chunk = chunks.get(citation.get("chunk_id") or "")
+            extra = {"passage": chunk.text, "report_title": titles.get(chunk.source, "")} if chunk else {}
+            enriched.append(extra | citation)
+        return enriched
+
+    def draft(self, form: DraftForm) -> Any:
+        facts_path = None
+        if form.facts.strip():
+            facts_path = self.scratch / f"facts-{hashlib.sha256(form.facts.encode()).hexdigest()[:12]}.yaml"
+            facts_path.write_text(form.facts, encoding="utf-8")
+        request = DraftRequest(section=form.section, year=form.year, org=form.org.strip(), facts_path=facts_path)
+        return draft_section(self.workspace, request, make_writer(self.workspace))
+
+    def brief(self, form: BriefForm) -> Any:
+        record = self.workspace.find_report(form.report)
+        condenser = make_condenser(self.workspace)()
+        return brief_report(record, self.workspace.passages_of(record), condenser, Budget(None))
+
+
+def _routes(app: FastAPI, web: _Web) -> None:
+    workspace = web.workspace
+
+    @app.get("/", include_in_schema=False)
+    def page() -> FileResponse:
+        return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
+
+    @app.get("/static/{name}", include_in_schema=False)
+    def static(name: str) -> FileResponse:
+        files = {path.name: path for path in STATIC.iterdir() if path.is_file()}
+        if name not in files:
+            return JSONResponse({"error": "没有这个文件"}, status_code=404)
+        return FileResponse(files[name])
+
+    @app.get("/api/status")
+    def status() -> dict[str, Any]:
+        settings = workspace.settings
+        return {"engine": "extractive" if settings.is_offline else "llm",
+                "model": None if settings.is_offline else settings.chat_model, "reports": len(workspace.reports()),
+                "max_upload_mb": round(web.max_bytes / (1024 * 1024), 2)}
+
+    @app.get("/api/topics")
+    def topics() -> dict[str, Any]:
+        return {"topics": [{"id": topic.id, "name": topic.name} for topic in TOPICS]}
+
+    @app.get("/api/reports")
+    def reports() -> dict[str, Any]:
+        return {"reports": [{"source": r.source, "title": r.title, "year": r.year, "doc_type": r.doc_type,
+                             "unit": r.unit, "chunks": r.chunks} for r in workspace.reports()]}
+
+    @app.get("/api/reports/{source}/outline")
+    def outline(source: str) -> dict[str, Any]:
+        record = workspace.find_report(source)
+        return {"source": record.source, "title": record.title} | _tree(workspace.outline(record))
+
+    @app.post("/api/upload")
+    def upload(file: UploadFile = File(...)) -> dict[str, Any]:
+        with web.writing:
+            path = save_upload(file.file, file.filename or "", workspace.settings.store / "uploads", web.max_bytes)
+            result = workspace.ingest([path])
+        if result.failed:
+            path.unlink(missing_ok=True)
+            raise UserError(result.failed[0].get("error") or "无法导入这个文件")
+        record = workspace.store.get_report(path.name)
+        outcome = next(o for o in ("added", "updated", "unchanged") if getattr(result, o))
+        return {"source": record.source, "title": record.title, "outcome": outcome}
+
+    @app.post("/api/chat")
+    def chat(request: ChatRequest) -> StreamingResponse:
+        if not request.question.strip():
+            raise UserError("请输入问题")
+        return StreamingResponse(web.chat.stream(request.session, request.question.strip()),
+                                 media_type="text/event-stream", headers={"Cache-Control": "no-cache",
+                                                                          "X-Accel-Buffering": "no"})
+
+    @app.post("/api/chat/reset")
+    def reset(request: SessionRequest) -> dict[str, bool]:
+        web.chat.reset(request.session)
+        return {"ok": True}
+
+    @app.post("/api/draft")
+    def draft(form: DraftForm) -> dict[str, Any]:
+        result = web.draft(form)
+        return result.to_json() | {"markdown": result.to_markdown(), "run_dir": None,
+                                   "citations": web.with_passages(result.citations)}
+
+    @app.post("/api/draft/docx")
+    def draft_docx(form: DraftForm) -> Response:
+        result = web.draft(form)
+        path = export_draft(result, web.scratch / f"{hashlib.sha256(result.text.encode()).hexdigest()[:16]}.docx")
+        return _download(path, f"{result.title}.docx")
+
+    @app.post("/api/brief")
+    def brief(form: BriefForm) -> dict[str, Any]:
+        document = web.brief(form).to_json()
+        return document | {"citations": web.with_passages(document["citations"])}
+
+    @app.post("/api/brief/docx")
+    def brief_docx(form: BriefForm) -> Response:
+        result = web.brief(form)
+        path = web.scratch / f"{Path(result.source).stem}.摘要.docx"
+        write_brief(result, path)
+        return _download(path, path.name)
+
+
+def _tree(node: OutlineNode) -> dict[str, Any]:
+    """A heading tree as nested JSON."""
+    return {"heading": node.title, "children": [_tree(child) for child in node.children]}
+
+
+def _download(path: Path, name: str) -> Response:
+    """A file the browser saves under `name` (Chinese names as RFC 5987)."""
+    disposition = f"attachment; filename=\"download.docx\"; filename*=UTF-8''{quote(name)}"
+    return Response(path.read_bytes(), media_type=DOCX, headers={"Content-Disposition": disposition})

@@ -1,0 +1,879 @@
+/* 总结助手 — the page of `zongjie serve`.
+ *
+ * Everything shown here that came from the server (answers, drafts, briefs, report titles, headings) is
+ * untrusted text: it is put on the page with createElement/textContent only, never as HTML. The small
+ * Markdown renderer below knows just what our outputs use (# headings, **lead bold**, paragraphs, > notes,
+ * pipe tables, [S1]/[F1] keys, 〔待补〕) and builds DOM nodes for it.
+ */
+"use strict";
+
+(function () {
+  const PLACEHOLDER = "〔待补〕";
+  const INLINE = /\[([SF]\d+)\]|〔待补〕|〔见[^〔〕\n]{1,30}〕/g;
+  // A draft point's run-in lead ("**一是……。**"). Only at a paragraph's start and ending in 。/：, because
+  // masked figures in the reports are runs of "*" ("谈心谈话**余人次") and must stay as they are.
+  const LEAD_BOLD = /^\*\*([^*\n]+?[。：:！？])\*\*/;
+  const VIEWS = ["ask", "draft", "brief", "reports"];
+
+  const $ = (id) => document.getElementById(id);
+
+  /** A new element with a class and text (text set as textContent, never parsed). */
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function clear(node) {
+    while (node.firstChild) node.removeChild(node.firstChild);
+  }
+
+  function show(node, visible) {
+    node.hidden = !visible;
+  }
+
+  // ---------------------------------------------------------------- server calls
+
+  class ApiError extends Error {}
+
+  async function errorOf(response) {
+    let message = "";
+    try {
+      const body = await response.json();
+      message = body && typeof body.error === "string" ? body.error : "";
+    } catch (ignored) { /* not JSON */ }
+    if (response.status === 401) return "需要访问令牌：请使用管理员提供的完整链接（…/?token=…）打开本页。";
+    return message || `请求失败（${response.status}），请稍后再试。`;
+  }
+
+  async function request(path, options) {
+    let response;
+    try {
+      response = await fetch(path, Object.assign({ credentials: "same-origin" }, options || {}));
+    } catch (error) {
+      if (error && error.name === "AbortError") throw error;
+      throw new ApiError("无法连接服务，请确认 zongjie serve 仍在运行。");
+    }
+    if (!response.ok) throw new ApiError(await errorOf(response));
+    return response;
+  }
+
+  async function getJSON(path) {
+    return (await request(path)).json();
+  }
+
+  function jsonBody(body, signal) {
+    return { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body), signal };
+  }
+
+  async function postJSON(path, body) {
+    return (await request(path, jsonBody(body))).json();
+  }
+
+  /** POST, then save the returned file under the name the server gives it. */
+  async function download(path, body, fallbackName) {
+    const response = await request(path, jsonBody(body));
+    const blob = await response.blob();
+    const link = el("a");
+    link.href = URL.createObjectURL(blob);
+    link.download = fileNameOf(response.headers.get("Content-Disposition")) || fallbackName;
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(link.href), 60000);
+  }
+
+  function fileNameOf(disposition) {
+    if (!disposition) return "";
+    const encoded = /filename\*\s*=\s*UTF-8''([^;]+)/i.exec(disposition);
+    if (encoded) {
+      try { return decodeURIComponent(encoded[1].trim()); } catch (ignored) { /* fall through */ }
+    }
+    const plain = /filename\s*=\s*"([^"]+)"/i.exec(disposition);
+    return plain ? plain[1] : "";
+  }
+
+  /** Upload a report with XMLHttpRequest (for upload progress); resolves with the server's JSON. */
+  function uploadReport(file, state) {
+    return new Promise((resolve, reject) => {
+      const form = new FormData();
+      form.append("file", file);
+      const xhr = new XMLHttpRequest();
+      xhr.open("POST", "/api/upload");
+      xhr.withCredentials = true;
+      xhr.responseType = "json";
+      xhr.upload.onprogress = (event) => {
+        if (event.lengthComputable) state.progress(Math.round((event.loaded / event.total) * 100));
+      };
+      xhr.upload.onload = () => state.working("已上传，正在解析、导入资料库……");
+      xhr.onload = () => {
+        const body = xhr.response || {};
+        if (xhr.status >= 200 && xhr.status < 300) resolve(body);
+        else reject(new ApiError(uploadError(xhr.status, body)));
+      };
+      xhr.onerror = () => reject(new ApiError("上传失败：无法连接服务。"));
+      state.progress(0);
+      xhr.send(form);
+    });
+  }
+
+  function uploadError(status, body) {
+    const said = body && typeof body.error === "string" ? body.error : "";
+    if (status === 413) return said || "文件太大，无法导入。";
+    if (status === 415) return said || "不支持这种文件，请上传 .txt .md .docx 或 .pdf 文件。";
+    if (status === 401) return "需要访问令牌：请使用管理员提供的完整链接打开本页。";
+    return said || `导入失败（${status}）。`;
+  }
+
+  /** The little status area under an upload control: progress bar, working spinner, success or error. */
+  function uploadState(node) {
+    function set(className, ...children) {
+      clear(node);
+      node.className = "upload-state " + className;
+      children.forEach((child) => node.appendChild(child));
+      show(node, true);
+    }
+    return {
+      progress(percent) {
+        const bar = el("div", "progress");
+        const fill = el("div", "progress-fill");
+        fill.style.width = percent + "%";
+        bar.appendChild(fill);
+        set("is-progress", el("span", "", `上传中 ${percent}%`), bar);
+      },
+      working(text) { set("is-working", el("span", "spinner"), el("span", "", text)); },
+      done(text) { set("is-done", el("span", "", text)); },
+      failed(text) { set("is-error", el("span", "", text)); },
+    };
+  }
+
+  const OUTCOMES = { added: "已导入", updated: "已更新", unchanged: "内容未变，无需重新导入" };
+
+  // ---------------------------------------------------------------- Markdown, as DOM nodes
+
+  /** Inline text: [S1]/[F1] keys become citation buttons, 〔待补〕 is highlighted, line breaks are kept. */
+  function renderInline(parent, text, citations) {
+    let last = 0;
+    INLINE.lastIndex = 0;
+    let match;
+    while ((match = INLINE.exec(text)) !== null) {
+      appendText(parent, text.slice(last, match.index));
+      parent.appendChild(inlineNode(match, citations));
+      last = match.index + match[0].length;
+    }
+    appendText(parent, text.slice(last));
+  }
+
+  function inlineNode(match, citations) {
+    if (match[1]) return citeMarker(match[1], citations);
+    if (match[0] === PLACEHOLDER) return el("mark", "placeholder", PLACEHOLDER);
+    const pointer = el("span", "pointer", match[0]);  // a brief's 〔见二（三）〕: where in the report
+    pointer.title = "在原报告中的位置";
+    return pointer;
+  }
+
+  function appendText(parent, text) {
+    text.split("\n").forEach((line, index) => {
+      if (index > 0) parent.appendChild(el("br"));
+      if (line) parent.appendChild(document.createTextNode(line));
+    });
+  }
+
+  function renderParagraph(text, context) {
+    const paragraph = el("p");
+    let rest = text;
+    const lead = context.bold ? LEAD_BOLD.exec(text) : null;
+    if (lead) {
+      const strong = el("strong");
+      renderInline(strong, lead[1], context.citations);
+      paragraph.appendChild(strong);
+      rest = text.slice(lead[0].length);
+    }
+    renderInline(paragraph, rest, context.citations);
+    return paragraph;
+  }
+
+  function splitRow(line) {
+    let row = line.trim();
+    if (row.startsWith("|")) row = row.slice(1);
+    if (row.endsWith("|")) row = row.slice(0, -1);
+    return row.split("|").map((cell) => cell.trim());
+  }
+
+  function renderTable(lines, context) {
+    const rows = lines.filter((line) => !/^\s*\|?\s*:?-{2,}/.test(line)).map(splitRow);
+    const wrap = el("div", "table-wrap");
+    const table = el("table");
+    const head = el("thead");
+    const headRow = el("tr");
+    (rows[0] || []).forEach((cell) => headRow.appendChild(el("th", "", cell)));
+    head.appendChild(headRow);
+    table.appendChild(head);
+    const body = el("tbody");
+    rows.slice(1).forEach((cells) => {
+      const row = el("tr");
+      cells.forEach((cell) => {
+        const td = el("td");
+        renderInline(td, cell, context.citations);
+        row.appendChild(td);
+      });
+      body.appendChild(row);
+    });
+    table.appendChild(body);
+    wrap.appendChild(table);
+    return wrap;
+  }
+
+  const HEADINGS = [[/^###\s+/, "h4"], [/^##\s+/, "h3"], [/^#\s+/, "h2"]];
+
+  /** Render our Markdown subset into `container` (cleared first). */
+  function renderMarkdown(container, markdown, options) {
+    const context = Object.assign({ citations: null, bold: false }, options || {});
+    clear(container);
+    const lines = String(markdown || "").replace(/\r\n?/g, "\n").split("\n");
+    let index = 0;
+    while (index < lines.length) {
+      const line = lines[index];
+      if (!line.trim()) { index += 1; continue; }
+      const heading = HEADINGS.find(([pattern]) => pattern.test(line));
+      if (heading) {
+        const node = el(heading[1], heading[1] === "h2" ? "doc-title" : "");
+        renderInline(node, line.replace(heading[0], ""), context.citations);
+        container.appendChild(node);
+        index += 1;
+        continue;
+      }
+      const block = [];
+      const kind = line.trimStart().startsWith("|") ? "table" : /^>\s?/.test(line) ? "note" : "paragraph";
+      while (index < lines.length && lines[index].trim() && blockKind(lines[index]) === kind) {
+        block.push(lines[index]);
+        index += 1;
+      }
+      if (kind === "table") container.appendChild(renderTable(block, context));
+      else if (kind === "note") {
+        const note = el("div", "doc-note");
+        renderInline(note, block.map((text) => text.replace(/^>\s?/, "")).join("\n"), context.citations);
+        container.appendChild(note);
+      } else container.appendChild(renderParagraph(block.join("\n"), context));
+    }
+  }
+
+  function blockKind(line) {
+    if (HEADINGS.some(([pattern]) => pattern.test(line))) return "heading";
+    if (line.trimStart().startsWith("|")) return "table";
+    if (/^>\s?/.test(line)) return "note";
+    return "paragraph";
+  }
+
+  // ---------------------------------------------------------------- the citation panel
+
+  /** A [S1] marker: a button opening its passage when the citation is known, else a plain label. */
+  function citeMarker(key, citations) {
+    const citation = citations ? citations.find((item) => item.key === key) : null;
+    if (!citation) {
+      const plain = el("span", "cite-key is-plain", key);
+      plain.dataset.key = key;
+      return plain;
+    }
+    const button = el("button", "cite-key", key);
+    button.type = "button";
+    button.dataset.key = key;
+    button.title = "查看原文：" + (citation.report_title || citation.source || "");
+    button.addEventListener("click", () => openCitation(citation, button));
+    return button;
+  }
+
+  let activeMarker = null;
+
+  function openCitation(citation, marker) {
+    if (activeMarker) activeMarker.classList.remove("is-active");
+    activeMarker = marker || null;
+    if (activeMarker) activeMarker.classList.add("is-active");
+    $("cite-key").textContent = citation.key;
+    const fromUser = citation.source === "用户提供" && !citation.chunk_id;
+    const title = citation.report_title || citation.source || "";
+    $("cite-report").textContent = fromUser ? "用户提供的今年事实" : (title ? `《${title}》` : "");
+    const path = citation.heading_path || [];
+    $("cite-path").textContent = path.length ? path.join(" › ") : "";
+    show($("cite-path"), path.length > 0);
+    renderPassage($("cite-passage"), citation.passage || citation.quote || "", citation.quote || "");
+    show($("cite-panel"), true);
+    document.body.classList.add("has-cite");
+  }
+
+  /** The cited passage, with the quoted sentence marked when it is found inside the passage. */
+  function renderPassage(container, passage, quote) {
+    clear(container);
+    const at = quote ? passage.indexOf(quote) : -1;
+    if (at < 0 || passage === quote) {
+      container.appendChild(el("p", "", passage));
+      return;
+    }
+    const paragraph = el("p");
+    appendText(paragraph, passage.slice(0, at));
+    paragraph.appendChild(el("mark", "quote", quote));
+    appendText(paragraph, passage.slice(at + quote.length));
+    container.appendChild(paragraph);
+  }
+
+  function closeCitation() {
+    show($("cite-panel"), false);
+    document.body.classList.remove("has-cite");
+    if (activeMarker) activeMarker.classList.remove("is-active");
+    activeMarker = null;
+  }
+
+  /** A "来源" list under an answer or draft: one line per citation, opening the panel. */
+  function sourceList(citations) {
+    const list = el("ol", "sources");
+    citations.forEach((citation) => {
+      const item = el("li");
+      const button = el("button", "source-link");
+      button.type = "button";
+      button.appendChild(el("span", "cite-key is-static", citation.key));
+      const where = [citation.report_title ? `《${citation.report_title}》` : citation.source,
+        ...(citation.heading_path || [])].filter(Boolean).join(" › ");
+      button.appendChild(el("span", "source-where", where));
+      button.addEventListener("click", () => openCitation(citation, null));
+      item.appendChild(button);
+      list.appendChild(item);
+    });
+    return list;
+  }
+
+  function warningList(node, warnings) {
+    clear(node);
+    (warnings || []).forEach((warning) => node.appendChild(el("li", "", warning)));
+    show(node, Boolean(warnings && warnings.length));
+  }
+
+  // ---------------------------------------------------------------- navigation
+
+  function showView(name) {
+    const view = VIEWS.includes(name) ? name : "ask";
+    document.querySelectorAll("section.view").forEach((section) => show(section, section.dataset.view === view));
+    document.querySelectorAll(".nav-item").forEach((item) => {
+      if (item.dataset.view === view) item.setAttribute("aria-current", "page");
+      else item.removeAttribute("aria-current");
+    });
+    document.body.dataset.view = view;
+    closeCitation();
+    if (view === "ask") $("chat-input").focus();
+  }
+
+  function route() {
+    showView(location.hash.replace(/^#/, ""));
+  }
+
+  // ---------------------------------------------------------------- status, topics, reports
+
+  let reports = [];
+
+  async function loadStatus() {
+    try {
+      const status = await getJSON("/api/status");
+      const engine = status.engine === "llm" ? `模型：${status.model || "已接入"}` : "离线模式（直接引用原文句子）";
+      $("status").textContent = `${engine} · 资料库 ${status.reports} 份报告`;
+      $("status").classList.remove("is-error");
+    } catch (error) {
+      $("status").textContent = error.message;
+      $("status").classList.add("is-error");
+    }
+  }
+
+  async function loadTopics() {
+    const select = $("draft-section");
+    try {
+      const { topics } = await getJSON("/api/topics");
+      clear(select);
+      topics.forEach((topic) => {
+        const option = el("option", "", topic.name);
+        option.value = topic.name;
+        select.appendChild(option);
+      });
+    } catch (error) {
+      showError($("draft-error"), error.message);
+    }
+  }
+
+  async function loadReports(selectSource) {
+    try {
+      reports = (await getJSON("/api/reports")).reports || [];
+    } catch (error) {
+      showError($("brief-error"), error.message);
+      return;
+    }
+    fillReportSelect(selectSource);
+    renderReportList();
+    const years = reports.map((report) => report.year).filter(Number.isInteger);
+    if (years.length) $("draft-year").placeholder = `默认 ${Math.max(...years) + 1}`;
+  }
+
+  function reportLabel(report) {
+    const title = report.title || report.source;
+    return report.year && !title.includes(String(report.year)) ? `${title}（${report.year}年）` : title;
+  }
+
+  function fillReportSelect(selectSource) {
+    const select = $("brief-report");
+    const keep = selectSource || select.value;
+    clear(select);
+    if (!reports.length) {
+      const none = el("option", "", "（资料库中还没有报告）");
+      none.value = "";
+      select.appendChild(none);
+    }
+    reports.forEach((report) => {
+      const option = el("option", "", reportLabel(report));
+      option.value = report.source;
+      select.appendChild(option);
+    });
+    if (keep && reports.some((report) => report.source === keep)) select.value = keep;
+  }
+
+  // ---------------------------------------------------------------- 问答
+
+  const chat = { session: newSessionId(), controller: null, busy: false };
+
+  function newSessionId() {
+    const bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);  // works on plain-http intranet pages, unlike crypto.randomUUID
+    return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+  }
+
+  function nearBottom(log) {
+    return log.scrollHeight - log.scrollTop - log.clientHeight < 80;
+  }
+
+  function scrollChat(force) {
+    const log = $("chat-log");
+    if (force || nearBottom(log)) log.scrollTop = log.scrollHeight;
+  }
+
+  function addTurn(question) {
+    show($("chat-empty"), false);
+    const log = $("chat-log");
+    const turn = el("div", "turn");
+    turn.appendChild(el("div", "msg msg-user", question));
+    const reply = el("div", "msg msg-answer is-streaming");
+    const body = el("div", "answer-text");
+    body.appendChild(el("span", "typing", "正在查找资料……"));
+    reply.appendChild(body);
+    turn.appendChild(reply);
+    log.appendChild(turn);
+    scrollChat(true);
+    return { reply, body };
+  }
+
+  function setChatBusy(busy) {
+    chat.busy = busy;
+    show($("chat-stop"), busy);
+    $("chat-send").disabled = busy;
+  }
+
+  /** Read a text/event-stream body, calling onEvent(name, data) for each event. */
+  async function readEvents(response, onEvent) {
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder("utf-8");
+    let buffer = "";
+    for (;;) {
+      const { value, done } = await reader.read();
+      buffer += decoder.decode(value || new Uint8Array(), { stream: !done });
+      let split;
+      while ((split = buffer.search(/\r?\n\r?\n/)) >= 0) {
+        const block = buffer.slice(0, split);
+        buffer = buffer.slice(split).replace(/^\r?\n\r?\n/, "");
+        const event = parseEvent(block);
+        if (event) onEvent(event.name, event.data);
+      }
+      if (done) return;
+    }
+  }
+
+  function parseEvent(block) {
+    let name = "message";
+    const data = [];
+    block.split(/\r?\n/).forEach((line) => {
+      if (line.startsWith("event:")) name = line.slice(6).trim();
+      else if (line.startsWith("data:")) data.push(line.slice(5).replace(/^ /, ""));
+    });
+    if (!data.length) return null;
+    try {
+      return { name, data: JSON.parse(data.join("\n")) };
+    } catch (ignored) {
+      return null;
+    }
+  }
+
+  function renderAnswer(body, text, citations) {
+    clear(body);
+    renderInline(body, text, citations);
+  }
+
+  function finishAnswer(parts, done) {
+    const { reply, body } = parts;
+    reply.classList.remove("is-streaming");
+    renderAnswer(body, done.answer || "", done.citations || []);
+    if (!done.answer) body.appendChild(el("span", "answer-empty", "（回答中没有能在资料中核实的内容，未予显示。）"));
+    if (done.refused) {
+      reply.classList.add("is-refused");
+      reply.insertBefore(el("div", "refusal-note", "未找到依据"), body);
+      reply.appendChild(el("p", "refusal-hint",
+        "没有编造答案。可以换个说法再问，或到“报告”页导入相关报告。"));
+    } else if (done.citations && done.citations.length) {
+      reply.classList.add("is-grounded");
+      reply.appendChild(el("div", "sources-title", "来源（点编号查看原文）"));
+      reply.appendChild(sourceList(done.citations));
+    }
+    if (done.warnings && done.warnings.length) {
+      const warnings = el("ul", "warnings");
+      warningList(warnings, done.warnings);
+      reply.appendChild(warnings);
+    }
+  }
+
+  function failAnswer(parts, message, keepText) {
+    parts.reply.classList.remove("is-streaming");
+    parts.reply.classList.add("is-failed");
+    if (!keepText) clear(parts.body);
+    parts.reply.appendChild(el("p", "answer-error", message));
+  }
+
+  async function ask(question) {
+    if (chat.busy || !question.trim()) return;
+    const parts = addTurn(question.trim());
+    const controller = new AbortController();
+    chat.controller = controller;
+    setChatBusy(true);
+    let streamed = "";
+    let finished = false;
+    try {
+      const response = await request("/api/chat",
+        jsonBody({ session: chat.session, question: question.trim() }, controller.signal));
+      await readEvents(response, (name, data) => {
+        if (name === "text" && typeof data.text === "string") {
+          streamed += data.text;
+          renderAnswer(parts.body, streamed, null);
+        } else if (name === "done") {
+          finished = true;
+          finishAnswer(parts, data);
+        } else if (name === "error") {
+          finished = true;
+          failAnswer(parts, data.error || "回答时出错。", Boolean(streamed));
+        }
+        scrollChat(false);
+      });
+      if (!finished) failAnswer(parts, "回答没有完整收到，请重新提问。", Boolean(streamed));
+    } catch (error) {
+      if (error && error.name === "AbortError") failAnswer(parts, "已停止回答。", Boolean(streamed));
+      else failAnswer(parts, error.message || "回答时出错。", Boolean(streamed));
+    } finally {
+      if (chat.controller === controller) {
+        chat.controller = null;
+        setChatBusy(false);
+      }
+      scrollChat(false);
+    }
+  }
+
+  function stopAnswer() {
+    if (chat.controller) chat.controller.abort();
+  }
+
+  async function resetChat() {
+    stopAnswer();
+    const old = chat.session;
+    chat.session = newSessionId();
+    const log = $("chat-log");
+    Array.from(log.querySelectorAll(".turn")).forEach((turn) => turn.remove());
+    show($("chat-empty"), true);
+    closeCitation();
+    $("chat-input").value = "";
+    $("chat-input").focus();
+    try { await postJSON("/api/chat/reset", { session: old }); } catch (ignored) { /* a new session anyway */ }
+  }
+
+  function setupChat() {
+    const input = $("chat-input");
+    $("chat-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const question = input.value;
+      if (!question.trim() || chat.busy) return;
+      input.value = "";
+      ask(question);
+    });
+    input.addEventListener("keydown", (event) => {
+      // Enter while a Chinese input method is composing picks a candidate; it must not send.
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
+        event.preventDefault();
+        $("chat-form").requestSubmit();
+      }
+    });
+    $("chat-stop").addEventListener("click", stopAnswer);
+    $("chat-reset").addEventListener("click", resetChat);
+    document.querySelectorAll(".example").forEach((button) => {
+      button.addEventListener("click", () => ask(button.textContent));
+    });
+  }
+
+  // ---------------------------------------------------------------- 起草
+
+  let lastDraftBody = null;
+
+  function showError(node, message) {
+    node.textContent = message;
+    show(node, Boolean(message));
+  }
+
+  function draftBody() {
+    const year = $("draft-year").value.trim();
+    const body = { section: $("draft-section").value, org: $("draft-org").value.trim(),
+      facts: $("draft-facts").value };
+    if (year) body.year = Number(year);
+    return body;
+  }
+
+  function renderDraft(draft) {
+    const outline = $("draft-outline");
+    clear(outline);
+    (draft.outline || []).forEach((point) => outline.appendChild(el("li", "", point)));
+    const count = draft.placeholders || 0;
+    const summary = $("draft-summary");
+    clear(summary);
+    if (count) {
+      summary.appendChild(document.createTextNode(`初稿中有 ${count} 处`));
+      summary.appendChild(el("mark", "placeholder", PLACEHOLDER));
+      summary.appendChild(document.createTextNode("，请按今年的实际填写。点正文中的编号可查看依据。"));
+    } else {
+      summary.textContent = "初稿中的数字都有依据。点正文中的编号可查看依据。";
+    }
+    warningList($("draft-warnings"), draft.warnings);
+    renderMarkdown($("draft-text"), draft.markdown || `# ${draft.title || ""}\n\n${draft.text || ""}`,
+      { citations: draft.citations || [], bold: true });
+    show($("draft-result"), true);
+  }
+
+  async function runDraft() {
+    const body = draftBody();
+    showError($("draft-error"), "");
+    show($("draft-busy"), true);
+    $("draft-run").disabled = true;
+    try {
+      const draft = await postJSON("/api/draft", body);
+      lastDraftBody = body;
+      renderDraft(draft);
+      $("draft-result").scrollIntoView({ block: "start" });
+    } catch (error) {
+      showError($("draft-error"), error.message);
+    } finally {
+      show($("draft-busy"), false);
+      $("draft-run").disabled = false;
+    }
+  }
+
+  // A Word download behind a button: the button is off while it runs, a failure shows in the error box.
+  async function downloadWord(button, errorBox, path, body, fallbackName) {
+    button.disabled = true;
+    showError(errorBox, "");
+    try {
+      await download(path, body, fallbackName);
+    } catch (error) {
+      showError(errorBox, error.message);
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  async function downloadDraft() {
+    if (lastDraftBody) await downloadWord($("draft-docx"), $("draft-error"), "/api/draft/docx", lastDraftBody, "初稿.docx");
+  }
+
+  function setupDraft() {
+    $("draft-form").addEventListener("submit", (event) => { event.preventDefault(); runDraft(); });
+    $("draft-docx").addEventListener("click", downloadDraft);
+  }
+
+  // ---------------------------------------------------------------- 摘要
+
+  let lastBriefBody = null;
+
+  async function runBrief() {
+    const report = $("brief-report").value;
+    if (!report) {
+      showError($("brief-error"), "请先选择一份报告，或上传一份。");
+      return;
+    }
+    showError($("brief-error"), "");
+    show($("brief-busy"), true);
+    $("brief-run").disabled = true;
+    try {
+      const brief = await postJSON("/api/brief", { report });
+      lastBriefBody = { report };
+      $("brief-summary").textContent = `《${brief.title || brief.source}》的一页摘要` +
+        (brief.chars ? `，约 ${brief.chars} 字` : "") + "。数字照录原文，打码的数字保持打码。";
+      warningList($("brief-warnings"), brief.warnings);
+      renderMarkdown($("brief-text"), brief.text || "", { citations: brief.citations || [] });
+      show($("brief-result"), true);
+      $("brief-result").scrollIntoView({ block: "start" });
+    } catch (error) {
+      showError($("brief-error"), error.message);
+    } finally {
+      show($("brief-busy"), false);
+      $("brief-run").disabled = false;
+    }
+  }
+
+  async function downloadBrief() {
+    if (lastBriefBody) await downloadWord($("brief-docx"), $("brief-error"), "/api/brief/docx", lastBriefBody, "摘要.docx");
+  }
+
+  async function uploadForBrief() {
+    const input = $("brief-file");
+    const file = input.files && input.files[0];
+    if (!file) return;
+    const state = uploadState($("brief-upload-state"));
+    try {
+      const result = await uploadReport(file, state);
+      state.done(`${OUTCOMES[result.outcome] || "已导入"}：${result.title || result.source}`);
+      await loadReports(result.source);
+      loadStatus();
+      input.value = "";
+      await runBrief();
+    } catch (error) {
+      state.failed(error.message);
+      input.value = "";
+    }
+  }
+
+  function setupBrief() {
+    $("brief-form").addEventListener("submit", (event) => { event.preventDefault(); runBrief(); });
+    $("brief-docx").addEventListener("click", downloadBrief);
+    $("brief-file").addEventListener("change", uploadForBrief);
+    $("brief-report").addEventListener("change", () => show($("brief-result"), false));
+  }
+
+  // ---------------------------------------------------------------- 报告
+
+  function renderReportList() {
+    const list = $("reports-list");
+    clear(list);
+    $("reports-count").textContent = `共 ${reports.length} 份`;
+    if (!reports.length) list.appendChild(el("li", "report-empty", "资料库中还没有报告。用上面的“导入报告”添加。"));
+    reports.forEach((report) => list.appendChild(reportItem(report)));
+  }
+
+  function reportItem(report) {
+    const item = el("li", "report");
+    item.dataset.source = report.source;
+    const toggle = el("button", "report-toggle");
+    toggle.type = "button";
+    toggle.setAttribute("aria-expanded", "false");
+    toggle.appendChild(el("span", "report-arrow", "▸"));
+    const text = el("span", "report-text");
+    text.appendChild(el("span", "report-title", report.title || report.source));
+    const meta = [report.year ? `${report.year}年` : "", report.doc_type || "", report.unit || "",
+      report.chunks ? `${report.chunks} 段` : "", report.source].filter(Boolean).join(" · ");
+    text.appendChild(el("span", "report-meta", meta));
+    toggle.appendChild(text);
+    toggle.appendChild(el("span", "report-action", "查看标题层级"));
+    const tree = el("div", "report-tree");
+    tree.hidden = true;
+    toggle.addEventListener("click", () => toggleTree(report, toggle, tree));
+    item.appendChild(toggle);
+    item.appendChild(tree);
+    return item;
+  }
+
+  async function toggleTree(report, toggle, tree) {
+    const open = toggle.getAttribute("aria-expanded") !== "true";
+    toggle.setAttribute("aria-expanded", String(open));
+    toggle.querySelector(".report-arrow").textContent = open ? "▾" : "▸";
+    toggle.querySelector(".report-action").textContent = open ? "收起" : "查看标题层级";
+    show(tree, open);
+    if (!open || tree.dataset.loaded) return;
+    clear(tree);
+    tree.appendChild(el("p", "busy-line", "正在读取标题层级……"));
+    try {
+      const outline = await getJSON(`/api/reports/${encodeURIComponent(report.source)}/outline`);
+      clear(tree);
+      const children = outline.children || [];
+      if (!children.length) tree.appendChild(el("p", "field-note", "这份报告没有识别出标题层级。"));
+      else tree.appendChild(headingList(children, 1));
+      tree.dataset.loaded = "1";
+    } catch (error) {
+      clear(tree);
+      tree.appendChild(el("p", "error-box", error.message));
+    }
+  }
+
+  function headingList(nodes, depth) {
+    const list = el("ul", `tree tree-depth-${Math.min(depth, 4)}`);
+    nodes.forEach((node) => {
+      const item = el("li");
+      const heading = node.heading !== undefined ? node.heading : node.title;
+      const children = node.children || [];
+      if (children.length) {
+        const details = el("details");
+        details.open = depth === 1;
+        details.appendChild(el("summary", "tree-heading", heading));
+        details.appendChild(headingList(children, depth + 1));
+        item.appendChild(details);
+      } else {
+        item.appendChild(el("span", "tree-heading tree-leaf", heading));
+      }
+      list.appendChild(item);
+    });
+    return list;
+  }
+
+  async function uploadFromReports() {
+    const input = $("reports-file");
+    const file = input.files && input.files[0];
+    const state = uploadState($("reports-upload-state"));
+    if (!file) {
+      state.failed("请先选择要导入的文件。");
+      return;
+    }
+    $("reports-upload").disabled = true;
+    try {
+      const result = await uploadReport(file, state);
+      state.done(`${OUTCOMES[result.outcome] || "已导入"}：《${result.title || result.source}》`);
+      input.value = "";
+      $("reports-file-name").textContent = "未选择文件";
+      await loadReports();
+      loadStatus();
+    } catch (error) {
+      state.failed(error.message);
+    } finally {
+      $("reports-upload").disabled = false;
+    }
+  }
+
+  function setupReports() {
+    $("reports-upload").addEventListener("click", uploadFromReports);
+    $("reports-file").addEventListener("change", () => {
+      const file = $("reports-file").files[0];
+      $("reports-file-name").textContent = file ? file.name : "未选择文件";
+      show($("reports-upload-state"), false);
+    });
+  }
+
+  // ---------------------------------------------------------------- start
+
+  function start() {
+    setupChat();
+    setupDraft();
+    setupBrief();
+    setupReports();
+    $("cite-close").addEventListener("click", closeCitation);
+    document.addEventListener("keydown", (event) => { if (event.key === "Escape") closeCitation(); });
+    window.addEventListener("hashchange", route);
+    route();
+    loadStatus();
+    loadTopics();
+    loadReports();
+  }
+
+  start();
+})();

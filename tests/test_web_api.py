@@ -1,0 +1,170 @@
+"""`zongjie serve`'s API through FastAPI's test client: streamed answers, the token, uploads (limits, names that try
+to leave the store, encodings), draft and brief downloads, and report text that carries markup."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import docx
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from agent.cli import app as cli
+from agent.settings import Settings
+from agent.web.app import STATIC, create_app
+from agent.workspace import Workspace
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+@pytest.fixture(scope="module")
+def client(local_workspace) -> TestClient:
+    return TestClient(create_app(local_workspace))
+
+
+@pytest.fixture
+def own_workspace(local_workspace, tmp_path: Path) -> Workspace:
+    """A store of its own (uploads add reports), sharing the session's embedder."""
+    workspace = Workspace(Settings(store=tmp_path / "store", corpus=CORPUS), embedder=local_workspace.embedder)
+    workspace.ingest([CORPUS / "004_3a5482bd6e48631d.txt"])
+    return workspace
+
+
+def _events(response) -> list[tuple[str, dict]]:
+    """The server-sent events of a response, in order."""
+    events = []
+    for block in response.text.strip().split("\n\n"):
+        lines = dict(line.split(": ", 1) for line in block.splitlines())
+        events.append((lines["event"], json.loads(lines["data"])))
+    return events
+
+
+def test_the_page_and_its_files_come_from_the_package_with_nothing_from_outside(client) -> None:
+    page = client.get("/")
+    assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+    for name in ("app.js", "app.css"):
+        assert client.get(f"/static/{name}").status_code == 200
+    assert client.get("/static/../app.py").status_code == 404
+    for path in STATIC.iterdir():
+        text = path.read_text(encoding="utf-8")
+        assert "http://" not in text and "https://" not in text and "//cdn" not in text, path.name
+
+
+def test_status_topics_reports_and_a_heading_tree(client) -> None:
+    assert client.get("/api/status").json() == {"engine": "extractive", "model": None, "reports": 5,
+                                                "max_upload_mb": 20.0}
+    names = [topic["name"] for topic in client.get("/api/topics").json()["topics"]]
+    assert "党风廉政" in names
+    sources = [report["source"] for report in client.get("/api/reports").json()["reports"]]
+    assert "004_3a5482bd6e48631d.txt" in sources
+    tree = client.get("/api/reports/004_3a5482bd6e48631d.txt/outline").json()
+    assert [child["heading"] for child in tree["children"]][:2] == ["一、2021年度反馈问题整改落实情况",
+                                                                   "二、2022年履职尽责情况"]
+    missing = client.get("/api/reports/no-such-report/outline")
+    assert missing.status_code == 400 and "找不到" in missing.json()["error"]
+
+
+def test_an_answer_streams_as_events_then_comes_whole_with_its_passages_and_follow_ups_continue(client) -> None:
+    response = client.post("/api/chat", json={"session": "s-1", "question": "组织干部观看了哪些廉政纪律片？"})
+    assert response.headers["content-type"].startswith("text/event-stream")
+    events = _events(response)
+    texts = [data["text"] for kind, data in events if kind == "text"]
+    kind, done = events[-1]
+    assert kind == "done" and texts and "".join(texts).strip() == done["answer"]
+    assert "《永远在路上》" in done["answer"] and not done["refused"] and done["grounded"]
+    first = done["citations"][0]
+    assert first["key"] == "S1" and first["quote"] in first["passage"] and first["report_title"]
+    follow_up = _events(client.post("/api/chat", json={"session": "s-1", "question": "那2023年呢？"}))
+    assert follow_up[-1][0] == "done"
+    refused = _events(client.post("/api/chat", json={"session": "s-2", "question": "街道开展了几次无偿献血活动？"}))
+    assert refused[-1][1]["refused"] and refused[-1][1]["citations"] == []
+    assert client.post("/api/chat/reset", json={"session": "s-1"}).json() == {"ok": True}
+    empty = client.post("/api/chat", json={"session": "s-3", "question": "   "})
+    assert empty.status_code == 400 and empty.json()["error"] == "请输入问题"
+
+
+def test_a_model_answer_streams_piece_by_piece(llm_workspace, openai_server) -> None:
+    openai_server.chunk_size = 4
+    openai_server.script("组织观看《永远在路上》《零容忍》等廉政纪律片[S1]。另开展节前警示教育**次[S1]。")
+    client = TestClient(create_app(llm_workspace))
+    events = _events(client.post("/api/chat", json={"session": "m", "question": "组织干部观看了哪些廉政纪律片？"}))
+    assert [kind for kind, _ in events].count("text") >= 2 and events[-1][0] == "done"
+    assert events[-1][1]["answer"].startswith("组织观看《永远在路上》")
+
+
+def test_off_loopback_every_request_needs_the_token(local_workspace) -> None:
+    client = TestClient(create_app(local_workspace, token="s3cret-token"))
+    assert client.get("/api/status").status_code == 401
+    assert client.get("/api/status", headers={"Authorization": "Bearer wrong"}).status_code == 401
+    assert client.post("/api/chat", json={"session": "x", "question": "党建"}).status_code == 401
+    page = client.get("/")
+    assert page.status_code == 401 and "访问令牌" in page.text
+    assert client.get("/api/status", headers={"Authorization": "Bearer s3cret-token"}).status_code == 200
+    link = client.get("/?token=s3cret-token", follow_redirects=False)
+    assert link.status_code == 303 and "httponly" in link.headers["set-cookie"].lower()
+    assert client.get("/api/status").status_code == 200          # the cookie the link set
+
+
+def test_serving_on_the_network_without_a_token_is_refused(local_workspace) -> None:
+    result = CliRunner().invoke(cli, ["serve", "--host", "0.0.0.0", "--store", str(local_workspace.settings.store)])
+    assert result.exit_code == 1 and "访问令牌" in result.stderr and "Traceback" not in result.output
+
+
+def test_an_upload_is_ingested_and_a_gbk_report_reads_cleanly(own_workspace) -> None:
+    client = TestClient(create_app(own_workspace))
+    text = "2023年某社区工作总结\n一、党建工作\n全年开展主题党日活动12次。\n"
+    sent = client.post("/api/upload", files={"file": ("社区总结.txt", io.BytesIO(text.encode("gbk")), "text/plain")})
+    assert sent.status_code == 200, sent.text
+    assert sent.json()["outcome"] == "added" and sent.json()["title"] == "2023年某社区工作总结"
+    again = client.post("/api/upload", files={"file": ("社区总结.txt", io.BytesIO(text.encode("gbk")))})
+    assert again.json()["outcome"] == "unchanged"
+    brief = client.post("/api/brief", json={"report": "社区总结.txt"}).json()
+    assert "12次" in brief["text"]
+
+
+def test_uploads_cannot_leave_the_store_and_wrong_or_huge_files_are_refused(own_workspace, tmp_path) -> None:
+    client = TestClient(create_app(own_workspace, max_upload_mb=0.01))
+    store = own_workspace.settings.store
+    sneaky = client.post("/api/upload", files={"file": ("../../evil.txt", io.BytesIO("一、总结\n内容。".encode()))})
+    assert sneaky.status_code == 200 and sneaky.json()["source"] == "evil.txt"
+    assert (store / "uploads" / "evil.txt").is_file() and not (store.parent / "evil.txt").exists()
+    assert not list(tmp_path.glob("evil*"))
+    hidden = client.post("/api/upload", files={"file": ("..", io.BytesIO(b"x"))})
+    assert hidden.status_code == 400 and "文件名无效" in hidden.json()["error"]
+    exe = client.post("/api/upload", files={"file": ("setup.exe", io.BytesIO(b"MZ\x90\x00"))})
+    assert exe.status_code == 415 and "不支持的文件类型" in exe.json()["error"]
+    huge = client.post("/api/upload", files={"file": ("大文件.txt", io.BytesIO("党建。".encode() * 5000))})
+    assert huge.status_code == 413 and "上限" in huge.json()["error"]
+    assert not (store / "uploads" / "大文件.txt").exists()
+    garbled = client.post("/api/upload", files={"file": ("坏的.docx", io.BytesIO(b"PK\x03\x04 not a zip"))})
+    assert garbled.status_code == 400 and not (store / "uploads" / "坏的.docx").exists()
+
+
+def test_report_text_with_markup_comes_back_as_text_and_the_page_never_writes_it_as_html(own_workspace) -> None:
+    client = TestClient(create_app(own_workspace))
+    payload = "2023年某社区工作总结\n一、党建工作\n开展<script>alert(1)</script>主题党日活动，<img src=x onerror=alert(2)>。\n"
+    client.post("/api/upload", files={"file": ("xss.txt", io.BytesIO(payload.encode("utf-8")))})
+    brief = client.post("/api/brief", json={"report": "xss.txt"})
+    assert "<script>alert(1)</script>" in brief.json()["text"]            # JSON carries text; the page escapes
+    script = (STATIC / "app.js").read_text(encoding="utf-8")
+    assert ".innerHTML" not in script.replace('.innerHTML = ""', "") and "insertAdjacentHTML" not in script
+
+
+def test_draft_and_brief_come_as_json_and_as_word_files(client) -> None:
+    draft = client.post("/api/draft", json={"section": "党风廉政", "facts": "开展警示教育: 12次\n"}).json()
+    assert draft["title"] == "2023年党风廉政建设工作情况" and "开展警示教育12次[F1]" in draft["text"]
+    assert draft["placeholders"] == draft["text"].count("〔待补〕") and "附：依据表" in draft["markdown"]
+    word = client.post("/api/draft/docx", json={"section": "党风廉政"})
+    assert word.status_code == 200 and "filename*=UTF-8''" in word.headers["content-disposition"]
+    assert docx.Document(io.BytesIO(word.content)).paragraphs[0].text == "2023年党风廉政建设工作情况"
+    unknown = client.post("/api/draft", json={"section": "扶贫"})
+    assert unknown.status_code == 400 and "未知的栏目" in unknown.json()["error"]
+    assert all(c["key"].startswith("F") or c["quote"] in c["passage"] for c in draft["citations"])
+    brief = client.post("/api/brief", json={"report": "004_3a5482bd6e48631d.txt"}).json()
+    assert brief["citations"][0]["report_title"] == "2022年某街道办党工委书记抓基层党建工作述职报告"
+    assert brief["text"].startswith("# 2022年某街道办党工委书记抓基层党建工作述职报告")
+    brief_word = client.post("/api/brief/docx", json={"report": "004_3a5482bd6e48631d.txt"})
+    assert "一、主要成效" in "".join(p.text for p in docx.Document(io.BytesIO(brief_word.content)).paragraphs)

@@ -1,0 +1,439 @@
+"""The page of `zongjie serve` in a real headless Chromium, against the real app on 127.0.0.1: a cited answer
+streaming in and its passage opening, a refusal that looks like one, a draft and a brief downloaded as Word
+files, the reports and their heading trees, uploads with clear errors, and report text that stays text.
+
+Screenshots of each page (1366×768) are saved in tests/artifacts/web/.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from tests.conftest import CORPUS, SAMPLE_SOURCES
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = Path(__file__).parent / "artifacts" / "web"
+STATIC = ROOT / "agent" / "web" / "static"
+VIEWPORT = {"width": 1366, "height": 768}
+DEBIAN_BROWSER = "/usr/bin/chromium-headless-shell"
+SLOW = 60_000  # ms: a draft or a brief over the real store, on a slow CI machine
+
+QUESTION = "组织干部观看了哪些廉政纪律片？"
+UNANSWERABLE = "街道开展了几次无偿献血活动？"
+REFUSAL = "资料中未找到相关内容。"
+HOSTILE_TITLE = '梅林街道<img src=x onerror="window.__xss=1">2023年工作总结'
+HOSTILE_REPORT = f"""{HOSTILE_TITLE}
+
+2023年，梅林街道党工委坚持以习近平新时代中国特色社会主义思想为指导，全面完成各项目标任务。现将有关情况报告如下。
+
+一、<script>window.__xss=2</script>基层党建工作
+（一）夯实基层组织
+街道组织开展“红色网格<img src=x onerror="window.__xss=3">”志愿服务活动，覆盖全部社区。全年发展党员*名，培训党员骨干**人次。
+（二）加强党员教育
+坚持“三会一课”制度，开展主题党日活动，组织党员到<b onmouseover="window.__xss=4">红色教育基地</b>参观学习。
+
+二、民生保障工作
+街道新建社区养老服务站，为辖区老年人提供助餐、助浴服务。开展就业帮扶，帮助**名困难群众实现就业。
+"""
+
+try:
+    from playwright.sync_api import Browser, Page, expect, sync_playwright
+except ImportError:  # the API-level tests still run; the browser fixture says what is missing
+    sync_playwright = None
+
+
+# ---------------------------------------------------------------- the browser and the servers
+
+def _browser_path() -> str | None:
+    found = shutil.which("chromium-headless-shell")
+    if found:
+        return found
+    return DEBIAN_BROWSER if os.access(DEBIAN_BROWSER, os.X_OK) else None
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's headless Chromium driven by Playwright (skipped when it is not installed, unless CI requires it)."""
+    executable = _browser_path()
+    if sync_playwright is None or executable is None:
+        reason = ("the playwright package is not installed (pip install playwright)" if sync_playwright is None
+                  else "chromium-headless-shell is not installed (apt-get install chromium-headless-shell); "
+                       "Playwright cannot download a browser here")
+        if os.environ.get("ZONGJIE_REQUIRE_BROWSER") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A fresh 1366×768 Chinese-locale tab; fails the test if the page's own script throws."""
+    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN", accept_downloads=True)
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.set_default_timeout(30_000)
+    yield tab
+    context.close()
+    assert not errors, f"the page's script failed: {errors}"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def live_server(workspace: Any, **options: Any) -> Iterator[str]:
+    """The real app (`create_app`) served by uvicorn on 127.0.0.1 in a thread; yields its base URL."""
+    import uvicorn
+
+    from agent.web.app import create_app
+
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(workspace, **options), host="127.0.0.1", port=port,
+                                           log_level="warning"))
+    thread = threading.Thread(target=server.run, name="zongjie-serve", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            pytest.fail("the web app did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def site(local_workspace) -> Iterator[str]:
+    """The app over the session's sample store (read-only use: nothing is uploaded to it)."""
+    with live_server(local_workspace) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def upload_site(local_workspace, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app over a store of its own (the sample corpus ingested afresh), for tests that add reports;
+    uploads are limited to 1 MB so the size limit can be shown."""
+    from agent.settings import Settings
+    from agent.workspace import Workspace
+
+    workspace = Workspace(Settings(store=tmp_path_factory.mktemp("store-web-upload"), corpus=CORPUS),
+                          embedder=local_workspace.embedder)
+    workspace.ingest([CORPUS])
+    with live_server(workspace, max_upload_mb=1) as url:
+        yield url
+
+
+def _screenshot(page: Page, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    return path
+
+
+def _ask(page: Page, question: str) -> Any:
+    """Type a question, press Enter, and wait for its answer to finish; returns the answer's locator."""
+    answers = page.locator(".msg-answer")
+    before = answers.count()
+    page.fill("#chat-input", question)
+    page.press("#chat-input", "Enter")
+    answer = answers.nth(before)
+    expect(answer).not_to_have_class(re.compile(r"is-streaming"), timeout=SLOW)
+    return answer
+
+
+# ---------------------------------------------------------------- 问答
+
+def test_a_question_streams_a_cited_answer_whose_marker_opens_the_passage(page: Page, site: str) -> None:
+    page.goto(site + "/")
+    expect(page.locator("#status")).to_contain_text("5 份报告")
+    expect(page.locator("#view-ask")).to_be_visible()
+
+    with page.expect_response("**/api/chat") as reply:
+        answer = _ask(page, QUESTION)
+    stream = reply.value
+    assert stream.headers["content-type"].startswith("text/event-stream")
+    streamed = "".join(data["text"] for event, data in _events(stream.text()) if event == "text")
+    assert "《永远在路上》" in streamed  # the answer arrived as text events, before the done event
+
+    expect(answer.locator(".answer-text")).to_contain_text("《永远在路上》")
+    expect(answer).to_have_class(re.compile(r"is-grounded"))
+    marker = answer.locator(".answer-text button.cite-key[data-key='S1']")
+    marker.click()
+    panel = page.locator("#cite-panel")
+    expect(panel).to_be_visible()
+    expect(panel.locator("#cite-report")).to_have_text("《***街道办领导班子2022年工作总结》")
+    expect(panel.locator("#cite-path")).to_contain_text("党风廉政建设方面")
+    expect(panel.locator("mark.quote")).to_contain_text("《永远在路上》")  # the quoted sentence, in its passage
+    _screenshot(page, "ask")
+
+    follow_up = _ask(page, "那2023年呢？")  # alone this finds 2023 plans; in the conversation, the same films
+    expect(follow_up).to_have_class(re.compile(r"is-grounded"))
+    expect(follow_up.locator(".answer-text")).to_contain_text("廉政纪律片")
+
+    refused = _ask(page, UNANSWERABLE)
+    expect(refused).to_have_class(re.compile(r"is-refused"))
+    expect(refused.locator(".answer-text")).to_have_text(REFUSAL)
+    expect(refused.locator(".refusal-note")).to_have_text("未找到依据")
+    assert _background(refused) != _background(answer)
+    _screenshot(page, "ask-refusal")
+
+    page.click("#chat-reset")
+    expect(page.locator(".turn")).to_have_count(0)
+    expect(page.locator("#chat-empty")).to_be_visible()
+
+
+def _events(body: str) -> list[tuple[str, Any]]:
+    """The (event, data) pairs of a text/event-stream body."""
+    events = []
+    for block in body.replace("\r\n", "\n").split("\n\n"):
+        fields = dict(line.split(":", 1) for line in block.splitlines() if ":" in line)
+        if "data" in fields:
+            events.append((fields.get("event", "message").strip(), json.loads(fields["data"])))
+    return events
+
+
+def _background(locator: Any) -> str:
+    return locator.evaluate("node => getComputedStyle(node).backgroundColor")
+
+
+def test_a_model_answer_appears_sentence_by_sentence_and_the_stop_button_ends_it(
+        page: Page, llm_workspace, openai_server) -> None:
+    openai_server.chunk_delay = 0.15
+    openai_server.script("街道推进“六亮”行动[S1]。完成红色驿站功能升级[S1]。常态化公开社区党务[S1]。")
+    with live_server(llm_workspace) as url:
+        page.goto(url + "/")
+        expect(page.locator("#status")).to_contain_text("test-model")
+        page.fill("#chat-input", "哪份报告提到了红色驿站？")
+        page.press("#chat-input", "Enter")
+        streaming = page.locator(".msg-answer.is-streaming .answer-text")
+        expect(streaming).to_contain_text("“六亮”行动")  # the first sentence, while the model is still writing
+        assert "常态化公开社区党务" not in streaming.inner_text()
+        expect(page.locator("#chat-stop")).to_be_visible()
+        answer = page.locator(".msg-answer").first
+        expect(answer).to_have_class(re.compile(r"is-grounded"), timeout=SLOW)
+        expect(answer.locator(".answer-text")).to_contain_text("常态化公开社区党务")
+        expect(page.locator("#chat-stop")).to_be_hidden()
+
+        openai_server.script("完成红色驿站功能升级[S1]。" * 12 + "常态化公开社区党务[S1]。")
+        page.fill("#chat-input", "红色驿站功能升级的情况如何？")  # a question of its own: no rewriting call
+        page.press("#chat-input", "Enter")
+        second = page.locator(".msg-answer").nth(1)
+        expect(second.locator(".answer-text")).to_contain_text("红色驿站功能升级")
+        page.click("#chat-stop")
+        expect(second.locator(".answer-error")).to_have_text("已停止回答。")
+        expect(page.locator("#chat-stop")).to_be_hidden()
+        expect(page.locator("#chat-send")).to_be_enabled()
+        shown = second.locator(".answer-text").inner_text()
+        page.wait_for_timeout(800)
+        assert second.locator(".answer-text").inner_text() == shown  # nothing more arrives after stopping
+        assert "常态化公开社区党务" not in shown
+
+
+# ---------------------------------------------------------------- 起草
+
+def test_a_draft_shows_its_outline_and_placeholders_and_downloads_as_word(page: Page, site: str,
+                                                                          tmp_path: Path) -> None:
+    import docx
+
+    page.goto(site + "/#draft")
+    page.select_option("#draft-section", label="党风廉政")
+    page.fill("#draft-facts", "开展警示教育: 12次")
+    page.click("#draft-run")
+    result = page.locator("#draft-result")
+    expect(result).to_be_visible(timeout=SLOW)
+    outline = page.locator("#draft-outline li")
+    assert outline.count() >= 3
+    expect(outline.first).to_contain_text("一是")
+    text = page.locator("#draft-text")
+    expect(text.locator("h2.doc-title")).to_have_text("2023年党风廉政建设工作情况")
+    expect(text.locator("p strong").first).to_contain_text("一是")          # the run-in lead of point 一
+    expect(text.locator("mark.placeholder").first).to_have_text("〔待补〕")   # figures to fill in, highlighted
+    expect(text.locator("table")).to_contain_text("用户提供")               # the evidence table names the facts
+    expect(page.locator("#draft-summary")).to_contain_text("处")
+    _screenshot(page, "draft")
+    text.locator("button.cite-key[data-key='S1']").first.click()
+    expect(page.locator("#cite-panel")).to_be_visible()
+    expect(page.locator("#cite-report")).to_contain_text("《")
+    _screenshot(page, "draft-citation")
+
+    with page.expect_download() as download_info:
+        page.click("#draft-docx")
+    download = download_info.value
+    assert download.suggested_filename == "2023年党风廉政建设工作情况.docx"
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    paragraphs = [paragraph.text for paragraph in docx.Document(str(saved)).paragraphs]
+    assert "2023年党风廉政建设工作情况" in paragraphs
+    assert any("〔待补〕" in paragraph for paragraph in paragraphs)
+
+
+# ---------------------------------------------------------------- 摘要
+
+def test_a_brief_of_a_chosen_report_is_shown_and_downloads_as_word(page: Page, site: str, tmp_path: Path) -> None:
+    import docx
+
+    page.goto(site + "/#brief")
+    report = page.locator("#brief-report")
+    expect(report.locator("option")).to_have_count(len(SAMPLE_SOURCES))
+    report.select_option(value="004_3a5482bd6e48631d.txt")
+    page.click("#brief-run")
+    expect(page.locator("#brief-result")).to_be_visible(timeout=SLOW)
+    text = page.locator("#brief-text")
+    expect(text.locator("h2.doc-title")).to_have_text("2022年某街道办党工委书记抓基层党建工作述职报告")
+    expect(text.locator("h3").first).to_have_text("一、主要成效")
+    expect(text).to_contain_text("总体情况：")
+    expect(text.locator("table th").first).to_have_text("关键数据")
+    expect(text.locator(".pointer").first).to_have_text("〔见一〕")  # where each point stands in the report
+    _screenshot(page, "brief")
+
+    with page.expect_download() as download_info:
+        page.click("#brief-docx")
+    download = download_info.value
+    assert download.suggested_filename.endswith(".docx")
+    saved = tmp_path / "brief.docx"
+    download.save_as(saved)
+    paragraphs = [paragraph.text for paragraph in docx.Document(str(saved)).paragraphs]
+    assert "2022年某街道办党工委书记抓基层党建工作述职报告" in paragraphs
+
+
+# ---------------------------------------------------------------- 报告
+
+def test_the_reports_page_lists_the_samples_and_opens_a_heading_tree(page: Page, site: str) -> None:
+    page.goto(site + "/#reports")
+    items = page.locator("#reports-list li.report")
+    expect(items).to_have_count(len(SAMPLE_SOURCES))
+    assert sorted(items.evaluate_all("nodes => nodes.map(n => n.dataset.source)")) == SAMPLE_SOURCES
+    expect(page.locator("#reports-count")).to_have_text("共 5 份")
+    report = page.locator("li.report[data-source='000_b5634a4a4b3dd6c4.txt']")
+    expect(report.locator(".report-title")).to_have_text("***街道办领导班子2022年工作总结")
+    report.locator(".report-toggle").click()
+    tree = report.locator(".report-tree")
+    expect(tree).to_be_visible()
+    expect(tree.locator(".tree-depth-1 > li")).to_have_count(4)
+    expect(tree).to_contain_text("三、党风廉政建设和执行民主集中制情况")
+    expect(tree).to_contain_text("（一）党风廉政建设方面")  # a second-level heading, shown under its parent
+    _screenshot(page, "reports")
+    report.locator(".report-toggle").click()
+    expect(tree).to_be_hidden()
+
+
+def test_uploads_show_progress_and_clear_errors_for_wrong_type_and_size(page: Page, upload_site: str,
+                                                                         tmp_path: Path) -> None:
+    page.goto(upload_site + "/#reports")
+    expect(page.locator("#reports-count")).to_have_text(re.compile(r"共 \d+ 份"))
+    before = page.locator("#reports-list li.report").count()
+    assert before >= len(SAMPLE_SOURCES)
+    state = page.locator("#reports-upload-state")
+
+    (tmp_path / "名单.xlsx").write_bytes(b"PK\x03\x04 not a report")
+    page.set_input_files("#reports-file", str(tmp_path / "名单.xlsx"))
+    expect(page.locator("#reports-file-name")).to_have_text("名单.xlsx")
+    page.click("#reports-upload")
+    expect(state).to_have_class(re.compile(r"is-error"))
+    expect(state).to_contain_text("不支持的文件类型")
+
+    big = tmp_path / "很长的报告.txt"
+    big.write_text("一、基层党建工作\n" + "街道开展党建工作。" * 45_000, encoding="utf-8")
+    page.set_input_files("#reports-file", str(big))
+    page.click("#reports-upload")
+    expect(state).to_have_class(re.compile(r"is-error"))
+    expect(state).to_contain_text("超过 1 MB")
+    _screenshot(page, "reports-upload-error")
+
+    good = tmp_path / "新街道2023年工作总结.txt"  # padded with blank lines: big enough to watch, small to ingest
+    good.write_text("新街道2023年工作总结\n\n一、基层党建工作\n街道推进红色驿站建设，开展主题党日活动。\n"
+                    + "\n" * 300_000, encoding="utf-8")
+    _throttle_uploads(page, bytes_per_second=200_000)
+    page.set_input_files("#reports-file", str(good))
+    page.click("#reports-upload")
+    expect(state).to_contain_text(re.compile(r"上传中 \d+%"))
+    expect(state.locator(".progress-fill")).to_be_visible()
+    _screenshot(page, "reports-upload-progress")
+    expect(state).to_have_class(re.compile(r"is-done"), timeout=SLOW)
+    expect(state).to_contain_text("已导入：《新街道2023年工作总结》")
+    expect(page.locator("#reports-list li.report[data-source='新街道2023年工作总结.txt']")).to_be_visible()
+    expect(page.locator("#reports-list li.report")).to_have_count(before + 1)  # the wrong ones were not added
+
+
+def _throttle_uploads(page: Page, bytes_per_second: int) -> None:
+    """Slow the tab's uploads down (Chromium's network emulation), so the progress bar can be seen."""
+    session = page.context.new_cdp_session(page)
+    session.send("Network.enable")
+    session.send("Network.emulateNetworkConditions", {"offline": False, "latency": 0, "downloadThroughput": -1,
+                                                      "uploadThroughput": bytes_per_second})
+
+
+# ---------------------------------------------------------------- report and model text stays text
+
+def test_html_inside_a_report_is_shown_as_text_and_never_runs(page: Page, upload_site: str, tmp_path: Path) -> None:
+    hostile = tmp_path / "梅林街道2023年工作总结.txt"
+    hostile.write_text(HOSTILE_REPORT, encoding="utf-8")
+    page.goto(upload_site + "/#brief")
+    page.set_input_files("#brief-file", str(hostile))  # upload, ingest, then brief it
+    expect(page.locator("#brief-upload-state")).to_have_class(re.compile(r"is-done"), timeout=SLOW)
+    text = page.locator("#brief-text")
+    expect(text.locator("h2.doc-title")).to_have_text(HOSTILE_TITLE, timeout=SLOW)
+    expect(text).to_contain_text('“红色网格<img src=x onerror="window.__xss=3">”')
+    assert text.locator("img, script, b").count() == 0
+    _screenshot(page, "brief-html-as-text")
+
+    page.goto(upload_site + "/#reports")
+    report = page.locator("li.report[data-source='梅林街道2023年工作总结.txt']")
+    expect(report.locator(".report-title")).to_have_text(HOSTILE_TITLE)
+    report.locator(".report-toggle").click()
+    expect(report.locator(".report-tree")).to_contain_text("一、<script>window.__xss=2</script>基层党建工作")
+
+    page.goto(upload_site + "/#ask")
+    answer = _ask(page, "哪份报告提到了红色网格？")
+    expect(answer.locator(".answer-text")).to_contain_text("<img src=x")
+    answer.locator(".answer-text button.cite-key").first.click()
+    expect(page.locator("#cite-report")).to_contain_text("<img src=x")
+    assert page.locator(".msg-answer b, .msg-answer img, #cite-panel img").count() == 0
+    page.mouse.move(400, 300)
+    page.wait_for_timeout(300)   # an onerror would have fired by now
+    assert page.evaluate("typeof window.__xss") == "undefined"
+    assert page.locator("main img, main script:not([src]), #cite-panel img").count() == 0
+
+
+def test_the_page_never_parses_server_text_as_html() -> None:
+    script = (STATIC / "app.js").read_text(encoding="utf-8")
+    for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function"):
+        assert sink not in script, f"app.js uses {sink}"
+    page_html = (STATIC / "index.html").read_text(encoding="utf-8")
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", page_html), "the page must not load anything remote"
+    assert "@import" not in (STATIC / "app.css").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- access with a token
+
+def test_with_a_token_the_link_sets_the_cookie_and_the_page_works(page: Page, local_workspace) -> None:
+    with live_server(local_workspace, token="s3cret-token") as url:
+        response = page.goto(url + "/")
+        assert response is not None and response.status == 401
+        expect(page.locator("body")).to_contain_text("需要访问令牌")
+        page.goto(url + "/?token=s3cret-token")
+        assert page.url == url + "/"
+        expect(page.locator("#status")).to_contain_text("5 份报告")
+        expect(page.locator("#brief-report option")).to_have_count(len(SAMPLE_SOURCES))
+        answer = _ask(page, QUESTION)
+        expect(answer.locator(".answer-text")).to_contain_text("《永远在路上》")
