@@ -90,7 +90,10 @@ def make_engine(workspace: "Workspace", chat_model: ChatModel | None = None, not
 
     search = lambda query, k, filters: workspace.search(query, k=k, filters=filters)  # noqa: E731
     if chat_model is None and workspace.settings.is_offline:
-        return ExtractiveEngine(search, workspace.retriever.lexical_index, workspace.embedder.embed)
+        def sections(source: str, heading: str) -> list[Hit]:
+            return workspace.section_passages(workspace.find_report(source), heading)
+
+        return ExtractiveEngine(search, workspace.retriever.lexical_index, workspace.embedder.embed, sections)
     chat_model = chat_model or workspace.chat_model(notify)
     if agent and chat_model.supports_tools:
         return AgentEngine(workspace, chat_model)

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from agent.ask import answer_question
 from agent.cli import app
 from agent.engines import make_engine
+from agent.extractive import analyse
 from agent.guard import REFUSAL
 
 # One question per sample report, asked as a staff member would, with the source and words the cited quote
@@ -24,7 +25,19 @@ PER_REPORT = [
     ("居民点单、党员接单是怎么回事？", "004_3a5482bd6e48631d.txt", "党员接单"),
 ]
 UNANSWERABLE = ["街道有多少架无人机用于巡逻？", "2022年街道举办了几场马拉松比赛？", "区里的地铁票价是多少？",
-                "街道食堂的菜单有哪些菜？"]
+                "街道食堂的菜单有哪些菜？",
+                "冬奥会志愿服务情况如何？"]  # the reports have 志愿服务, never 冬奥会: no answer about the rest
+# Questions about a whole section of one report: the report, the section heading, its points in document order.
+SECTIONS = [
+    ("2023年工作打算有哪几条？", "004_3a5482bd6e48631d.txt", "四、2023年工作打算",
+     ["一是扛稳基层党建工作责任", "二是提升基层组织建设水平", "三是强化党员学习教育质量", "四是健全队伍建设长效机制"]),
+    ("述职报告里存在哪些问题？", "004_3a5482bd6e48631d.txt", "三、存在问题",
+     ["一是联系基层还不够多", "二是工作抓得还不够紧", "三是教育管理不够严"]),
+    ("领导班子疫情防控期间表现怎么样？", "000_b5634a4a4b3dd6c4.txt", "四、领导班子疫情防控期间表现情况",
+     ["严格落实***疫情防控轮班值守要求", "消毒消杀工作"]),  # no sub-headings: each passage's lead sentence
+    ("统战工作是怎么开展的？", "001_b1a17815476a7810.txt", "（四）稳步推动统战各项工作",  # no report says 统战工作
+     ["做好宗教工作", "摸排各类人员", "凝聚商会力量"]),
+]
 
 
 def _ask(workspace, question: str):
@@ -90,3 +103,61 @@ def test_cli_ask_streams_text_then_lists_sources(tmp_path: Path, monkeypatch: py
     body, _, sources = result.stdout.partition("来源：")
     assert "[S1]" in body and "党员接单" in body
     assert re.search(r"\[S1\] 《2022年某街道办党工委书记抓基层党建工作述职报告》 › ", sources)
+
+
+@pytest.mark.parametrize(("question", "source", "heading", "points"), SECTIONS)
+def test_a_question_about_a_section_lists_its_points_in_order_each_cited_to_its_passage(
+        local_workspace, question: str, source: str, heading: str, points: list[str]) -> None:
+    answer, _ = _ask(local_workspace, question)
+    lines = answer.text.splitlines()
+    assert lines[1] == f"{heading}："  # the section named under the report's title
+    items = lines[2:]
+    assert len(items) == len(points)
+    for item, point, citation in zip(items, points, answer.citations):
+        assert point in item and f"[{citation['key']}]" in item  # in document order, one passage each
+        assert citation["source"] == source and heading in citation["heading_path"]
+    assert len({c["chunk_id"] for c in answer.citations}) == len(points)
+    assert "注：" not in answer.text  # a list was asked for, not a figure: no note about masked figures
+
+
+def test_a_point_whose_heading_the_breadcrumb_shortened_is_quoted_as_the_report_wrote_it(local_workspace) -> None:
+    answer, _ = _ask(local_workspace, "2021年度反馈问题整改落实得怎么样？")
+    assert answer.text.splitlines()[1] == "一、2021年度反馈问题整改落实情况："
+    assert "…" not in answer.text  # 一是针对“抓党建的制度机制还不够健全…”的问题 is the breadcrumb's, not the report's
+    assert "2021年度存在共性问题*条、个性问题*条" in answer.text and len(answer.citations) == 5
+
+
+def test_a_section_question_names_the_section_holding_every_word_not_one_resembling_it(local_workspace) -> None:
+    answer, _ = _ask(local_workspace, "2023年经济工作打算")  # 经济 is under 2023年工作安排, not in 工作打算 (党建)
+    assert {c["source"] for c in answer.citations} == {"001_b1a17815476a7810.txt"}
+    assert all(c["heading_path"][:2] == ["二、2023年工作安排", "（二）抓发展，兴经济"] for c in answer.citations)
+
+
+@pytest.mark.parametrize(("question", "sources"), [
+    ("哪几份报告有2023年工作安排？",
+     {"001_b1a17815476a7810.txt", "002_0ddcf7a71d7dee43.txt", "004_3a5482bd6e48631d.txt"}),
+    ("各份报告在招商引资方面是怎么做的？", {"002_0ddcf7a71d7dee43.txt", "003_f350a27f9ad2a090.txt"}),
+    ("比较一下各报告党风廉政建设的做法", {"000_b5634a4a4b3dd6c4.txt", "001_b1a17815476a7810.txt"}),
+])
+def test_a_question_across_reports_cites_each_report_with_the_subject_once(local_workspace, question: str,
+                                                                          sources: set[str]) -> None:
+    answer, _ = _ask(local_workspace, question)
+    cited = [c["source"] for c in answer.citations]
+    assert len(cited) == len(set(cited)) and sources <= set(cited)
+    assert answer.text.startswith("以下报告提到了相关内容")
+
+
+def test_a_heading_chosen_across_reports_leads_into_what_the_report_says_under_it(local_workspace) -> None:
+    answer, _ = _ask(local_workspace, "哪几份报告有2023年工作安排？")
+    line = next(line for line in answer.text.splitlines() if line.startswith("1. 四、2023年工作打算："))
+    citation = next(c for c in answer.citations if f"[{c['key']}]" in line)
+    assert citation["heading_path"][0] == "四、2023年工作打算" and citation["quote"].rstrip("。") in line
+
+
+def test_asking_for_a_list_is_not_asking_for_a_figure(local_workspace) -> None:
+    index = local_workspace.retriever.lexical_index()
+    assert not analyse("2023年工作打算有哪几条？", index).quantity
+    assert analyse("2022年开展了几次节前警示教育？", index).quantity
+    assert "几条" not in analyse("2023年工作打算有哪几条？", index).weights
+    assert analyse("比较一下各报告党风廉政建设的做法", index).across_reports
+
