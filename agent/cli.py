@@ -27,7 +27,7 @@ from .config_check import check_settings, effective_model_rows
 from .engines import Engine, make_engine
 from .errors import UserError, ZongjieError
 from .ingest import discover_files
-from .log_view import render_log_table
+from .log_view import render_egress_table, render_log_table
 from .retrieve import SearchFilters
 from .runlog import RunLog
 from .settings import Settings, load_settings
@@ -139,12 +139,17 @@ def ingest(
     paths: Annotated[Optional[list[Path]], typer.Argument(help="报告文件或目录（默认 ./corpus）；支持 txt/md/docx/pdf，任意编码")] = None,
     store: StoreOpt = None, store_url: StoreUrlOpt = None, provider: ProviderOpt = None, model: ModelOpt = None,
     base_url: BaseUrlOpt = None, embedder: EmbedderOpt = None, as_json: JsonOpt = False,
+    allow_classified: Annotated[bool, typer.Option("--allow-classified", help="导入带密级标志的文件（仅当对话接口和向量模型都在本机时；之后也不会发往任何其他接口）")] = False,
 ) -> None:
-    """把报告导入资料库：解析标题层级、分段、打主题标签、向量化。未改动的文件自动跳过。"""
+    """把报告导入资料库：解析标题层级、分段、打主题标签、向量化。未改动的文件自动跳过。
+
+    带密级标志（绝密★、机密★、秘密★、涉密、内部资料 注意保密 等）的文件拒绝导入；身份证号、手机号、银行卡号
+    按类别和数量记录，发往非本机接口前一律替换为〔身份证号〕等占位符。
+    """
     workspace = _workspace(store, store_url, provider, model, base_url, embedder)
     targets = paths or [workspace.settings.corpus]
     with _file_progress(len(discover_files(targets))) as progress:
-        result = workspace.ingest(targets, progress.step)
+        result = workspace.ingest(targets, progress.step, allow_classified=allow_classified)
     if as_json:
         _print_json(result.to_json())
         return
@@ -457,10 +462,20 @@ def config_check(
 def logs(
     limit: Annotated[int, typer.Option("-n", "--limit", help="显示最近多少条")] = 20,
     run: Annotated[Optional[int], typer.Option("--run", help="显示某次运行的每次模型调用（提示词、回复、用量）")] = None,
+    egress: Annotated[bool, typer.Option("--egress", help="列出发往模型接口的每个请求：接口、字节数、含哪些报告的文字、做了哪些脱敏")] = False,
     store: StoreOpt = None, as_json: JsonOpt = False,
 ) -> None:
     """列出最近的问答记录：问题、引擎、模型、提示词用量、耗时、提示数（记录在资料库目录的 runs.sqlite）。"""
     run_log = RunLog(load_settings({"store": store}).run_log)
+    if egress:
+        rows = run_log.egress(limit)
+        if as_json:
+            _print_json({"egress": rows})
+        elif not rows:
+            out.print("还没有发往任何接口的请求（离线引擎和内置向量模型不发送数据）。")
+        else:
+            render_egress_table(out, rows)
+        return
     rows = run_log.calls_of(run) if run is not None else run_log.recent_runs(limit)
     if as_json:
         _print_json({"calls" if run is not None else "runs": rows})

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from .embedders import make_embedder
+from .endpoints import Endpoint
+from .sensitive import PERSONAL_KINDS
 from .errors import ZongjieError
 from .llm import OpenAICompatibleModel
 from .settings import Settings, mask_secret
@@ -31,10 +33,36 @@ def _model_or_problem(settings: Settings) -> str:
 
 
 def check_settings(settings: Settings) -> dict[str, Any]:
-    """Try the chat endpoint (one tiny request) and the embedder; say plainly what works and what does not."""
+    """Try the chat endpoint (one tiny request) and the embedder; say plainly what works and what does not, and
+    where text goes and what is redacted on the way."""
     lines: list[str] = []
     ok = _check_chat(settings, lines) & _check_embedder(settings, lines)
-    return {"ok": ok, "lines": lines}
+    lines += egress_lines(settings)
+    return {"ok": ok, "lines": lines, "egress": {"chat": _egress_json(settings.chat_endpoint),
+                                                 "embeddings": _egress_json(settings.embedding_endpoint)}}
+
+
+def egress_lines(settings: Settings) -> list[str]:
+    """Where chat and embedding text goes, how far that is, and what is done to it first."""
+    lines = []
+    for name, endpoint in (("对话", settings.chat_endpoint), ("向量", settings.embedding_endpoint)):
+        lines.append(f"数据去向（{name}）：{endpoint.describe()}；{_treatment(endpoint)}")
+    if settings.egress == "strict":
+        lines.append("egress = strict：所有接口按公网对待。")
+    return lines
+
+
+def _treatment(endpoint: Endpoint) -> str:
+    if endpoint.is_local:
+        return "数据不出本机，不做脱敏；可用于带密级标志的资料（需 --allow-classified 导入）。"
+    return (f"发送前把{'、'.join(PERSONAL_KINDS)}替换为〔身份证号〕等占位符；带密级标志的资料一律不发送（请求在发出前被拒绝）；"
+            "每个请求记入 zongjie logs --egress。")
+
+
+def _egress_json(endpoint: Endpoint) -> dict[str, Any]:
+    redacted = [] if endpoint.is_local else list(PERSONAL_KINDS)
+    return {"url": endpoint.url, "reach": endpoint.reach, "redacted": redacted,
+            "classified_allowed": endpoint.is_local}
 
 
 def _check_chat(settings: Settings, lines: list[str]) -> bool:

@@ -6,7 +6,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Protocol, Sequence
+from typing import Any, Callable, Protocol, Sequence
 
 import numpy as np
 
@@ -65,6 +65,7 @@ class OpenAIEmbedder:
     api_key: str | None = None
     timeout: float = 60.0
     max_retries: int = 3
+    egress: Callable[[], Any] | None = None   # the EgressPolicy every request passes (see agent/egress.py)
 
     @property
     def name(self) -> str:
@@ -75,9 +76,12 @@ class OpenAIEmbedder:
         from langchain_openai import OpenAIEmbeddings
 
         # Compatible servers take text, not the token arrays LangChain sends when it checks context length.
+        from .egress import guarded_client
+
+        client = guarded_client(self.egress(), self.timeout) if self.egress else None
         return OpenAIEmbeddings(model=self.model, base_url=self.base_url, api_key=self.api_key or "not-needed",
                                 check_embedding_ctx_length=False, timeout=self.timeout,
-                                max_retries=self.max_retries)
+                                max_retries=self.max_retries, http_client=client)
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Embed through the endpoint; failures become a ModelError naming the endpoint."""
@@ -86,6 +90,11 @@ class OpenAIEmbedder:
         try:
             vectors = self._client.embed_documents(list(texts))
         except Exception as error:  # the SDK raises many types; the user needs one clear line
+            from .egress import refusal_behind
+
+            refused = refusal_behind(error)
+            if refused is not None:
+                raise refused from None
             raise ModelError(f"嵌入接口调用失败（{self.base_url or 'OpenAI'}，模型 {self.model}）：{_one_line(error)}")
         return _normalise(np.array(vectors))
 
@@ -107,13 +116,15 @@ class FakeEmbedder:
         return _normalise(rows)
 
 
-def make_embedder(spec: str, base_url: str | None = None, api_key: str | None = None) -> Embedder:
-    """Build an embedder from a spec: `local` (default), `openai:MODEL`, or `fake[:DIM]`."""
+def make_embedder(spec: str, base_url: str | None = None, api_key: str | None = None,
+                  egress: Callable[[], Any] | None = None) -> Embedder:
+    """Build an embedder from a spec: `local` (default), `openai:MODEL` (its requests through `egress()`'s
+    policy), or `fake[:DIM]`."""
     kind, _, argument = spec.partition(":")
     if kind == "local":
         return LocalEmbedder()
     if kind == "openai" and argument:
-        return OpenAIEmbedder(model=argument, base_url=base_url, api_key=api_key)
+        return OpenAIEmbedder(model=argument, base_url=base_url, api_key=api_key, egress=egress)
     if kind == "fake":
         return FakeEmbedder(int(argument) if argument.isdigit() else 256)
     raise UserError(f"未知的嵌入模型设置“{spec}”。可选：local（内置离线模型）、openai:模型名、fake（仅测试用）")

@@ -20,7 +20,9 @@ from .errors import LoadError, UserError
 from .lexical import TermsCache, tokenize
 from .loaders import SUPPORTED_SUFFIXES, load_document
 from .manifest import MANIFEST, read_manifest
-from .store import ReportRecord, ReportStore
+from .egress import carrying
+from .sensitive import find_classification, find_personal, summary
+from .store import ReportRecord, ReportStore, counted
 from .structure import ParsedReport, parse_report
 from .topics import tag_topics
 
@@ -61,15 +63,44 @@ def _is_report_file(path: Path) -> bool:
             and not any(part.startswith(".") for part in path.parts))
 
 
+@dataclass
+class Screening:
+    """What ingest does with classified documents and personal data (agent/sensitive.py finds them).
+
+    A document with a classification mark is refused, naming the mark, unless `allow_classified`; and even then
+    only into a store whose chat endpoint and embedder are on this machine (`local_only` says why not, when they
+    are not). What was found is recorded by kind and count; `on_report` hears of every report stored.
+    """
+
+    allow_classified: bool = False
+    not_local: str = ""   # why the configured endpoints rule classified material out ("" when both are local)
+    on_report: Callable[[ReportRecord, list[Chunk]], None] | None = None
+
+    def check(self, source: str, text: str) -> str:
+        """The kinds of the marks found ("" for none); LoadError when the document may not come in."""
+        marks = find_classification(text)
+        if not marks:
+            return ""
+        shown = f"“{marks[0].text}”（第{marks[0].line}行）"
+        if not self.allow_classified:
+            raise LoadError(f"{source} 带有密级标志{shown}，已拒绝导入，未保存任何内容。确需导入，请在对话接口和"
+                            "向量模型都在本机时使用 --allow-classified")
+        if self.not_local:
+            raise LoadError(f"{source} 带有密级标志{shown}，只能导入到只用本机模型的资料库：{self.not_local}")
+        return "、".join(summary(marks))
+
+
 def ingest_paths(store: ReportStore, embedder: Embedder, paths: Iterable[Path], max_bytes: int,
                  on_file: Callable[[Path, str], None] | None = None,
-                 terms: TermsCache | None = None) -> IngestResult:
+                 terms: TermsCache | None = None, screening: Screening | None = None) -> IngestResult:
     """Ingest every file under `paths`; a bad file is recorded in `failed` and the rest still ingest."""
     result = IngestResult()
     manifests = _ManifestCache()
+    screening = screening or Screening()
     for path in discover_files(paths):
         try:
-            outcome = _ingest_file(store, embedder, path, max_bytes, manifests.entry(path), result.timings, terms)
+            outcome = _ingest_file(store, embedder, path, max_bytes, manifests.entry(path), result.timings, terms,
+                                   screening)
         except LoadError as error:
             result.failed.append({"path": str(path), "error": str(error)})
             outcome = "failed"
@@ -83,7 +114,8 @@ def ingest_paths(store: ReportStore, embedder: Embedder, paths: Iterable[Path], 
 
 
 def _ingest_file(store: ReportStore, embedder: Embedder, path: Path, max_bytes: int,
-                 manifest: dict[str, Any], timings: dict[str, float], terms: TermsCache | None) -> str:
+                 manifest: dict[str, Any], timings: dict[str, float], terms: TermsCache | None,
+                 screening: Screening) -> str:
     """Ingest one file; returns "added", "updated" or "unchanged"."""
     started = time.perf_counter()
     source = path.name
@@ -92,6 +124,8 @@ def _ingest_file(store: ReportStore, embedder: Embedder, path: Path, max_bytes: 
     if existing is not None and existing.sha256 == digest:
         return "unchanged"
     document = load_document(path, max_bytes=max_bytes)
+    whole = "\n".join(paragraph.text for paragraph in document.paragraphs)
+    classified = screening.check(source, whole)
     parsed = _apply_manifest(parse_report([p.text for p in document.paragraphs],
                                           [p.heading_level for p in document.paragraphs],
                                           fallback_title=path.stem), manifest)
@@ -101,11 +135,14 @@ def _ingest_file(store: ReportStore, embedder: Embedder, path: Path, max_bytes: 
         raise LoadError(f"没有可入库的正文内容：{source}")
     record = ReportRecord(report_id=report_id_for(source), source=source, title=parsed.title, year=parsed.year,
                           doc_type=parsed.doc_type, unit=parsed.unit, sha256=digest, chunks=len(chunks),
-                          format=document.format)
+                          format=document.format, classified=classified, personal=counted(find_personal(whole)))
     if terms is not None:
         terms.save(record.report_id, {chunk.chunk_id: tokenize(chunk.embedding_text()) for chunk in chunks})
     timings["parse"] += time.perf_counter() - started
-    _store_report(store, embedder, record, chunks, timings)
+    with carrying(source):   # the egress record of any embedding request names the report
+        _store_report(store, embedder, record, chunks, timings)
+    if screening.on_report:
+        screening.on_report(record, chunks)
     return "added" if existing is None else "updated"
 
 

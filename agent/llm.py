@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Protocol, Sequence
 
+from .egress import EgressPolicy, SensitiveIndex, guarded_client, refusal_behind
 from .errors import ModelError
 from .runlog import CallRecord, RunLog
 from .settings import Settings
@@ -53,12 +54,14 @@ class Problem:
 class OpenAICompatibleModel:
     """A chat model behind an OpenAI-compatible URL, with retries, timeouts and a run log."""
 
-    def __init__(self, settings: Settings, run_log: RunLog | None = None, notify: Notify | None = None) -> None:
+    def __init__(self, settings: Settings, run_log: RunLog | None = None, notify: Notify | None = None,
+                 egress: EgressPolicy | None = None) -> None:
         self.settings = settings
         self.name = settings.chat_model
         self.base_url = settings.chat_base_url
         self.supports_tools = settings.use_tools
         self.run_log = run_log
+        self.egress = egress or chat_egress(settings, run_log)
         self.run_id: int | None = None
         self.purpose = "answer"
         self.notify = notify or (lambda message: None)
@@ -75,6 +78,7 @@ class OpenAICompatibleModel:
             model=self.name, base_url=self.base_url, api_key=settings.api_key or "not-needed",
             timeout=settings.timeout, max_retries=0, temperature=settings.temperature,
             max_tokens=settings.answer_tokens, stream_usage=True,
+            http_client=guarded_client(self.egress, settings.timeout),
             callbacks=[RunLogCallback(self)] if self.run_log else None)
         options.update(overrides)
         return ChatOpenAI(**options)
@@ -137,6 +141,12 @@ class OpenAICompatibleModel:
         return reply.content if isinstance(reply.content, str) else str(reply.content)
 
 
+def chat_egress(settings: Settings, run_log: RunLog | None = None) -> EgressPolicy:
+    """The egress rules for the configured chat endpoint, over what the store knows of its reports."""
+    return EgressPolicy(settings.chat_endpoint, lambda: SensitiveIndex.load(settings.store),
+                        run_log.record_egress if run_log else None)
+
+
 def to_langchain(messages: Messages) -> list[Any]:
     """Role/content dicts as LangChain messages."""
     from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
@@ -150,6 +160,9 @@ def describe_failure(error: BaseException, model: OpenAICompatibleModel) -> Prob
     import openai  # imported when needed: it costs half a second at start-up, and offline runs never need it
 
     where = model.base_url or "（未设置接口地址）"
+    refused = refusal_behind(error)
+    if refused is not None:
+        return Problem(str(refused), False)
     if isinstance(error, openai.AuthenticationError | openai.PermissionDeniedError):
         return Problem(f"接口 {where} 拒绝了 API 密钥（{error.status_code}）：请检查 ZONGJIE_API_KEY 或 "
                        "OPENAI_API_KEY", False)

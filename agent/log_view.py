@@ -34,6 +34,21 @@ def render_log_table(console: Console, rows: list[dict[str, Any]], calls: bool =
     console.print(table)
 
 
+def render_egress_table(console: Console, rows: list[dict[str, Any]]) -> None:
+    """Outbound requests: when, where (and how far), what kind, bytes, whose text, what was redacted."""
+    reach = {"local": "本机", "private": "内网", "public": "公网"}
+    table = Table()
+    for column in ("#", "时间", "接口", "类型", "字节", "含报告", "脱敏 / 拒发"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        redactions = "、".join(f"{kind}{count}" for kind, count in row["redactions"].items()) or "无"
+        outcome = f"[red]拒发（{row['refused']}）[/red]" if row["refused"] else escape(redactions)
+        table.add_row(str(row["id"]), row["sent_at"][5:16], escape(f"{row['endpoint']}（{reach[row['reach']]}）"),
+                      "嵌入" if row["kind"] == "embeddings" else "对话", str(row["bytes"]),
+                      escape("、".join(row["sources"]) or "—"), outcome)
+    console.print(table)
+
+
 def _outcome(row: dict[str, Any]) -> str:
     """A run's result in a word or two."""
     if row["status"] == "error":

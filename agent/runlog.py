@@ -26,6 +26,9 @@ _MIGRATIONS = (
         completion_tokens INTEGER, counted_prompt_tokens INTEGER, latency_ms REAL, first_token_ms REAL,
         status TEXT NOT NULL, error TEXT)""",
     "CREATE INDEX calls_by_run ON calls(run_id)",
+    """CREATE TABLE egress (
+        id INTEGER PRIMARY KEY, sent_at TEXT NOT NULL, endpoint TEXT NOT NULL, reach TEXT NOT NULL,
+        kind TEXT NOT NULL, bytes INTEGER NOT NULL, sources TEXT, redactions TEXT, refused TEXT)""",
 )
 
 
@@ -134,6 +137,22 @@ class RunLog:
     def calls_of(self, run_id: int) -> list[dict[str, Any]]:
         """Every model call made for a run, in order."""
         return self._read("SELECT * FROM calls WHERE run_id = ? ORDER BY id", (run_id,))
+
+    def record_egress(self, record: Any) -> None:
+        """Append one outbound request (an egress.EgressRecord): where, how many bytes, whose text, what was
+        redacted, or why it was refused. Never the text itself."""
+        self._write("INSERT INTO egress (sent_at, endpoint, reach, kind, bytes, sources, redactions, refused) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (_now(), record.endpoint, record.reach, record.kind, record.bytes, _json(record.sources),
+                     _json(record.redactions), record.refused or None))
+
+    def egress(self, limit: int = 50) -> list[dict[str, Any]]:
+        """The latest outbound requests, newest first."""
+        rows = self._read("SELECT * FROM egress ORDER BY id DESC LIMIT ?", (limit,))
+        for row in rows:
+            row["sources"] = json.loads(row["sources"] or "[]")
+            row["redactions"] = json.loads(row["redactions"] or "{}")
+        return rows
 
     def calls_after(self, call_id: int) -> list[dict[str, Any]]:
         """Every model call logged after the call numbered `call_id` (0: all), in order, whatever its run."""

@@ -11,10 +11,13 @@ import os
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 from urllib.parse import urlparse
 
 from .errors import UserError
+
+if TYPE_CHECKING:
+    from .endpoints import Endpoint
 
 CONFIG_FILE = "zongjie.toml"
 OFFLINE = "offline"
@@ -69,6 +72,7 @@ class Settings:
     evidence_tokens: int = 3000
     temperature: float = 0.2
     tools: str = "auto"                # auto | on | off: tool-calling agent in chat
+    egress: str = "auto"               # auto: judge endpoints by their address; strict: treat every one as public
     origins: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -114,6 +118,22 @@ class Settings:
         return self.preset.context_window if self.preset and not self.model else 8192
 
     @property
+    def chat_endpoint(self) -> "Endpoint":
+        """Where chat requests go, and how far that is (the offline engine sends nothing)."""
+        from .endpoints import classify
+
+        return classify(None if self.is_offline else self.chat_base_url, strict=self.egress == "strict")
+
+    @property
+    def embedding_endpoint(self) -> "Endpoint":
+        """Where embedding requests go (the bundled embedder sends nothing)."""
+        from .endpoints import classify
+
+        remote = self.embedder.startswith("openai:")
+        return classify((self.base_url or "https://api.openai.com/v1") if remote else None,
+                        strict=self.egress == "strict")
+
+    @property
     def use_tools(self) -> bool:
         """Whether chat runs as a tool-calling agent."""
         if self.tools == "auto":  # a preset's own service is known to call tools; an arbitrary URL is not
@@ -150,7 +170,7 @@ _ENV = {
     "max_retries": ("ZONGJIE_MAX_RETRIES",), "retry_wait": ("ZONGJIE_RETRY_WAIT",),
     "max_retry_wait": ("ZONGJIE_MAX_RETRY_WAIT",), "context_window": ("ZONGJIE_CONTEXT_WINDOW",),
     "answer_tokens": ("ZONGJIE_ANSWER_TOKENS",), "evidence_tokens": ("ZONGJIE_EVIDENCE_TOKENS",),
-    "temperature": ("ZONGJIE_TEMPERATURE",), "tools": ("ZONGJIE_TOOLS",),
+    "temperature": ("ZONGJIE_TEMPERATURE",), "tools": ("ZONGJIE_TOOLS",), "egress": ("ZONGJIE_EGRESS",),
 }
 _NUMBERS = {"max_file_mb": float, "timeout": float, "max_retries": int, "retry_wait": float,
             "max_retry_wait": float, "context_window": int, "answer_tokens": int, "evidence_tokens": int,
@@ -210,6 +230,7 @@ def _coerce(settings: Settings) -> Settings:
             raise UserError(f"设置 {name} 应为{wanted}，实际为“{value}”") from None
     changes["provider"] = str(settings.provider).strip().lower()
     changes["tools"] = str(settings.tools).strip().lower()
+    changes["egress"] = str(settings.egress).strip().lower()
     return replace(settings, **changes)
 
 
@@ -220,6 +241,8 @@ def _validate(settings: Settings) -> Settings:
                         + "、".join(f"{name}（{preset.label}）" for name, preset in PRESETS.items()))
     if settings.tools not in ("auto", "on", "off"):
         raise UserError(f"tools 应为 auto、on 或 off，实际为“{settings.tools}”")
+    if settings.egress not in ("auto", "strict"):
+        raise UserError(f"egress 应为 auto 或 strict，实际为“{settings.egress}”")
     if settings.base_url and urlparse(settings.base_url).scheme not in ("http", "https"):
         raise UserError(f"接口地址“{settings.base_url}”应以 http:// 或 https:// 开头")
     for name in ("timeout", "answer_tokens", "evidence_tokens"):

@@ -18,6 +18,7 @@ import numpy as np
 
 from .chunking import Chunk, embedding_text
 from .errors import UserError
+from .sensitive import find_personal, summary
 
 CHUNKS = "zongjie_chunks"
 REPORTS = "zongjie_reports"
@@ -39,12 +40,15 @@ class ReportRecord:
     sha256: str
     chunks: int
     format: str = "txt"
+    classified: str = ""   # the classification marks found (kinds), when admitted with --allow-classified
+    personal: str = ""     # personal data found, as kinds and counts ("手机号2、身份证号1"), never the values
 
     def metadata(self) -> dict[str, Any]:
         """Chroma metadata (no None values: Chroma rejects them)."""
         return {"report_id": self.report_id, "source": self.source, "title": self.title, "year": self.year or 0,
                 "doc_type": self.doc_type, "unit": self.unit or "", "sha256": self.sha256,
-                "chunks": self.chunks, "format": self.format}
+                "chunks": self.chunks, "format": self.format, "classified": self.classified,
+                "personal": self.personal}
 
     @classmethod
     def from_metadata(cls, meta: dict[str, Any]) -> "ReportRecord":
@@ -52,7 +56,8 @@ class ReportRecord:
         return cls(report_id=meta["report_id"], source=meta["source"], title=meta["title"],
                    year=meta.get("year") or None, doc_type=meta.get("doc_type", "总结"),
                    unit=meta.get("unit") or None, sha256=meta["sha256"], chunks=int(meta.get("chunks", 0)),
-                   format=meta.get("format", "txt"))
+                   format=meta.get("format", "txt"), classified=meta.get("classified", ""),
+                   personal=meta.get("personal", ""))
 
 
 def matching_reports(reports: Sequence[ReportRecord], wanted: str) -> list[ReportRecord]:
@@ -97,13 +102,19 @@ class StoredChunk:
                    heading_path=tuple(json.loads(meta.get("heading_path", "[]"))), topics=topics)
 
 
+def counted(found: Sequence[Any]) -> str:
+    """Kinds and counts of findings or marks, as stored ("手机号2、身份证号1"); "" for none."""
+    return "、".join(f"{kind}{count}" for kind, count in summary(found).items())
+
+
 def chunk_metadata(chunk: Chunk, report: ReportRecord) -> dict[str, Any]:
     """Chroma metadata for a chunk: scalar fields, the breadcrumb as JSON, one boolean key per topic for filters."""
     meta: dict[str, Any] = {
         "report_id": report.report_id, "source": report.source, "report_title": report.title,
         "year": report.year or 0, "doc_type": report.doc_type, "ordinal": chunk.ordinal,
         "heading_path": json.dumps(list(chunk.heading_path), ensure_ascii=False),
-        "topics": ",".join(chunk.topics), "tokens": chunk.tokens,
+        "topics": ",".join(chunk.topics), "tokens": chunk.tokens, "personal": counted(find_personal(chunk.text)),
+        "classified": bool(report.classified),
     }
     meta.update({f"t_{topic}": True for topic in chunk.topics})
     return meta

@@ -87,6 +87,9 @@ class Heading:
     lead: str
 
 
+_MARKING_ONLY = re.compile(r"\s*(?:\d{3,8}|特\s*急|加\s*急|平\s*急|特\s*提)\s*")
+
+
 def parse_report(paragraphs: Sequence[str], heading_levels: Sequence[int | None] | None = None,
                  fallback_title: str = "") -> ParsedReport:
     """Parse a report's paragraphs into its heading tree and metadata."""
@@ -107,13 +110,26 @@ def _find_title(paragraphs: list[tuple[str, int | None]], fallback: str) -> tupl
     """The report title and the index of the first body paragraph."""
     if not paragraphs:
         return fallback, 0
+    skipped = _marking_lines(paragraphs)
+    if skipped < len(paragraphs) and _looks_like_title_line(paragraphs[skipped][0]):
+        return paragraphs[skipped][0], skipped + 1
     first, _ = paragraphs[0]
-    if _looks_like_title_line(first):
-        return first, 1
     match = _PREAMBLE_TITLE.search(first)
     if match:
         return match.group(1).strip("：:，, "), 0
     return fallback, 0
+
+
+def _marking_lines(paragraphs: list[tuple[str, int | None]]) -> int:
+    """How many of the first lines are the 公文 marking block above a title: 份号, 密级 (机密★1年), 紧急程度."""
+    from .sensitive import find_classification
+
+    count = 0
+    for text, _ in paragraphs[:3]:
+        if not (_MARKING_ONLY.fullmatch(text) or find_classification(text)):
+            break
+        count += 1
+    return count
 
 
 def _looks_like_title_line(text: str) -> bool:

@@ -10,7 +10,9 @@ from typing import Callable, Iterable
 
 from .embedders import Embedder, make_embedder
 from .errors import UserError
-from .ingest import IngestResult, discover_files, ingest_paths
+from .chinese import split_sentences
+from .egress import EgressPolicy, SensitiveIndex
+from .ingest import IngestResult, Screening, discover_files, ingest_paths
 from .lexical import TermsCache
 from .llm import OpenAICompatibleModel
 from .retrieve import Hit, Retriever, SearchFilters, hit_from_chunk
@@ -36,7 +38,13 @@ class Workspace:
 
     def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         self.settings = settings
-        self.embedder = embedder or make_embedder(settings.embedder, settings.base_url, settings.api_key)
+        self.embedder = embedder or make_embedder(settings.embedder, settings.base_url, settings.api_key,
+                                                  egress=self._embedding_egress)
+
+    def _embedding_egress(self) -> EgressPolicy:
+        """The egress rules for a remote embedder (asked for only when one is configured)."""
+        return EgressPolicy(self.settings.embedding_endpoint, lambda: SensitiveIndex.load(self.settings.store),
+                            self.run_log.record_egress)
 
     @cached_property
     def store(self) -> ReportStore:
@@ -62,11 +70,28 @@ class Workspace:
             raise UserError("当前为离线模式（provider=offline），没有配置对话模型：请用 --provider 选择接口")
         return OpenAICompatibleModel(self.settings, self.run_log, notify)
 
-    def ingest(self, paths: Iterable[Path], on_file: Callable[[Path, str], None] | None = None) -> IngestResult:
-        """Ingest files and folders into the store."""
+    def ingest(self, paths: Iterable[Path], on_file: Callable[[Path, str], None] | None = None,
+               allow_classified: bool = False) -> IngestResult:
+        """Ingest files and folders into the store; documents with a classification mark only with
+        `allow_classified`, and then only while every model endpoint is on this machine."""
         max_bytes = int(self.settings.max_file_mb * 1024 * 1024)
         terms = TermsCache(self.retriever.cache_dir / "terms") if self.retriever.cache_dir else None
-        return ingest_paths(self.store, self.embedder, list(paths), max_bytes, on_file, terms)
+        index = SensitiveIndex.load(self.settings.store)
+
+        def remember(record: ReportRecord, chunks: list) -> None:
+            index.remember(record.source, record.title, record.classified.split("、") if record.classified else [],
+                           [sentence for chunk in chunks for sentence in split_sentences(chunk.text)])
+            index.save(self.settings.store)
+
+        screening = Screening(allow_classified, self.not_local_reason(), remember)
+        return ingest_paths(self.store, self.embedder, list(paths), max_bytes, on_file, terms, screening)
+
+    def not_local_reason(self) -> str:
+        """Which configured endpoint is not on this machine ("" when none is)."""
+        remote = [(name, endpoint) for name, endpoint in (("对话接口", self.settings.chat_endpoint),
+                                                          ("向量模型", self.settings.embedding_endpoint))
+                  if not endpoint.is_local]
+        return "；".join(f"当前{name}是 {endpoint.describe()}" for name, endpoint in remote)
 
     def ensure_ingested(self, notify: Notify, on_file: Callable[[Path, str], None] | None = None) -> None:
         """A command that needs reports and finds the store empty ingests ./corpus first, saying so."""
