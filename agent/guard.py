@@ -113,12 +113,13 @@ class AnswerGuard:
         self.report.invented_keys += check.invented
         text, cited = check.text, check.cited
         claim = _is_claim(text)
-        if cited and claim and self._share_held(text, cited) < UNSUPPORTED_SHARE:
+        wording = _wording(text)
+        if cited and claim and wording and self._share_held(wording, cited) < UNSUPPORTED_SHARE:
             self.report.unsupported_sentences.append(strip_citations(text).strip())
             return _line_breaks(text)
         sources = cited
         if not cited:
-            holder = self._passage_holding(text)
+            holder = self._passage_holding(text, wording)
             sources = [holder] if holder else []
             if holder and claim:  # a heading line ("《…》：") may quote a title's year without a key
                 text, cited = insert_key(text, holder), [holder]
@@ -147,25 +148,22 @@ class AnswerGuard:
             self._passage_bigrams[key] = char_bigrams(passage.matching_text()) if passage else set()
         return self._passage_bigrams[key]
 
-    def _share_held(self, sentence: str, keys: list[str]) -> float:
-        """The share of the sentence's wording the passages under `keys` hold (1.0 for a sentence too short)."""
-        wording = char_bigrams(strip_citations(sentence))
-        if len(wording) < _MIN_BIGRAMS:
-            return 1.0
+    def _share_held(self, wording: set[str], keys: list[str]) -> float:
+        """The share of a sentence's wording (its bigrams) the passages under `keys` hold."""
         held = set().union(*(self._bigrams_of(key) for key in keys))
         return len(wording & held) / len(wording)
 
-    def _passage_holding(self, sentence: str) -> str | None:
+    def _passage_holding(self, sentence: str, wording: set[str] | None) -> str | None:
         """For an uncited sentence: the first passage whose figures include all of its figures, or, with no
         figures, the passage holding most of its wording when that is at least SUPPORT_SHARE."""
         figures = [figure for figure in find_figures(sentence) if not figure.masked]
         if figures:
             return next((key for key in self.evidence.keys
                          if all_known(figures, self._values_of(key) | self.user_values)), None)
-        if not _is_claim(sentence) or is_refusal(sentence) or not self.evidence.keys:
+        if wording is None or not _is_claim(sentence) or is_refusal(sentence) or not self.evidence.keys:
             return None
-        share, key = max((self._share_held(sentence, [key]), key) for key in self.evidence.keys)
-        return key if share >= SUPPORT_SHARE and len(char_bigrams(sentence)) >= _MIN_BIGRAMS else None
+        share, key = max((self._share_held(wording, [key]), key) for key in self.evidence.keys)
+        return key if share >= SUPPORT_SHARE else None
 
     def citations(self) -> list[dict[str, Any]]:
         """The contract's citation objects, in order of first citation, each quoting the best-matching sentence."""
@@ -196,6 +194,12 @@ def _last_boundary(text: str) -> int:
         if end < len(text) and not _OPEN_KEY.match(text, end):
             cut = max(cut, end)
     return cut
+
+
+def _wording(sentence: str) -> set[str] | None:
+    """The sentence's character bigrams, keys aside; None for one too short to judge by its wording."""
+    wording = char_bigrams(strip_citations(sentence))
+    return wording if len(wording) >= _MIN_BIGRAMS else None
 
 
 def _line_breaks(text: str) -> str:
