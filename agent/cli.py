@@ -545,17 +545,19 @@ def eval_run(
     if ctx.invoked_subcommand is not None:
         return
     from .evals.report import failure_lines, summary_table, write_reports
+    from .evals.cases import SUITES
     from .evals.runner import EvalOptions, planned_runs, run_eval
+    from .evals.suites import STATUS_LABELS
 
     live = None
     if "live" in (modes or ()):
         live = _settings(None, None, provider or "openai", model, base_url, embedder)
-    options = EvalOptions(evals_dir=evals_dir, corpus=corpus, prompts_dir=Path("prompts"),
-                          modes=tuple(modes or ("offline", "replay")), suites=tuple(suites or _ALL_SUITES),
+    options = EvalOptions(evals_dir=evals_dir, corpus=corpus, modes=tuple(modes or ("offline", "replay")),
+                          suites=tuple(suites or SUITES),
                           case_ids=tuple(cases or ()), live_settings=live, record=record,
                           update_baseline=update_baseline)
     options.check()
-    with _StepProgress("评测", planned_runs(options), _EVAL_OUTCOMES, shown_from=2) as progress:
+    with _StepProgress("评测", planned_runs(options), STATUS_LABELS, shown_from=2) as progress:
         run = run_eval(options, lambda message: err.print(message, highlight=False, markup=False),
                        lambda result: progress.step(f"{result.mode}/{result.case.id}", result.status))
     json_path, html_path = write_reports(run, out_dir)
@@ -575,10 +577,6 @@ def eval_run(
         raise typer.Exit(1)
 
 
-_ALL_SUITES = ("retrieval", "ask", "draft", "brief")
-_EVAL_OUTCOMES = {"pass": "通过", "fail": "未通过", "stale": "过期"}
-
-
 @eval_app.command("approve")
 @reports_errors
 def eval_approve(
@@ -587,11 +585,12 @@ def eval_approve(
     suites: SuiteOpt = None, evals_dir: EvalsDirOpt = Path("evals"), corpus: CorpusOpt = Path("corpus"),
 ) -> None:
     """把用例的当前离线输出写为金标准（evals/goldens/），并记下生成时的样例报告和提示词指纹。先看 report.html 中的差异。"""
+    from .evals.cases import SUITES
     from .evals.runner import EvalOptions, approve
 
     if not cases and not all_cases:
         raise typer.BadParameter("请给出用例编号，或用 --all 认可全部用例")
-    options = EvalOptions(evals_dir=evals_dir, corpus=corpus, suites=tuple(suites or _ALL_SUITES))
+    options = EvalOptions(evals_dir=evals_dir, corpus=corpus, suites=tuple(suites or SUITES))
     approved = approve(options, tuple(cases or ()), lambda message: err.print(message, highlight=False, markup=False))
     out.print(f"已更新 {len(approved)} 个金标准：{'、'.join(approved)}", highlight=False, markup=False)
 

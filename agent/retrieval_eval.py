@@ -55,11 +55,11 @@ def load_cases(path: Path) -> list[RetrievalCase]:
 
 def answers(passage: RetrievedPassage, case: RetrievalCase) -> bool:
     """Whether a retrieved passage is one of the case's answers."""
-    text = _squash(passage.text)
-    return any(passage.source == expected.source and _squash(expected.quote) in text for expected in case.expect)
+    text = squash(passage.text)
+    return any(passage.source == expected.source and squash(expected.quote) in text for expected in case.expect)
 
 
-def _squash(text: str) -> str:
+def squash(text: str) -> str:
     """Compare ignoring width and whitespace differences (and line breaks a chunk boundary may add)."""
     return "".join(to_half_width(text).split())
 

@@ -60,6 +60,11 @@ def replace_foreign_years(text: str, allowed: set[int]) -> tuple[str, list[str]]
     return _YEAR.sub(check, text), replaced
 
 
+def find_years(text: str) -> list[int]:
+    """The years written in `text` (2022年 → 2022), in order."""
+    return [int(found) for found in _YEAR.findall(text)]
+
+
 def find_honours(text: str) -> list[str]:
     """Honours and awards claimed in `text` ("荣获…先进集体称号")."""
     return [match.group(0) for match in _HONOUR.finditer(text)]

@@ -13,6 +13,7 @@ from typing import Any, Callable, Iterable
 from ..chinese import split_sentences, to_half_width
 from ..citations import keys_in, strip_citations
 from ..figures import PLACEHOLDER, find_figures, known_values, all_known
+from ..retrieval_eval import squash as retrieval_squash
 
 ChunkText = Callable[[str], "str | None"]
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -50,7 +51,7 @@ def must_not_contain(text: str, unwanted: Iterable[str], name: str = "must_not_c
 
 def squash(text: str) -> str:
     """Compare ignoring width, whitespace and citation keys."""
-    return "".join(to_half_width(strip_citations(text)).split())
+    return retrieval_squash(strip_citations(text))
 
 
 def citation_is_valid(citation: dict[str, Any], chunk_text: ChunkText, facts_text: str = "") -> bool:

@@ -50,11 +50,14 @@ def tree_hash(paths: list[Path], root: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def fingerprint(corpus_dir: Path, prompts_dir: Path, suite: str) -> Fingerprint:
-    """The corpus's hash and the hash of the suite's prompt files."""
-    corpus = [path for path in corpus_dir.rglob("*") if path.is_file()] if corpus_dir.is_dir() else []
-    prompts = [path for path in (prompts_dir / suite).rglob("*.md")] if (prompts_dir / suite).is_dir() else []
-    return Fingerprint(tree_hash(corpus, corpus_dir), tree_hash(prompts, prompts_dir) if prompts else "")
+def fingerprints(corpus_dir: Path, prompts_dir: Path, suites: tuple[str, ...]) -> dict[str, Fingerprint]:
+    """Per suite: the corpus's hash (read once) and the hash of the suite's prompt files."""
+    corpus = tree_hash([path for path in corpus_dir.rglob("*") if path.is_file()], corpus_dir)
+    found = {}
+    for suite in suites:
+        prompts = sorted((prompts_dir / suite).rglob("*.md")) if (prompts_dir / suite).is_dir() else []
+        found[suite] = Fingerprint(corpus, tree_hash(prompts, prompts_dir) if prompts else "")
+    return found
 
 
 class Goldens:

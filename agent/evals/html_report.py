@@ -13,9 +13,8 @@ from html import escape
 from ..citations import keys_in
 from ..figures import PLACEHOLDER
 from .metrics import format_metric
+from .suites import STATUS_LABELS, STATUS_ORDER
 
-STATUS_ORDER = ("fail", "stale", "pass")
-STATUS_LABELS = {"fail": "未通过", "stale": "过期", "pass": "通过"}
 GOLDEN_LABELS = {"match": "与金标准一致", "differs": "与金标准不同", "stale": "金标准过期", "missing": "缺少金标准",
                  "none": ""}
 EMPTY = "—"

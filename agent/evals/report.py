@@ -12,10 +12,7 @@ from ..files import write_text_atomically
 from .html_report import render_html
 from .metrics import format_metric
 from .runner import EvalRun
-from .suites import FAIL, PASS, CaseResult
-
-_ORDER = {FAIL: 0, "stale": 1, PASS: 2}
-_STATUS_LABEL = {FAIL: "未通过", "stale": "过期", PASS: "通过"}
+from .suites import PASS, STATUS_LABELS, STATUS_ORDER, CaseResult
 
 
 def report_json(run: EvalRun) -> dict[str, Any]:
@@ -25,7 +22,11 @@ def report_json(run: EvalRun) -> dict[str, Any]:
             "modes": sorted({r.mode for r in run.results}, key=["offline", "replay", "live"].index),
             "passed": run.passed, "corpus_hash": corpus, "regressions": run.regressions,
             "suites": [summary.to_json() for summary in run.summaries],
-            "cases": [_case_json(result) for result in sorted(run.results, key=lambda r: _ORDER[r.status])]}
+            "cases": [_case_json(result) for result in _failures_first(run.results)]}
+
+
+def _failures_first(results: list[CaseResult]) -> list[CaseResult]:
+    return sorted(results, key=lambda result: STATUS_ORDER.index(result.status))
 
 
 def _case_json(result: CaseResult) -> dict[str, Any]:
@@ -93,12 +94,12 @@ def _metric_cells(item: dict[str, Any]) -> list[str]:
 def failure_lines(run: EvalRun, limit: int = 30) -> list[str]:
     """The failing and stale cases, one line each with their first failing checks."""
     lines = []
-    for result in sorted(run.results, key=lambda r: _ORDER[r.status]):
+    for result in _failures_first(run.results):
         if result.status == PASS:
             break
         problems = [result.error.splitlines()[0]] if result.error else []
         problems += [f"{check.label}：{check.detail}" if check.detail else check.label for check in result.failing()]
         if result.stale_reason:
             problems.append(result.stale_reason)
-        lines.append(f"{_STATUS_LABEL[result.status]} {result.mode}/{result.case.id}：{'；'.join(problems[:3])}")
+        lines.append(f"{STATUS_LABELS[result.status]} {result.mode}/{result.case.id}：{'；'.join(problems[:3])}")
     return lines[:limit] + ([f"……另有 {len(lines) - limit} 个"] if len(lines) > limit else [])

@@ -25,7 +25,7 @@ from ..workspace import Workspace
 from .cases import SUITES, Case, load_cases
 from .cassettes import Cassettes
 from .checks import Check
-from .goldens import DIFFERS, MATCH, MISSING, STALE, Fingerprint, GoldenCheck, Goldens, fingerprint
+from .goldens import DIFFERS, MATCH, MISSING, STALE, Fingerprint, Goldens, fingerprints
 from .metrics import SuiteSummary, read_baseline, summarize, write_baseline
 from .rouge import rouge_l_char, rouge_l_word
 from .suites import RUNNERS, CaseResult, SuiteContext, ask_golden_text
@@ -98,12 +98,13 @@ def run_eval(options: EvalOptions, notify: Notify | None = None, on_case: OnCase
     began = time.monotonic()
     cases = _selected(options)
     goldens = Goldens(options.evals_dir / "goldens")
-    run.fingerprints = {suite: fingerprint(options.corpus, options.prompts_dir, suite) for suite in SUITES}
+    run.fingerprints = fingerprints(options.corpus, options.prompts_dir, SUITES)
     baseline = read_baseline(options.baseline_path)
     with _scratch() as scratch:
         offline = _offline_workspace(options, scratch, notify)
+        chunk_text = _chunk_reader(offline)
         for mode in options.modes:
-            results = _run_mode(mode, cases, offline, options, scratch, notify, on_case)
+            results = _run_mode(mode, cases, offline, chunk_text, options, scratch, notify, on_case)
             for result in results:
                 _compare_golden(result, goldens, run.fingerprints[result.case.suite])
             run.results += results
@@ -135,14 +136,16 @@ def approve(options: EvalOptions, case_ids: tuple[str, ...], notify: Notify | No
     options.check()
     cases = _selected(options)
     goldens = Goldens(options.evals_dir / "goldens")
+    current = fingerprints(options.corpus, options.prompts_dir, suites)
     approved = []
     with _scratch() as scratch:
         workspace = _offline_workspace(options, scratch, notify)
-        for result in _run_mode("offline", cases, workspace, options, scratch, notify, lambda result: None):
+        results = _run_mode("offline", cases, workspace, _chunk_reader(workspace), options, scratch, notify,
+                            lambda result: None)
+        for result in results:
             if result.error:
                 raise UserError(f"用例 {result.case.id} 运行出错，未更新金标准：{result.error}")
-            current = fingerprint(options.corpus, options.prompts_dir, result.case.suite)
-            goldens.approve(result.case.suite, result.case.id, golden_text(result), current)
+            goldens.approve(result.case.suite, result.case.id, golden_text(result), current[result.case.suite])
             approved.append(result.case.id)
     return approved
 
@@ -178,10 +181,9 @@ def _offline_workspace(options: EvalOptions, scratch: Path, notify: Notify) -> W
     return workspace
 
 
-def _run_mode(mode: str, cases: list[Case], offline: Workspace, options: EvalOptions, scratch: Path,
-              notify: Notify, on_case: OnCase) -> list[CaseResult]:
+def _run_mode(mode: str, cases: list[Case], offline: Workspace, chunk_text: Callable[[str], "str | None"],
+              options: EvalOptions, scratch: Path, notify: Notify, on_case: OnCase) -> list[CaseResult]:
     """The cases of one mode, each result handed to `on_case` as it is done."""
-    chunk_text = _chunk_reader(offline)
     if mode == "offline":
         context = SuiteContext(offline, scratch / "offline", chunk_text)
         return [_run_case(case, context, mode, on_case) for case in cases]
@@ -234,14 +236,17 @@ def _compare_golden(result: CaseResult, goldens: Goldens, current: Fingerprint) 
     if result.mode == "offline":
         result.golden = goldens.compare(result.case.suite, result.case.id, output, current)
         _golden_check(result)
-    reference = goldens.read(result.case.suite, result.case.id)
+        reference = result.golden.golden
+    else:
+        reference = goldens.read(result.case.suite, result.case.id)
     if reference is not None and (result.golden is None or result.golden.status != STALE):
         result.metrics["rouge_l_char"] = rouge_l_char(output, reference)
         result.metrics["rouge_l_word"] = rouge_l_word(output, reference)
 
 
 def _golden_check(result: CaseResult) -> None:
-    golden = result.golden or GoldenCheck(MISSING)
+    """The offline output against its golden, as a check (blocking only for an unreviewed change)."""
+    golden = result.golden
     if golden.status in (MATCH, DIFFERS):
         result.metrics["golden_match"] = float(golden.status == MATCH)
     hint = f"审阅差异后运行 zongjie eval approve {result.case.id}"

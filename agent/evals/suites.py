@@ -17,7 +17,7 @@ from ..brief import Budget, brief_report, make_condenser
 from ..citations import strip_citations
 from ..draft import DraftRequest, draft_section, make_writer
 from ..draft.numbering import marker
-from ..draft.stale import find_honours
+from ..draft.stale import find_honours, find_years
 from ..engines import make_engine
 from ..facts import load_facts
 from ..figures import PLACEHOLDER
@@ -30,7 +30,8 @@ from .checks import Check
 from .goldens import STALE, GoldenCheck
 
 FAIL, STALE_STATUS, PASS = "fail", "stale", "pass"
-_YEAR = re.compile(r"(?<![\d*])((?:19|20)\d{2})(?=\s*年)")
+STATUS_ORDER = (FAIL, STALE_STATUS, PASS)          # failures first, in every report
+STATUS_LABELS = {FAIL: "未通过", STALE_STATUS: "过期", PASS: "通过"}
 _POINTER = re.compile(r"〔见[^〕]+〕")
 
 
@@ -192,7 +193,7 @@ def _reports_cited(case: Case, draft: Any, workspace: Any) -> Check:
 def _stale_facts(text: str, year: int, facts: list[str]) -> list[str]:
     """Years other than the draft year, and honours, that the user's facts do not state."""
     stated = "\n".join(facts)
-    years = [f"{found}年" for found in _YEAR.findall(text) if int(found) != year and found not in stated]
+    years = [f"{found}年" for found in find_years(text) if found != year and str(found) not in stated]
     honours = [honour for honour in find_honours(text) if honour not in stated]
     return sorted(set(years + honours))
 
@@ -242,12 +243,12 @@ def _pointer_share(markdown: str) -> float:
 # ---------------------------------------------------------------- shared checks
 
 def _cited_texts(citations: list[dict[str, Any]], context: SuiteContext) -> list[str]:
-    """The full passages cited, with their report titles and heading paths (what a figure may come from)."""
+    """The full passages cited (headings included) with their report titles: what a figure may come from."""
     texts = []
     for citation in citations:
         text = context.chunk_text(citation.get("chunk_id") or "")
         if text is not None:
-            texts.append("\n".join([text, citation.get("report_title", ""), *citation.get("heading_path", [])]))
+            texts.append(f"{text}\n{citation.get('report_title', '')}")
     return texts
 
 
