@@ -13,6 +13,7 @@ import contextvars
 import json
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -66,11 +67,14 @@ class SensitiveIndex:
 
     @classmethod
     def load(cls, store: Path) -> "SensitiveIndex":
+        """The store's index as last saved (read again only when the file has changed: it is asked for on every
+        outbound request)."""
         path = store / INDEX_FILE
-        if not path.is_file():
+        try:
+            stamp = path.stat().st_mtime_ns
+        except FileNotFoundError:
             return cls()
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(titles=data.get("titles", {}), classified=data.get("classified", {}))
+        return _read_index(path, stamp)
 
     def save(self, store: Path) -> None:
         store.mkdir(parents=True, exist_ok=True)
@@ -78,9 +82,10 @@ class SensitiveIndex:
         write_text_atomically(store / INDEX_FILE, json.dumps(document, ensure_ascii=False, indent=1) + "\n")
 
     def remember(self, source: str, title: str, marks: list[str], sentences: list[str]) -> None:
-        """Note an ingested report (and, when classified, how to recognise its text)."""
+        """Note an ingested report (and, when classified, how to recognise its text). New dicts each time: a
+        loaded index is shared by every request that read the same file."""
         self.titles = {name: known for name, known in self.titles.items() if known != source} | {title: source}
-        self.classified.pop(source, None)
+        self.classified = {known: entry for known, entry in self.classified.items() if known != source}
         if marks:
             fingerprints = sorted({s.strip() for s in sentences if len(s.strip()) >= _FINGERPRINT_CHARS})
             self.classified[source] = {"marks": marks, "title": title, "fingerprints": fingerprints}
@@ -97,6 +102,12 @@ class SensitiveIndex:
                 or (len(entry["title"]) >= 6 and entry["title"] in text)]
 
 
+@lru_cache(maxsize=8)
+def _read_index(path: Path, stamp: int) -> SensitiveIndex:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return SensitiveIndex(titles=data.get("titles", {}), classified=data.get("classified", {}))
+
+
 @dataclass
 class EgressPolicy:
     """The rules for one endpoint, and where to record what was sent."""
@@ -104,10 +115,9 @@ class EgressPolicy:
     endpoint: Endpoint
     index: Callable[[], SensitiveIndex] = SensitiveIndex
     record: Callable[[EgressRecord], None] | None = None
-    refusal: EgressRefused | None = None   # the last refusal, for the caller to report instead of a retry
 
-    def prepare(self, kind: str, payload: dict[str, Any]) -> tuple[dict[str, Any], EgressRecord]:
-        """The payload as it may be sent (redacted off the machine), and its record; EgressRefused if it may not."""
+    def prepare(self, kind: str, payload: dict[str, Any]) -> tuple[bytes, EgressRecord]:
+        """The body as it may be sent (redacted off the machine), and its record; EgressRefused if it may not."""
         index = self.index()
         texts = list(_texts(payload))
         joined = "\n".join(text for text, _ in texts)
@@ -116,19 +126,17 @@ class EgressPolicy:
         if not self.endpoint.is_local:
             leaked = index.classified_in(joined)
             if leaked:
-                self.refusal = EgressRefused(
+                self.log(EgressRecord(self.endpoint.url, self.endpoint.reach, kind, 0, sources, {}, refused="密级"))
+                raise EgressRefused(
                     f"请求中含有带密级标志的报告（{'、'.join(leaked)}），不能发往非本机接口 {self.endpoint.url}，"
                     "未发送任何内容；请改用本机模型（如 Ollama）或离线引擎")
-                self.log(EgressRecord(self.endpoint.url, self.endpoint.reach, kind, 0, sources, {},
-                                          refused="密级"))
-                raise self.refusal
             for text, put in texts:
                 redacted = redact(text)
                 put(redacted.text)
                 for name, count in redacted.counts.items():
                     counts[name] = counts.get(name, 0) + count
         body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-        return payload, EgressRecord(self.endpoint.url, self.endpoint.reach, kind, len(body), sources, counts)
+        return body, EgressRecord(self.endpoint.url, self.endpoint.reach, kind, len(body), sources, counts)
 
     def log(self, record: EgressRecord) -> None:
         """Keep the record (when there is somewhere to keep it)."""
@@ -154,8 +162,7 @@ class GuardedTransport(httpx.BaseTransport):
         if not isinstance(payload, dict):
             raise EgressRefused("无法核查要发送的内容（不是 JSON），未发送")
         kind = "embeddings" if request.url.path.endswith("/embeddings") else "chat"
-        payload, record = self.policy.prepare(kind, payload)
-        content = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        content, record = self.policy.prepare(kind, payload)
         headers = [(name, value) for name, value in request.headers.raw if name.lower() != b"content-length"]
         outgoing = httpx.Request(request.method, request.url, headers=headers, content=content,
                                  extensions=request.extensions)

@@ -77,14 +77,21 @@ class Workspace:
         max_bytes = int(self.settings.max_file_mb * 1024 * 1024)
         terms = TermsCache(self.retriever.cache_dir / "terms") if self.retriever.cache_dir else None
         index = SensitiveIndex.load(self.settings.store)
+        stored: list[str] = []
 
         def remember(record: ReportRecord, chunks: list) -> None:
             index.remember(record.source, record.title, record.classified.split("、") if record.classified else [],
                            [sentence for chunk in chunks for sentence in split_sentences(chunk.text)])
-            index.save(self.settings.store)
+            stored.append(record.source)
+            if record.classified:   # known to egress at once, before the next file (an ingest may be killed)
+                index.save(self.settings.store)
 
         screening = Screening(allow_classified, self.not_local_reason(), remember)
-        return ingest_paths(self.store, self.embedder, list(paths), max_bytes, on_file, terms, screening)
+        try:
+            return ingest_paths(self.store, self.embedder, list(paths), max_bytes, on_file, terms, screening)
+        finally:
+            if stored:
+                index.save(self.settings.store)
 
     def not_local_reason(self) -> str:
         """Which configured endpoint is not on this machine ("" when none is)."""
