@@ -71,23 +71,19 @@ class _Web:
         self.workspace = workspace
         self.max_bytes = int((max_upload_mb or workspace.settings.max_file_mb) * 1024 * 1024)
         self.writing = threading.Lock()
-        self.chat = ChatHub(workspace, self.passage_text)
+        self.chat = ChatHub(workspace, self.with_passages)
         self.scratch = Path(tempfile.mkdtemp(prefix="zongjie-web-"))
         workspace.search("党建", k=1)   # build the search indexes now, not inside the first 20 requests at once
 
-    def passage_text(self, chunk_id: str) -> str | None:
-        chunks = self.workspace.store.get_chunks([chunk_id]) if chunk_id else {}
-        return chunks[chunk_id].text if chunk_id in chunks else None
-
     def with_passages(self, citations: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Citations with the whole passage and its report's title, for the panel a [S1] opens."""
+        """Citations with the whole passage and its report's title, for the panel a [S1] opens (the user's
+        facts, which have no passage, are left as they are)."""
         ids = [citation["chunk_id"] for citation in citations if citation.get("chunk_id")]
         chunks = self.workspace.store.get_chunks(ids) if ids else {}
-        titles = {record.source: record.title for record in self.workspace.reports()}
         enriched = []
         for citation in citations:
             chunk = chunks.get(citation.get("chunk_id") or "")
-            extra = {"passage": chunk.text, "report_title": titles.get(chunk.source, "")} if chunk else {}
+            extra = {"passage": chunk.text, "report_title": chunk.report_title} if chunk else {}
             enriched.append(extra | citation)
         return enriched
 
@@ -112,9 +108,10 @@ def _routes(app: FastAPI, web: _Web) -> None:
     def page() -> FileResponse:
         return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
 
+    files = {path.name: path for path in STATIC.iterdir() if path.is_file()}
+
     @app.get("/static/{name}", include_in_schema=False)
     def static(name: str) -> FileResponse:
-        files = {path.name: path for path in STATIC.iterdir() if path.is_file()}
         if name not in files:
             return JSONResponse({"error": "没有这个文件"}, status_code=404)
         return FileResponse(files[name])

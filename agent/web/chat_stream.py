@@ -29,9 +29,9 @@ class Stopped(Exception):
 class ChatHub:
     """The conversations of the browsers talking to this server (the oldest forgotten past MAX_SESSIONS)."""
 
-    def __init__(self, workspace: Any, passage_text: Callable[[str], str | None]) -> None:
+    def __init__(self, workspace: Any, with_passages: Callable[[list[dict[str, Any]]], list[dict[str, Any]]]) -> None:
         self.workspace = workspace
-        self.passage_text = passage_text
+        self.with_passages = with_passages
         self.sessions: OrderedDict[str, tuple[ChatSession, threading.Lock]] = OrderedDict()
         self.lock = threading.Lock()
 
@@ -90,9 +90,7 @@ class ChatHub:
 
     def done_event(self, answer: Answer) -> dict[str, Any]:
         """The whole answer, with each cited passage for the citation panel."""
-        citations = [citation | {"passage": self.passage_text(citation.get("chunk_id") or "") or citation["quote"]}
-                     for citation in answer.citations]
-        return {"answer": answer.text, "citations": citations, "grounded": answer.grounded,
+        return {"answer": answer.text, "citations": self.with_passages(answer.citations), "grounded": answer.grounded,
                 "refused": is_refusal(answer.text), "warnings": answer.warnings}
 
 
