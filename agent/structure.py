@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Iterator, Sequence
 
 from .chinese import chinese_number, split_sentences, to_half_width
+from .sensitive import find_classification
 
 CN_NUM = "[一二三四五六七八九十]{1,3}"
 RANK_CHAPTER, RANK_SECTION, RANK_ITEM, RANK_SUBITEM, RANK_POINT, RANK_RUN_IN = 1, 2, 3, 4, 5, 6
@@ -122,8 +123,6 @@ def _find_title(paragraphs: list[tuple[str, int | None]], fallback: str) -> tupl
 
 def _marking_lines(paragraphs: list[tuple[str, int | None]]) -> int:
     """How many of the first lines are the 公文 marking block above a title: 份号, 密级 (机密★1年), 紧急程度."""
-    from .sensitive import find_classification
-
     count = 0
     for text, _ in paragraphs[:3]:
         if not (_MARKING_ONLY.fullmatch(text) or find_classification(text)):

@@ -13,6 +13,7 @@ import json
 import math
 import re
 import socket
+import sys
 import threading
 import time
 from collections import deque
@@ -427,8 +428,6 @@ class _QuietServer(ThreadingHTTPServer):
     """A client hanging up on a kept-alive connection is normal here (faults, shutdown): no traceback for it."""
 
     def handle_error(self, request: Any, client_address: Any) -> None:
-        import sys
-
         if not isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
             super().handle_error(request, client_address)
 
