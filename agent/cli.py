@@ -11,27 +11,21 @@ from typing import Annotated, Any, Callable, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-)
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.tree import Tree
 
-from .ask import answer_question
-from .chat import ChatSession, Rewriter, format_sources, run_repl
-from .config_check import check_settings, effective_model_rows
-from .engines import Engine, make_engine
+from .answer.ask import answer_question
+from .answer.chat import ChatSession, Rewriter, format_sources, run_repl
+from .answer.engines import Engine, make_engine
 from .errors import UserError, ZongjieError
-from .ingest import discover_files
-from .log_view import render_egress_table, render_log_table
-from .retrieve import SearchFilters
-from .runlog import RunLog
+from .library.ingest import discover_files
+from .library.retrieve import SearchFilters
+from .library.topics import resolve_section
+from .model.config_check import check_settings, effective_model_rows
+from .model.log_view import render_egress_table, render_log_table
+from .model.runlog import RunLog
 from .settings import Settings, load_settings
-from .topics import resolve_section
 from .workspace import OutlineNode, Workspace
 
 app = typer.Typer(
@@ -544,8 +538,8 @@ def eval_run(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from .evals.report import failure_lines, summary_table, write_reports
     from .evals.cases import SUITES
+    from .evals.report import failure_lines, summary_table, write_reports
     from .evals.runner import EvalOptions, planned_runs, run_eval
     from .evals.suites import STATUS_LABELS
 

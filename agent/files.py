@@ -21,7 +21,7 @@ def write_text_atomically(path: Path, text: str) -> None:
 def save_markdown(path: Path, markdown: str, docx_markdown: str | None = None) -> None:
     """A .md file as written, or a .docx in 公文 style (from `docx_markdown` when the docx needs other markup)."""
     if path.suffix.lower() == ".docx":
-        from .gongwen import markdown_to_docx
+        from .text.gongwen import markdown_to_docx
 
         write_atomically(path, lambda partial: markdown_to_docx(docx_markdown or markdown, partial))
     else:

@@ -11,13 +11,10 @@ import os
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import Any, Mapping
 from urllib.parse import urlparse
 
 from .errors import UserError
-
-if TYPE_CHECKING:
-    from .endpoints import Endpoint
 
 CONFIG_FILE = "zongjie.toml"
 OFFLINE = "offline"
@@ -116,22 +113,6 @@ class Settings:
         if self.context_window:
             return self.context_window
         return self.preset.context_window if self.preset and not self.model else 8192
-
-    @property
-    def chat_endpoint(self) -> "Endpoint":
-        """Where chat requests go, and how far that is (the offline engine sends nothing)."""
-        from .endpoints import classify
-
-        return classify(None if self.is_offline else self.chat_base_url, strict=self.egress == "strict")
-
-    @property
-    def embedding_endpoint(self) -> "Endpoint":
-        """Where embedding requests go (the bundled embedder sends nothing)."""
-        from .endpoints import classify
-
-        remote = self.embedder.startswith("openai:")
-        return classify((self.base_url or "https://api.openai.com/v1") if remote else None,
-                        strict=self.egress == "strict")
 
     @property
     def use_tools(self) -> bool:

@@ -8,18 +8,19 @@ from functools import cached_property
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .embedders import Embedder, make_embedder
 from .errors import UserError
-from .chinese import split_sentences
-from .egress import EgressPolicy, SensitiveIndex
-from .ingest import IngestResult, Screening, discover_files, ingest_paths
-from .lexical import TermsCache
-from .llm import OpenAICompatibleModel
-from .retrieve import Hit, Retriever, SearchFilters, hit_from_chunk
-from .runlog import RunLog
+from .library.ingest import IngestResult, Screening, discover_files, ingest_paths
+from .library.lexical import TermsCache
+from .library.retrieve import Hit, Retriever, SearchFilters, hit_from_chunk
+from .library.store import ReportRecord, ReportStore, StoredChunk, matching_reports
+from .library.thesaurus import normalize
+from .model.egress import EgressPolicy, SensitiveIndex
+from .model.embedders import Embedder, make_embedder
+from .model.endpoints import chat_endpoint, embedding_endpoint
+from .model.llm import OpenAICompatibleModel
+from .model.runlog import RunLog
 from .settings import Settings
-from .store import ReportRecord, ReportStore, StoredChunk, matching_reports
-from .thesaurus import normalize
+from .text.chinese import split_sentences
 
 Notify = Callable[[str], None]
 
@@ -43,7 +44,7 @@ class Workspace:
 
     def _embedding_egress(self) -> EgressPolicy:
         """The egress rules for a remote embedder (asked for only when one is configured)."""
-        return EgressPolicy(self.settings.embedding_endpoint, lambda: SensitiveIndex.load(self.settings.store),
+        return EgressPolicy(embedding_endpoint(self.settings), lambda: SensitiveIndex.load(self.settings.store),
                             self.run_log.record_egress)
 
     @cached_property
@@ -95,8 +96,8 @@ class Workspace:
 
     def not_local_reason(self) -> str:
         """Which configured endpoint is not on this machine ("" when none is)."""
-        remote = [(name, endpoint) for name, endpoint in (("对话接口", self.settings.chat_endpoint),
-                                                          ("向量模型", self.settings.embedding_endpoint))
+        remote = [(name, endpoint) for name, endpoint in (("对话接口", chat_endpoint(self.settings)),
+                                                          ("向量模型", embedding_endpoint(self.settings)))
                   if not endpoint.is_local]
         return "；".join(f"当前{name}是 {endpoint.describe()}" for name, endpoint in remote)
 

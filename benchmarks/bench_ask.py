@@ -27,12 +27,12 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from agent.ask import answer_question  # noqa: E402
-from agent.engines import make_engine  # noqa: E402
-from agent.guard import REFUSAL  # noqa: E402
-from agent.llm import count_prompt_tokens  # noqa: E402
-from agent.retrieval_eval import load_cases  # noqa: E402
-from agent.runlog import RunLog  # noqa: E402
+from agent.answer.ask import answer_question  # noqa: E402
+from agent.answer.engines import make_engine  # noqa: E402
+from agent.answer.guard import REFUSAL  # noqa: E402
+from agent.model.llm import count_prompt_tokens  # noqa: E402
+from agent.evals.retrieval import load_cases  # noqa: E402
+from agent.model.runlog import RunLog  # noqa: E402
 from agent.settings import Settings  # noqa: E402
 from agent.workspace import Workspace  # noqa: E402
 from benchmarks.common import (  # noqa: E402

@@ -21,9 +21,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from agent.brief import Budget, ExtractiveCondenser, brief_report  # noqa: E402
 from agent.brief.outline import build_outline  # noqa: E402
-from agent.figures import find_figures, known_values  # noqa: E402
-from agent.llm import count_prompt_tokens  # noqa: E402
-from agent.runlog import RunLog  # noqa: E402
+from agent.text.figures import find_figures, known_values  # noqa: E402
+from agent.model.llm import count_prompt_tokens  # noqa: E402
+from agent.model.runlog import RunLog  # noqa: E402
 from agent.settings import Settings  # noqa: E402
 from agent.workspace import Workspace  # noqa: E402
 from benchmarks.common import (  # noqa: E402

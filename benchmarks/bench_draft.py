@@ -15,11 +15,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from agent.citations import strip_citations  # noqa: E402
+from agent.text.citations import strip_citations  # noqa: E402
 from agent.draft import DraftRequest, ExtractiveWriter, draft_section  # noqa: E402
 from agent.draft.evidence import gather_evidence  # noqa: E402
-from agent.figures import find_figures  # noqa: E402
-from agent.topics import TOPICS  # noqa: E402
+from agent.text.figures import find_figures  # noqa: E402
+from agent.library.topics import TOPICS  # noqa: E402
 from agent.workspace import Workspace  # noqa: E402
 from benchmarks.common import (  # noqa: E402
     format_table, load_average, median, runs_argument, sample_workspace, write_outputs,

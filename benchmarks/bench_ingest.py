@@ -19,7 +19,7 @@ from pathlib import Path
 from common import CORPUS, DISTRACTORS, format_table, load_average, median, progress, verdict, write_outputs
 from generate_corpus import generate_reports, write_reports
 
-from agent.embedders import LocalEmbedder
+from agent.model.embedders import LocalEmbedder
 from agent.settings import Settings
 from agent.workspace import Workspace
 

@@ -20,9 +20,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from agent.embedders import LocalEmbedder  # noqa: E402
-from agent.retrieval_eval import RetrievedPassage, load_cases, score_retriever  # noqa: E402
-from agent.retrieve import RetrievalConfig  # noqa: E402
+from agent.evals.retrieval import RetrievedPassage, load_cases, score_retriever  # noqa: E402
+from agent.library.retrieve import RetrievalConfig  # noqa: E402
+from agent.model.embedders import LocalEmbedder  # noqa: E402
 from agent.settings import Settings  # noqa: E402
 from agent.workspace import Workspace  # noqa: E402
 

@@ -36,15 +36,15 @@ from common import (OUT, format_table, labelled_queries, load_average, median, p
                     verdict, write_outputs)
 from generate_corpus import UNITS, generate_report, generate_reports, load_pool, write_reports
 
-from agent.chunking import Chunk, chunk_report, report_id_for
-from agent.embedders import LocalEmbedder
-from agent.lexical import TermsCache, tokenize
-from agent.loaders import load_document
-from agent.retrieve import SearchFilters
+from agent.library.chunking import Chunk, chunk_report, report_id_for
+from agent.model.embedders import LocalEmbedder
+from agent.library.lexical import TermsCache, tokenize
+from agent.library.loaders import load_document
+from agent.library.retrieve import SearchFilters
 from agent.settings import Settings
-from agent.store import ReportRecord
-from agent.structure import parse_report
-from agent.topics import tag_topics, topics_in_query
+from agent.library.store import ReportRecord
+from agent.library.structure import parse_report
+from agent.library.topics import tag_topics, topics_in_query
 from agent.workspace import Workspace
 
 TARGET_P95_MS = 150.0
@@ -218,7 +218,7 @@ def synthetic_reports(target: int, seed: int) -> list[Report]:
 
 
 def chunk_file(path: Path) -> Report:
-    """What ingest makes of one file before embedding it (as agent/ingest.py `_ingest_file` does)."""
+    """What ingest makes of one file before embedding it (as agent/library/ingest.py `_ingest_file` does)."""
     document = load_document(path)
     parsed = parse_report([p.text for p in document.paragraphs], [p.heading_level for p in document.paragraphs],
                           fallback_title=path.stem)

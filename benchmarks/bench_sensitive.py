@@ -1,4 +1,4 @@
-"""Classification-mark and personal-data detectors (agent/sensitive.py): precision/recall, false alarms, speed.
+"""Classification-mark and personal-data detectors (agent/text/sensitive.py): precision/recall, false alarms, speed.
 
   1. Precision and recall per kind and overall on evals/sensitive/labelled.yaml (per occurrence within an item).
   2. False alarms on the five sample reports (must be 0) and on the real government reports used as retrieval
@@ -25,7 +25,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from agent.sensitive import (  # noqa: E402
+from agent.text.sensitive import (  # noqa: E402
     MARK_KINDS, PERSONAL_KINDS, find_classification, find_personal, redact, score)
 from benchmarks.common import (  # noqa: E402
     CORPUS, DISTRACTORS, ROOT, format_table, load_average, median, progress, runs_argument, verdict, write_outputs)

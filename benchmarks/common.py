@@ -77,7 +77,7 @@ def load_average() -> str:
 
 def labelled_queries() -> list[str]:
     """The queries of the labelled retrieval cases, in file order."""
-    from agent.retrieval_eval import load_cases
+    from agent.evals.retrieval import load_cases
 
     return [case.query for case in load_cases(RETRIEVAL_CASES)]
 

@@ -104,7 +104,7 @@ def openai_server():
 @pytest.fixture
 def llm_workspace(local_workspace, openai_server, tmp_path: Path):
     """The ingested sample corpus answered by the test server's model, with a run log of its own."""
-    from agent.runlog import RunLog
+    from agent.model.runlog import RunLog
     from agent.settings import Settings
     from agent.workspace import Workspace
 

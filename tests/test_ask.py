@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from agent.ask import answer_question
+from agent.answer.ask import answer_question
+from agent.answer.engines import make_engine
+from agent.answer.extractive import analyse
+from agent.answer.guard import REFUSAL
 from agent.cli import app
-from agent.engines import make_engine
-from agent.extractive import analyse
-from agent.guard import REFUSAL
 
 # One question per sample report, asked as a staff member would, with the source and words the cited quote
 # must contain.

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from agent.ask import answer_question
+from agent.answer.ask import answer_question
 from agent.cli import app
-from agent.engines import make_engine
+from agent.answer.engines import make_engine
 from agent.errors import ModelError
 from agent.evals.openai_server import Fault
 
@@ -151,7 +151,7 @@ def test_endpoint_refusals_are_clear_and_not_retried(llm_workspace, openai_serve
 def test_evidence_is_packed_within_the_context_budget(llm_workspace, openai_server) -> None:
     from dataclasses import replace
 
-    from agent.llm import count_prompt_tokens
+    from agent.model.llm import count_prompt_tokens
 
     llm_workspace.settings = replace(llm_workspace.settings, context_window=2500, answer_tokens=600)
     _ask(llm_workspace, "党风廉政建设做了哪些工作？")

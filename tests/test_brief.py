@@ -16,7 +16,7 @@ from agent.brief.layout import PAGE_LINES, measure
 from agent.brief.outline import build_outline
 from agent.brief.pipeline import docx_markdown
 from agent.cli import app
-from agent.figures import find_figures, known_values
+from agent.text.figures import find_figures, known_values
 from tests.conftest import CORPUS, ROOT, SAMPLE_SOURCES
 
 CASES = yaml.safe_load((ROOT / "evals" / "cases" / "brief.yaml").read_text(encoding="utf-8"))["cases"]

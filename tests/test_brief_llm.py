@@ -13,9 +13,9 @@ import pytest
 from agent.brief.generate import MIN_MODEL_CHARS, LLMCondenser, clean_reply, combine_rounds, group_key, trim_sentences
 from agent.brief.outline import Group, build_outline
 from agent.brief.pipeline import Budget, brief_report, docx_markdown
-from agent.llm import count_prompt_tokens
+from agent.model.llm import count_prompt_tokens
 from agent.settings import Settings
-from agent.store import StoredChunk
+from agent.library.store import StoredChunk
 from agent.workspace import Workspace
 from tests.conftest import CORPUS
 from agent.evals.openai_server import Fault, Reply, message_text

@@ -9,9 +9,9 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from agent.agent_tools import AgentEngine
-from agent.chat import ChatSession, Rewriter, is_follow_up, rewrite_by_rules, run_repl
-from agent.engines import make_engine
+from agent.answer.agent_tools import AgentEngine
+from agent.answer.chat import ChatSession, Rewriter, is_follow_up, rewrite_by_rules, run_repl
+from agent.answer.engines import make_engine
 from agent.evals.openai_server import Reply, ToolCall, evidence_passage
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agent.citations import check_citations, keys_in, strip_citations
+from agent.text.citations import check_citations, keys_in, strip_citations
 
 
 def test_model_drift_forms_are_normalised() -> None:

@@ -10,15 +10,15 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from agent.citations import keys_in, strip_citations
 from agent.cli import app
 from agent.draft import DraftRequest, ExtractiveWriter, draft_section
 from agent.draft.evidence import gather_evidence
 from agent.draft.guard import DraftGuard
 from agent.errors import UserError
-from agent.facts import Facts, load_facts
-from agent.figures import find_figures
-from agent.topics import resolve_section
+from agent.library.topics import resolve_section
+from agent.text.citations import keys_in, strip_citations
+from agent.text.facts import Facts, load_facts
+from agent.text.figures import find_figures
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = yaml.safe_load((ROOT / "evals" / "cases" / "draft.yaml").read_text(encoding="utf-8"))["cases"]

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from agent.ask import answer_question
+from agent.answer.ask import answer_question
+from agent.answer.engines import make_engine
 from agent.cli import app
-from agent.config_check import egress_lines
-from agent.egress import SensitiveIndex
-from agent.engines import make_engine
 from agent.errors import ZongjieError
+from agent.model.config_check import egress_lines
+from agent.model.egress import SensitiveIndex
 from agent.settings import Settings
 from agent.workspace import Workspace
 

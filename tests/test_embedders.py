@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from agent.cli import app
-from agent.embedders import FakeEmbedder, LocalEmbedder, OpenAIEmbedder, make_embedder
+from agent.model.embedders import FakeEmbedder, LocalEmbedder, OpenAIEmbedder, make_embedder
 from agent.errors import ModelError, UserError
 
 from .conftest import CORPUS

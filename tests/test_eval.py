@@ -18,9 +18,9 @@ from agent.evals.goldens import Goldens
 from agent.evals.openai_server import grounded_echo
 from agent.evals.rouge import char_tokens, rouge_l_char, rouge_l_word, word_tokens
 from agent.evals.runner import EvalOptions, approve, run_eval
-from agent.figures import GuardResult
+from agent.library.topics import TOPICS, resolve_section
 from agent.settings import Settings
-from agent.topics import TOPICS, resolve_section
+from agent.text.figures import GuardResult
 
 ROOT = Path(__file__).resolve().parent.parent
 EVALS = ROOT / "evals"
@@ -105,7 +105,7 @@ def _no_number_guard(text, allowed, placeholder="〔待补〕", fill_masked=Fals
 def test_an_eval_fails_when_the_number_guard_is_broken(options, monkeypatch) -> None:
     chosen = replace(options, modes=("replay",), suites=("ask",), case_ids=("a004", "m001"))
     assert run_eval(chosen).passed                      # the guard turns 15兆瓦 and a filled-in 8次 into 〔待补〕
-    monkeypatch.setattr("agent.guard.guard_figures", _no_number_guard)
+    monkeypatch.setattr("agent.answer.guard.guard_figures", _no_number_guard)
     broken = run_eval(chosen)
     assert not broken.passed
     assert any("无据数字" in line for line in broken.regressions)
@@ -114,14 +114,14 @@ def test_an_eval_fails_when_the_number_guard_is_broken(options, monkeypatch) -> 
 
 
 def test_an_eval_fails_when_the_citation_check_is_broken(options, monkeypatch) -> None:
-    from agent import citations
+    from agent.text import citations
 
     chosen = replace(options, modes=("replay",), suites=("ask",), case_ids=("a002",))
     assert run_eval(chosen).passed                      # the model's [S11] was never offered: it is dropped
     # The citation check is two tests: keys must be offered ones, and the cited passage must hold the sentence.
-    monkeypatch.setattr("agent.guard.check_citations",
+    monkeypatch.setattr("agent.answer.guard.check_citations",
                         lambda text, valid: citations.check_citations(text, set(valid) | {f"S{n}" for n in range(99)}))
-    monkeypatch.setattr("agent.guard.UNSUPPORTED_SHARE", -1.0)
+    monkeypatch.setattr("agent.answer.guard.UNSUPPORTED_SHARE", -1.0)
     broken = run_eval(chosen)
     assert not broken.passed and any("引用有效率" in line for line in broken.regressions)
     failing = {check.name for check in _case(broken, "a002").failing()}
@@ -129,7 +129,7 @@ def test_an_eval_fails_when_the_citation_check_is_broken(options, monkeypatch) -
 
 
 def test_an_eval_fails_when_the_retrieval_fusion_is_broken(options, monkeypatch) -> None:
-    from agent.retrieve import Retriever
+    from agent.library.retrieve import Retriever
 
     chosen = replace(options, modes=("offline",), suites=("retrieval",))
     original = Retriever._fused_scores

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from agent.chinese import split_sentences
-from agent.figures import (
+from agent.text.chinese import split_sentences
+from agent.text.figures import (
     PLACEHOLDER,
     Figure,
     excluded_spans,

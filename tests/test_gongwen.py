@@ -17,7 +17,7 @@ import pytest
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX, WD_LINE_SPACING
 from docx.oxml.ns import qn
 
-from agent.gongwen import markdown_to_docx
+from agent.text.gongwen import markdown_to_docx
 from tests import rendering
 
 ARTIFACTS = Path(__file__).parent / "artifacts"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from agent.embedders import FakeEmbedder
 from agent.errors import ModelError
+from agent.model.embedders import FakeEmbedder
 from agent.settings import Settings
 from agent.workspace import Workspace
 
@@ -229,7 +229,7 @@ def test_an_ingest_killed_with_sigkill_loses_nothing_and_the_rerun_finishes_clea
 def test_search_words_are_recorded_at_ingest_and_ignored_if_another_tokenizer_made_them(tmp_path: Path) -> None:
     import json
 
-    from agent.lexical import TermsCache, tokenize
+    from agent.library.lexical import TermsCache, tokenize
 
     workspace = _workspace(tmp_path / "store")
     workspace.ingest([CORPUS / SAMPLE_SOURCES[1]])

@@ -22,7 +22,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 from agent.errors import LoadError, UserError
-from agent.loaders import (
+from agent.library.loaders import (
     DEFAULT_MAX_BYTES,
     SUPPORTED_SUFFIXES,
     LoadedDocument,

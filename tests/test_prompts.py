@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from agent.engines import answer_messages
-from agent.evidence import Evidence
-from agent.prompts import PromptError, load_prompt, parse_prompt, prompts_dir
-from agent.retrieve import Hit
+from agent.answer.engines import answer_messages
+from agent.answer.evidence import Evidence
+from agent.library.retrieve import Hit
+from agent.model.prompts import PromptError, load_prompt, parse_prompt, prompts_dir
 
 SNAPSHOTS = Path(__file__).parent / "data" / "prompt_snapshots"
 PROMPT_NAMES = sorted(str(path.relative_to(prompts_dir()).with_suffix("")) for path in prompts_dir().rglob("*.md")

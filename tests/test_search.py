@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from agent.errors import UserError
-from agent.retrieval_eval import RetrievedPassage, load_cases, score_retriever
-from agent.retrieve import SearchFilters
+from agent.evals.retrieval import RetrievedPassage, load_cases, score_retriever
+from agent.library.retrieve import SearchFilters
 from agent.settings import Settings
 from agent.workspace import Workspace
 
@@ -47,7 +47,7 @@ def test_slogan_in_the_question_finds_the_passage_that_spells_it_out(workspace: 
 
 
 def test_section_filter_accepts_a_synonym_and_keeps_only_that_topic(workspace: Workspace) -> None:
-    from agent.topics import resolve_section
+    from agent.library.topics import resolve_section
 
     topic = resolve_section("全面从严治党")
     hits = workspace.search("谈话提醒", k=8, filters=SearchFilters(topic=topic.id))

@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 import yaml
 
-from agent.sensitive import (
+from agent.text.sensitive import (
     Finding,
     detected_kinds,
     find_classification,
@@ -330,7 +330,7 @@ def test_the_labelled_set_is_big_enough_and_covers_every_kind() -> None:
     assert len(corpus_items) >= 100
 
 
-# The misses accepted, each a limit of the rules in agent/sensitive.py (see its docstring):
+# The misses accepted, each a limit of the rules in agent/text/sensitive.py (see its docstring):
 ACCEPTED_MISSES = {
     "personal-025": {"姓名": 1},   # 居民叶浩反映（…）: a verb stands between the name and the number
     "personal-049": {"姓名": 1},   # 由潘超负责对接，电话…: the name is a clause away from the number

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from agent.manifest import read_manifest
-from agent.structure import iter_sections, parse_report, render_outline
+from agent.library.manifest import read_manifest
+from agent.library.structure import iter_sections, parse_report, render_outline
 
 from .conftest import CORPUS, SAMPLE_SOURCES
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from agent.thesaurus import KINDS, THESAURUS_PATH, load_thesaurus, normalize, read_thesaurus
-from agent.topics import TOPICS
+from agent.library.thesaurus import KINDS, THESAURUS_PATH, load_thesaurus, normalize, read_thesaurus
+from agent.library.topics import TOPICS
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from agent.errors import UserError
-from agent.thesaurus import normalize
-from agent.topics import NEUTRAL_TERMS, TOPICS, get_topic, resolve_section, tag_topics, topics_in_query
+from agent.library.thesaurus import normalize
+from agent.library.topics import NEUTRAL_TERMS, TOPICS, get_topic, resolve_section, tag_topics, topics_in_query
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 

@@ -19,8 +19,8 @@ from typing import Any, Callable
 
 from ..errors import UserError, ZongjieError
 from ..files import write_text_atomically
-from ..ingest import discover_files
-from ..store import ReportRecord
+from ..library.ingest import discover_files
+from ..library.store import ReportRecord
 from .export import brief_file_name, write_brief
 from .pipeline import Budget, Condenser, brief_report
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from ..chinese import ENUMERATION_MARKER
-from ..evidence import char_bigrams
-from ..structure import is_run_in_heading
+from ..answer.evidence import char_bigrams
+from ..library.structure import is_run_in_heading
+from ..text.chinese import ENUMERATION_MARKER
 from .outline import ACHIEVEMENT, Group, ReportOutline, short_label
 from .units import Unit, compress, counted_figures, sentences_of
 

@@ -14,16 +14,16 @@ import re
 from dataclasses import dataclass, replace
 from typing import Iterable, Sequence
 
-from ..chinese import ENUMERATION_MARKER, count_cjk
-from ..chunking import split_to_budget
-from ..engines import evidence_budget
+from ..answer.engines import evidence_budget
+from ..answer.evidence import char_bigrams, closest_sentence, defuse
 from ..errors import UserError
-from ..evidence import char_bigrams, closest_sentence, defuse
-from ..llm import ChatModel, Messages
-from ..prompts import load_prompt
+from ..library.chunking import split_to_budget
+from ..library.store import StoredChunk
+from ..model.llm import ChatModel, Messages
+from ..model.prompts import load_prompt
+from ..model.tokens import count_tokens
 from ..settings import Settings
-from ..store import StoredChunk
-from ..tokens import count_tokens
+from ..text.chinese import ENUMERATION_MARKER, count_cjk
 from .extractive import ExtractiveCondenser
 from .outline import ACHIEVEMENT, PLAN, PREAMBLE, PROBLEM, Group, ReportOutline
 from .units import Unit, compress, sentences_of

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..figures import Figure
-from ..lexical import words
+from ..library.lexical import words
+from ..text.figures import Figure
 from .outline import ReportOutline, pointer
 from .units import counting_figures, sentences_of
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ..gongwen import (
+from ..text.gongwen import (
     CELL_MARGIN_TWIPS,
     CHARS_PER_LINE,
     ER_HAO,

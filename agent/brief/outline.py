@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
-from ..chinese import ENUMERATION_MARKER
-from ..store import StoredChunk
+from ..library.store import StoredChunk
+from ..text.chinese import ENUMERATION_MARKER
 
 ACHIEVEMENT, PROBLEM, PLAN, PREAMBLE = "成效", "问题", "打算", "总体"
 _PROBLEM = re.compile(r"存在的?(?:主要)?问题|问题(?:和|与|及)?不足|不足之处|短板|差距|薄弱|未完成")

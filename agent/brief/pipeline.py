@@ -13,10 +13,10 @@ import math
 from dataclasses import dataclass
 from typing import Protocol
 
-from ..figures import guard_figures, known_values
-from ..store import ReportRecord
+from ..library.store import ReportRecord
+from ..text.figures import guard_figures, known_values
+from ..text.gongwen import CHARS_PER_LINE
 from .keydata import key_figures
-from ..gongwen import CHARS_PER_LINE
 from .layout import PAGE_LINES, PageUse, chars_for_lines, measure, paragraph_lines, plain_text
 from .outline import ACHIEVEMENT, PLAN, PREAMBLE, PROBLEM, Group, ReportOutline, build_outline, merge_groups, pointer
 from .result import OVERVIEW_LEAD, Brief, Part, key_figure_table, point_prefix, pointer_text

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..chinese import ENUMERATION_MARKER
-from ..figures import Figure, find_figures
-from ..store import StoredChunk
+from ..library.store import StoredChunk
+from ..text.chinese import ENUMERATION_MARKER
+from ..text.figures import Figure, find_figures
 
 MAX_LIST_ITEMS = 3
 MAX_CLAUSES = 4

@@ -13,11 +13,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ..chinese import ENUMERATION_MARKER
-from ..citations import insert_key
-from ..evidence import char_bigrams
-from ..facts import Fact, Facts
-from ..figures import PLACEHOLDER, find_figures
+from ..answer.evidence import char_bigrams
+from ..text.chinese import ENUMERATION_MARKER
+from ..text.citations import insert_key
+from ..text.facts import Fact, Facts
+from ..text.figures import PLACEHOLDER, find_figures
 from .evidence import DraftEvidence, SourceSentence, SubthemeGroup
 from .outline import Outline, OutlinePoint, plan_outline
 from .result import point_paragraphs

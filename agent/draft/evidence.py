@@ -1,6 +1,6 @@
 """The draft's evidence: every passage of the topic across reports, its sentences grouped into sub-themes.
 
-A subject topic's sub-themes are listed in `agent/data/subthemes.yaml` (党风廉政: 主体责任 / 纠治四风 / 警示教育 /
+A subject topic's sub-themes are listed in `agent/draft/data/subthemes.yaml` (党风廉政: 主体责任 / 纠治四风 / 警示教育 /
 监督检查 …); each sentence goes to the sub-theme whose keywords it matches most, a sentence matching none to its
 passage's. 存在问题 and 下一步打算 are frames, so their passages are grouped by the subject they are about.
 """
@@ -15,13 +15,13 @@ from typing import Any, Iterable
 
 import yaml
 
-from ..chinese import ENUMERATION_MARKER
-from ..evidence import Passage
-from ..store import StoredChunk
-from ..topics import FRAME_TOPIC_IDS, TOPICS, Topic
+from ..answer.evidence import Passage
+from ..library.store import StoredChunk
+from ..library.topics import FRAME_TOPIC_IDS, TOPICS, Topic
+from ..text.chinese import ENUMERATION_MARKER
 from .numbering import numbering_style
 
-SUBTHEMES_PATH = Path(__file__).resolve().parent.parent / "data" / "subthemes.yaml"
+SUBTHEMES_PATH = Path(__file__).resolve().parent / "data" / "subthemes.yaml"
 # Passages under a plan (打算) or problem (问题) heading describe no achievements: a subject section draws on them
 # only when the reports offer fewer passages than this otherwise.
 MIN_SUBJECT_PASSAGES = 3

@@ -11,14 +11,14 @@ import re
 from dataclasses import replace
 from typing import Callable
 
-from ..engines import evidence_budget
+from ..answer.engines import evidence_budget
+from ..answer.evidence import fit_passage
 from ..errors import ZongjieError
-from ..evidence import fit_passage
-from ..facts import Facts
-from ..llm import ChatModel, Messages
-from ..prompts import load_prompt
+from ..model.llm import ChatModel, Messages
+from ..model.prompts import load_prompt
+from ..model.tokens import count_tokens
 from ..settings import Settings
-from ..tokens import count_tokens
+from ..text.facts import Facts
 from .compose import SentenceContext, Written
 from .evidence import DraftEvidence
 from .numbering import BRACKET_STYLE, POINT_STYLE, marker, style_of

@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..citations import check_citations
-from ..facts import Facts
-from ..figures import all_known, find_figures, guard_figures, known_values
+from ..text.citations import check_citations
+from ..text.facts import Facts
+from ..text.figures import all_known, find_figures, guard_figures, known_values
 from .evidence import DraftEvidence
 from .stale import replace_foreign_years, replace_honours
 

@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from typing import Iterable
 
-from ..chinese import chinese_numeral
+from ..text.chinese import chinese_numeral
 
 POINT_STYLE, BRACKET_STYLE = "一是", "（一）"
 _STYLES = ((POINT_STYLE, re.compile(r"^\s*[一二三四五六七八九十]+是")),

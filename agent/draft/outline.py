@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..citations import keys_in
+from ..answer.evidence import char_bigrams
 from ..errors import UserError
-from ..evidence import char_bigrams
+from ..text.citations import keys_in
 from .evidence import DraftEvidence, SubthemeGroup
 from .numbering import marker
 

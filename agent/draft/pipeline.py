@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any, Callable, Protocol
 
 from ..errors import UserError
-from ..facts import Facts, load_facts
 from ..files import write_text_atomically
-from ..figures import PLACEHOLDER
-from ..topics import Topic, resolve_section
+from ..library.topics import Topic, resolve_section
+from ..text.facts import Facts, load_facts
+from ..text.figures import PLACEHOLDER
 from .compose import SentenceContext, Written
 from .evidence import DraftEvidence, gather_evidence, section_title
 from .guard import DraftGuard

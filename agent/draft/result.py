@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..citations import keys_in
-from ..evidence import best_quote
-from ..facts import Facts
-from ..figures import PLACEHOLDER
+from ..answer.evidence import best_quote
+from ..text.citations import keys_in
+from ..text.facts import Facts
+from ..text.figures import PLACEHOLDER
 from .evidence import DraftEvidence
 from .numbering import BRACKET_STYLE, marker
 from .outline import Outline

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..figures import PLACEHOLDER
+from ..text.figures import PLACEHOLDER
 
 _YEAR = re.compile(r"(?<![\d*])((?:19|20)\d{2})(?=\s*年)")
 _MASKED_YEAR = re.compile(r"(?<![\d*])\*{2,4}(?=年)")

@@ -10,10 +10,10 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
-from ..chinese import split_sentences, to_half_width
-from ..citations import keys_in, strip_citations
-from ..figures import PLACEHOLDER, find_figures, known_values, all_known
-from ..retrieval_eval import squash as retrieval_squash
+from ..text.chinese import split_sentences, to_half_width
+from ..text.citations import keys_in, strip_citations
+from ..text.figures import PLACEHOLDER, all_known, find_figures, known_values
+from .retrieval import squash as retrieval_squash
 
 ChunkText = Callable[[str], "str | None"]
 _HAN = re.compile(r"[\u4e00-\u9fff]")

@@ -10,8 +10,8 @@ import json
 import re
 from html import escape
 
-from ..citations import keys_in
-from ..figures import PLACEHOLDER
+from ..text.citations import keys_in
+from ..text.figures import PLACEHOLDER
 from .metrics import format_metric
 from .suites import STATUS_LABELS, STATUS_ORDER
 

@@ -17,14 +17,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from ..chinese import split_sentences
-from ..citations import keys_in, strip_citations
-from ..evidence import defuse
+from ..answer.evidence import defuse
 from ..files import write_text_atomically
-from ..llm import ChatModel, Messages, OpenAICompatibleModel
-from ..prompts import load_prompt
-from ..runlog import RunLog
+from ..model.llm import ChatModel, Messages, OpenAICompatibleModel
+from ..model.prompts import load_prompt
+from ..model.runlog import RunLog
 from ..settings import Settings
+from ..text.chinese import split_sentences
+from ..text.citations import keys_in, strip_citations
 
 SUPPORTED, UNSUPPORTED, COVERED, UNCOVERED, UNKNOWN = "支持", "不支持", "覆盖", "未覆盖", "无法判断"
 NO_VERDICT = "评审没有给出可读的结论"

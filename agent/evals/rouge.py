@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..lexical import words
+from ..library.lexical import words
 
 _CITATION_KEY = re.compile(r"[\[【［][SF]\d+(?:[,，、][SF]?\d+)*[\]】］]")
 _CONTENT_CHAR = re.compile(r"[\w〔〕*%]")   # letters, digits, CJK ideographs, placeholders, masks, percent

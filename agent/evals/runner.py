@@ -17,7 +17,7 @@ import time
 import traceback
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Callable, Iterator
 
 from ..errors import UserError, ZongjieError
 from ..settings import Settings

@@ -12,22 +12,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from ..ask import answer_question
+from ..answer.ask import answer_question
+from ..answer.engines import make_engine
+from ..answer.guard import REFUSAL
 from ..brief import Budget, brief_report, make_condenser
-from ..citations import strip_citations
 from ..draft import DraftRequest, draft_section, make_writer
 from ..draft.numbering import marker
 from ..draft.stale import find_honours, find_years
-from ..engines import make_engine
-from ..facts import load_facts
-from ..figures import PLACEHOLDER
-from ..guard import REFUSAL
-from ..retrieval_eval import Expected, RetrievalCase, RetrievedPassage, first_answer_rank
-from ..topics import resolve_section
+from ..library.topics import resolve_section
+from ..text.citations import strip_citations
+from ..text.facts import load_facts
+from ..text.figures import PLACEHOLDER
 from . import checks
 from .cases import Case
 from .checks import Check
 from .goldens import STALE, GoldenCheck
+from .retrieval import Expected, RetrievalCase, RetrievedPassage, first_answer_rank
 
 FAIL, STALE_STATUS, PASS = "fail", "stale", "pass"
 STATUS_ORDER = (FAIL, STALE_STATUS, PASS)          # failures first, in every report

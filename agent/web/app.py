@@ -18,7 +18,7 @@ from ..brief import Budget, brief_report, make_condenser
 from ..brief.export import write_brief
 from ..draft import DraftRequest, draft_section, export_draft, make_writer
 from ..errors import UserError, ZongjieError
-from ..topics import TOPICS
+from ..library.topics import TOPICS
 from ..workspace import OutlineNode, Workspace
 from .auth import token_guard
 from .chat_stream import ChatHub

@@ -13,11 +13,11 @@ import threading
 from collections import OrderedDict
 from typing import Any, AsyncIterator, Callable
 
-from ..ask import Answer
-from ..chat import ChatSession, Rewriter
-from ..engines import make_engine
+from ..answer.ask import Answer
+from ..answer.chat import ChatSession, Rewriter
+from ..answer.engines import make_engine
+from ..answer.guard import is_refusal
 from ..errors import ZongjieError
-from ..guard import is_refusal
 
 MAX_SESSIONS = 200
 

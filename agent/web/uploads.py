@@ -9,7 +9,7 @@ from typing import BinaryIO
 
 from ..errors import UserError
 from ..files import write_atomically
-from ..loaders import SUPPORTED_SUFFIXES
+from ..library.loaders import SUPPORTED_SUFFIXES
 
 _UNSAFE = re.compile(r"[\\/:*?\"<>|\x00-\x1f\x7f]")
 CHUNK = 1 << 16

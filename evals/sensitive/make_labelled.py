@@ -4,7 +4,7 @@
 
 Each item is {id, text, expect: [kinds]} (a kind once per occurrence; [] for a negative) and a short `note`.
 Positives put every mark form and every kind of personal data into realistic report text; the IDs and card numbers
-are generated here with their own check digits (computed independently of agent/sensitive.py). Negatives are
+are generated here with their own check digits (computed independently of agent/text/sensitive.py). Negatives are
 every sentence of the five sample reports holding a digit, a mask or a secrecy word, and generated look-alikes:
 IDs with a wrong check digit, Luhn-invalid card-length numbers, 11-digit runs that are no mobile, codes, amounts,
 dates, document numbers, masked values, secrecy words in body text and name labels with no name.
@@ -23,7 +23,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from agent.chinese import split_sentences  # noqa: E402
+from agent.text.chinese import split_sentences  # noqa: E402
 
 OUT = Path(__file__).with_name("labelled.yaml")
 SEED = 8  # issue 8
@@ -427,7 +427,7 @@ def build_items() -> list[dict]:
 
 def main() -> None:
     items = build_items()
-    header = ("# Labelled set for agent/sensitive.py, written by evals/sensitive/make_labelled.py (seed "
+    header = ("# Labelled set for agent/text/sensitive.py, written by evals/sensitive/make_labelled.py (seed "
               f"{SEED}); do not edit by hand.\n# expect lists each kind once per occurrence; [] is a negative.\n")
     body = yaml.dump(items, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
     OUT.write_text(header + body, encoding="utf-8")

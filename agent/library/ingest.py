@@ -1,0 +1,196 @@
+"""Ingest: load → parse the 公文 tree → chunk → tag topics → embed → store.
+
+Re-ingesting an unchanged file does no work (its sha256 is in the report record); a changed file's new chunks
+are written before its stale ones are removed and its record is updated last, so an interrupted ingest loses
+nothing and is simply redone; unchanged passages of a changed file keep their vectors.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from ..errors import LoadError, UserError
+from ..model.egress import carrying
+from ..model.embedders import Embedder
+from ..text.sensitive import find_classification, find_personal, summary
+from .chunking import Chunk, chunk_report, report_id_for
+from .lexical import TermsCache, tokenize
+from .loaders import SUPPORTED_SUFFIXES, load_document
+from .manifest import MANIFEST, read_manifest
+from .store import ReportRecord, ReportStore, counted
+from .structure import ParsedReport, parse_report
+from .topics import tag_topics
+
+
+@dataclass
+class IngestResult:
+    """Counts per outcome, the files that failed and why, and where the time went."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: list[dict[str, str]] = field(default_factory=list)
+    reports: int = 0
+    chunks: int = 0
+    timings: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+
+    def to_json(self) -> dict[str, Any]:
+        """The contract's ingest object."""
+        return {"added": self.added, "updated": self.updated, "unchanged": self.unchanged,
+                "failed": self.failed, "reports": self.reports, "chunks": self.chunks}
+
+
+def discover_files(paths: Iterable[Path]) -> list[Path]:
+    """Files to ingest: folders are searched recursively for supported types; named files are taken as given."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(candidate for candidate in path.rglob("*") if _is_report_file(candidate)))
+        elif path.exists():
+            found.append(path)
+        else:
+            raise UserError(f"找不到文件或目录：{path}")
+    return found
+
+
+def _is_report_file(path: Path) -> bool:
+    """A supported, non-hidden file inside a folder being ingested."""
+    return (path.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES
+            and not any(part.startswith(".") for part in path.parts))
+
+
+@dataclass
+class Screening:
+    """What ingest does with classified documents and personal data (agent/text/sensitive.py finds them).
+
+    A document with a classification mark is refused, naming the mark, unless `allow_classified`; and even then
+    only into a store whose chat endpoint and embedder are on this machine (`local_only` says why not, when they
+    are not). What was found is recorded by kind and count; `on_report` hears of every report stored.
+    """
+
+    allow_classified: bool = False
+    not_local: str = ""   # why the configured endpoints rule classified material out ("" when both are local)
+    on_report: Callable[[ReportRecord, list[Chunk]], None] | None = None
+
+    def check(self, source: str, text: str) -> str:
+        """The kinds of the marks found ("" for none); LoadError when the document may not come in."""
+        marks = find_classification(text)
+        if not marks:
+            return ""
+        shown = f"“{marks[0].text}”（第{marks[0].line}行）"
+        if not self.allow_classified:
+            raise LoadError(f"{source} 带有密级标志{shown}，已拒绝导入，未保存任何内容。确需导入，请在对话接口和"
+                            "向量模型都在本机时使用 --allow-classified")
+        if self.not_local:
+            raise LoadError(f"{source} 带有密级标志{shown}，只能导入到只用本机模型的资料库：{self.not_local}")
+        return "、".join(summary(marks))
+
+
+def ingest_paths(store: ReportStore, embedder: Embedder, paths: Iterable[Path], max_bytes: int,
+                 on_file: Callable[[Path, str], None] | None = None,
+                 terms: TermsCache | None = None, screening: Screening | None = None) -> IngestResult:
+    """Ingest every file under `paths`; a bad file is recorded in `failed` and the rest still ingest."""
+    result = IngestResult()
+    manifests = _ManifestCache()
+    screening = screening or Screening()
+    for path in discover_files(paths):
+        try:
+            outcome = _ingest_file(store, embedder, path, max_bytes, manifests.entry(path), result.timings, terms,
+                                   screening)
+        except LoadError as error:
+            result.failed.append({"path": str(path), "error": str(error)})
+            outcome = "failed"
+        else:
+            setattr(result, outcome, getattr(result, outcome) + 1)
+        if on_file:
+            on_file(path, outcome)
+    result.reports = len(store.list_reports())
+    result.chunks = store.count_chunks()
+    return result
+
+
+def _ingest_file(store: ReportStore, embedder: Embedder, path: Path, max_bytes: int,
+                 manifest: dict[str, Any], timings: dict[str, float], terms: TermsCache | None,
+                 screening: Screening) -> str:
+    """Ingest one file; returns "added", "updated" or "unchanged"."""
+    started = time.perf_counter()
+    source = path.name
+    digest = _file_sha256(path, max_bytes)
+    existing = store.get_report(source)
+    if existing is not None and existing.sha256 == digest:
+        return "unchanged"
+    document = load_document(path, max_bytes=max_bytes)
+    whole = "\n".join(paragraph.text for paragraph in document.paragraphs)
+    classified = screening.check(source, whole)
+    parsed = _apply_manifest(parse_report([p.text for p in document.paragraphs],
+                                          [p.heading_level for p in document.paragraphs],
+                                          fallback_title=path.stem), manifest)
+    chunks = [replace(chunk, topics=tuple(tag_topics(chunk.heading_path, chunk.text)))
+              for chunk in chunk_report(parsed.root, source)]
+    if not chunks:
+        raise LoadError(f"没有可入库的正文内容：{source}")
+    record = ReportRecord(report_id=report_id_for(source), source=source, title=parsed.title, year=parsed.year,
+                          doc_type=parsed.doc_type, unit=parsed.unit, sha256=digest, chunks=len(chunks),
+                          format=document.format, classified=classified, personal=counted(find_personal(whole)))
+    if terms is not None:
+        terms.save(record.report_id, {chunk.chunk_id: tokenize(chunk.embedding_text()) for chunk in chunks})
+    timings["parse"] += time.perf_counter() - started
+    with carrying(source):   # the egress record of any embedding request names the report
+        _store_report(store, embedder, record, chunks, timings)
+    if screening.on_report:
+        screening.on_report(record, chunks)
+    return "added" if existing is None else "updated"
+
+
+def _store_report(store: ReportStore, embedder: Embedder, record: ReportRecord, chunks: list[Chunk],
+                  timings: dict[str, float]) -> None:
+    """Embed only passages the store lacks, write them, drop stale ones, then write the report record."""
+    old_ids = store.chunk_ids_of(record.report_id)
+    new_chunks = [chunk for chunk in chunks if chunk.chunk_id not in old_ids]
+    started = time.perf_counter()
+    vectors = embedder.embed([chunk.embedding_text() for chunk in new_chunks] + [record.title])
+    timings["embed"] += time.perf_counter() - started
+    started = time.perf_counter()
+    if new_chunks:
+        store.add_chunks(new_chunks, vectors[:-1], record)
+    stale = old_ids - {chunk.chunk_id for chunk in chunks}
+    store.delete_chunks(sorted(stale))
+    store.save_report(record, vectors[-1])
+    timings["store"] += time.perf_counter() - started
+
+
+def _file_sha256(path: Path, max_bytes: int) -> str:
+    """Content hash of a file (files over the size limit are left for the loader to refuse)."""
+    try:
+        if path.stat().st_size > max_bytes:
+            return ""
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def _apply_manifest(parsed: ParsedReport, entry: dict[str, Any]) -> ParsedReport:
+    """Metadata written in the folder's manifest.yaml wins over what was inferred."""
+    if not entry:
+        return parsed
+    return replace(parsed, title=entry.get("title", parsed.title), year=entry.get("year", parsed.year),
+                   doc_type=entry.get("doc_type", parsed.doc_type), unit=entry.get("unit", parsed.unit))
+
+
+class _ManifestCache:
+    """manifest.yaml entries per folder, read once."""
+
+    def __init__(self) -> None:
+        self._by_folder: dict[Path, dict[str, dict[str, Any]]] = {}
+
+    def entry(self, path: Path) -> dict[str, Any]:
+        """The manifest entry for a file, or {}."""
+        folder = path.parent
+        if folder not in self._by_folder:
+            self._by_folder[folder] = read_manifest(folder / MANIFEST)
+        return self._by_folder[folder].get(path.name, {})

@@ -1,0 +1,345 @@
+"""The 公文 structure parser: paragraphs of a report → its heading tree, title, year, document type and unit.
+
+Reports are trees: `一、` → `（一）`/`(一)` → `1.`/`1、` → `（1）` → `一是/二是…` → run-in headings
+("强化干部队伍建设。…"). Points often run on inside a paragraph ("…竣工验收工作。四是抓好项目建设…"), and a
+point may open a nested series of its own (`四是…。一是…二是…`). Each heading keeps its marker as written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Iterator, Sequence
+
+from ..text.chinese import chinese_number, split_sentences, to_half_width
+from ..text.sensitive import find_classification
+
+CN_NUM = "[一二三四五六七八九十]{1,3}"
+RANK_CHAPTER, RANK_SECTION, RANK_ITEM, RANK_SUBITEM, RANK_POINT, RANK_RUN_IN = 1, 2, 3, 4, 5, 6
+
+# Matched against the half-width form of a paragraph; group 1 is the number, group 0 the whole marker.
+_MARKERS: tuple[tuple[int, re.Pattern[str]], ...] = (
+    (RANK_CHAPTER, re.compile(rf"^({CN_NUM})[、,.]")),
+    (RANK_SECTION, re.compile(rf"^\(({CN_NUM})\)")),
+    (RANK_ITEM, re.compile(r"^(\d{1,2})(?:、|\.(?!\d))")),
+    (RANK_SUBITEM, re.compile(r"^\((\d{1,2})\)")),
+    (RANK_POINT, re.compile(rf"^({CN_NUM})是(?=\S)")),
+)
+_INLINE_POINT = re.compile(rf"(?<=[。；：！？!?;:])\s*({CN_NUM})是(?=\S)")
+_SENTENCE_END = re.compile(r"[。！？!?]")
+_TITLE_MAX = 40
+_RUN_IN_MAX = 16
+_DOC_WORDS = ("总结", "报告", "计划", "述职", "安排", "要点", "打算")
+_PREAMBLE_TITLE = re.compile(r"现将(.{4,40}?)(?:报告|汇报)?如下")
+_YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
+_UNIT = re.compile(
+    r"((?:[*＊]+|(?<![\u4e00-\u9fa50-9])[\u4e00-\u9fa5]{1,6}?)(?:街道办事处|街道办|街道|新区|镇|乡)"
+    r"(?:党工委|管委会|办事处|党委|政府)?(?:[、和](?:管委会|办事处|政府))?)"
+)
+
+
+@dataclass
+class Section:
+    """One heading of a report with what sits under it, in document order (text blocks and subsections).
+
+    `lead` is the heading as it reads in the running text ("一是强化理论武装，筑牢思想根基。"), or just the
+    marker when the title is only a label cut from a long first sentence that the body keeps whole.
+    """
+
+    title: str
+    rank: int
+    number: int | None = None
+    marker: str = ""
+    lead: str = ""
+    items: list["str | Section"] = field(default_factory=list)
+
+    @property
+    def children(self) -> list["Section"]:
+        """Subsections, in order."""
+        return [item for item in self.items if isinstance(item, Section)]
+
+    @property
+    def body(self) -> list[str]:
+        """Text blocks directly under this heading, in order."""
+        return [item for item in self.items if isinstance(item, str)]
+
+
+@dataclass
+class ParsedReport:
+    """A report's inferred metadata and heading tree (the root's title is the report title)."""
+
+    title: str
+    year: int | None
+    doc_type: str
+    unit: str | None
+    root: Section
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading found at the start of a text: its marker, number, title, and the text after it."""
+
+    rank: int
+    number: int | None
+    marker: str
+    title: str
+    remainder: str
+    lead: str
+
+
+_MARKING_ONLY = re.compile(r"\s*(?:\d{3,8}|特\s*急|加\s*急|平\s*急|特\s*提)\s*")
+
+
+def parse_report(paragraphs: Sequence[str], heading_levels: Sequence[int | None] | None = None,
+                 fallback_title: str = "") -> ParsedReport:
+    """Parse a report's paragraphs into its heading tree and metadata."""
+    texts = [paragraph.strip() for paragraph in paragraphs]
+    levels = list(heading_levels) if heading_levels is not None else [None] * len(texts)
+    kept = [(text, level) for text, level in zip(texts, levels) if text]
+    title, body_start = _find_title(kept, fallback_title)
+    root = Section(title=title, rank=0)
+    builder = _TreeBuilder(root)
+    for text, level in kept[body_start:]:
+        builder.add_paragraph(text, level)
+    full_text = "\n".join(text for text, _ in kept)
+    return ParsedReport(title=title, year=infer_year(title, full_text), doc_type=infer_doc_type(title),
+                        unit=infer_unit(title, full_text), root=root)
+
+
+def _find_title(paragraphs: list[tuple[str, int | None]], fallback: str) -> tuple[str, int]:
+    """The report title and the index of the first body paragraph."""
+    if not paragraphs:
+        return fallback, 0
+    skipped = _marking_lines(paragraphs)
+    if skipped < len(paragraphs) and _looks_like_title_line(paragraphs[skipped][0]):
+        return paragraphs[skipped][0], skipped + 1
+    first, _ = paragraphs[0]
+    match = _PREAMBLE_TITLE.search(first)
+    if match:
+        return match.group(1).strip("：:，, "), 0
+    return fallback, 0
+
+
+def _marking_lines(paragraphs: list[tuple[str, int | None]]) -> int:
+    """How many of the first lines are the 公文 marking block above a title: 份号, 密级 (机密★1年), 紧急程度."""
+    count = 0
+    for text, _ in paragraphs[:3]:
+        if not (_MARKING_ONLY.fullmatch(text) or find_classification(text)):
+            break
+        count += 1
+    return count
+
+
+def _looks_like_title_line(text: str) -> bool:
+    """A short first line naming a document (工作总结, 述职报告…) with no sentence punctuation."""
+    return (len(text) <= 60 and not _SENTENCE_END.search(text) and "，" not in text
+            and match_heading(text) is None and any(word in text for word in _DOC_WORDS))
+
+
+def match_heading(text: str) -> Heading | None:
+    """The numbered heading (一、 （一） 1. （1） 一是) that opens `text`, if any."""
+    half = to_half_width(text)
+    for rank, pattern in _MARKERS:
+        match = pattern.match(half)
+        if match:
+            marker = text[: match.end()]
+            number = _marker_number(match.group(1))
+            rest = text[match.end():]
+            title, remainder = split_heading_title(rest)
+            lead = rest[: len(rest) - len(remainder)].strip() if remainder != rest.strip() else ""
+            return Heading(rank=rank, number=number, marker=marker, title=marker + title,
+                           remainder=remainder, lead=marker + lead)
+    return None
+
+
+def _marker_number(digits: str) -> int | None:
+    """The value of a marker's number, Arabic or Chinese."""
+    return int(digits) if digits.isdigit() else chinese_number(digits)
+
+
+def split_heading_title(text: str) -> tuple[str, str]:
+    """Split text after a marker into (heading title, body). A long first sentence keeps its body whole."""
+    end = _SENTENCE_END.search(text)
+    sentence = text[: end.start()] if end else text
+    if len(sentence) <= _TITLE_MAX:
+        return sentence.rstrip("：: "), (text[end.end():] if end else "").strip()
+    clause = _shorten_quotes(_first_clause(sentence))
+    label = clause if len(clause) <= _TITLE_MAX else clause[:_TITLE_MAX - 1] + "…"
+    return label, text.strip()
+
+
+def _shorten_quotes(clause: str) -> str:
+    """Elide long quotations in a heading label: 针对“不实不细的现象依然存在，…”的问题 → 针对“不实不细的现象依然存在…”的问题."""
+    def shorten(match: re.Match[str]) -> str:
+        quoted = match.group(1)
+        return "“" + (_first_clause(quoted)[:16] + "…" if len(quoted) > 16 else quoted) + "”"
+
+    return re.sub(r"“([^”]*)”", shorten, clause)
+
+
+def _first_clause(sentence: str) -> str:
+    """The sentence up to its first comma outside quotation marks."""
+    depth = 0
+    for index, char in enumerate(sentence):
+        if char in "“‘「《（(":
+            depth += 1
+        elif char in "”’」》）)":
+            depth = max(0, depth - 1)
+        elif char in "，,；" and depth == 0:
+            return sentence[:index]
+    return sentence
+
+
+def is_run_in_heading(sentence: str) -> bool:
+    """A short, comma-free, figure-free sentence that reads as a heading ("强化干部队伍建设。")."""
+    core = sentence.strip().rstrip("。")
+    if not sentence.strip().endswith("。") or not 4 <= len(core) <= _RUN_IN_MAX:
+        return False
+    return not re.search(r"[，,、：:；;*＊0-9０-９]", core)
+
+
+class _TreeBuilder:
+    """Places headings and text into the tree with a stack of open sections."""
+
+    def __init__(self, root: Section) -> None:
+        self.stack: list[Section] = [root]
+
+    def add_paragraph(self, text: str, style_level: int | None) -> None:
+        """Add one paragraph: its heading (numbered or styled), run-in headings, inline points, text."""
+        heading = match_heading(text)
+        if heading is not None:
+            self._open(Section(heading.title, heading.rank, heading.number, heading.marker, heading.lead))
+            remainder = heading.remainder
+        elif style_level is not None:
+            self._open(Section(text, min(style_level, RANK_POINT), lead=text))
+            remainder = ""
+        else:
+            remainder = text
+        for kind, value in _segments(remainder, after_heading=remainder is not text):
+            if kind == "text":
+                self.stack[-1].items.append(value)
+            else:
+                self._open(value)
+        self._close_run_ins()
+
+    def _open(self, section: Section) -> None:
+        """Attach a new heading under the nearest open heading of higher rank."""
+        if section.rank == RANK_POINT:
+            section.rank = self._point_rank(section.number)
+        while self.stack[-1].rank >= section.rank and len(self.stack) > 1:
+            self.stack.pop()
+        self.stack[-1].items.append(section)
+        self.stack.append(section)
+
+    def _point_rank(self, number: int | None) -> float:
+        """Rank of a 一是/二是 point: continue the series it fits, or nest a new series under an open point."""
+        open_points = [section for section in self.stack if RANK_POINT <= section.rank < RANK_RUN_IN]
+        for section in reversed(open_points):
+            if number is not None and section.number is not None and section.number + 1 == number:
+                return section.rank
+        if open_points and number == 1:
+            return open_points[-1].rank + 0.1
+        return open_points[-1].rank if open_points else RANK_POINT
+
+    def _close_run_ins(self) -> None:
+        """A run-in heading's scope ends with its paragraph."""
+        while self.stack[-1].rank == RANK_RUN_IN:
+            self.stack.pop()
+
+
+def _segments(text: str, after_heading: bool) -> Iterator[tuple[str, "str | Section"]]:
+    """Split a paragraph's text into ("text", str) and ("heading", Section) pieces, in order.
+
+    A bare paragraph may open with a single run-in heading (产业结构布局持续优化。…); after a numbered heading a
+    run-in series needs two, so one short sentence after a point title is not mistaken for a heading.
+    """
+    for piece_kind, piece in _split_inline_points(text):
+        if piece_kind == "heading":
+            yield "heading", piece
+        else:
+            yield from _split_run_ins(piece, min_run_ins=2 if after_heading else 1)
+
+
+def _split_inline_points(text: str) -> Iterator[tuple[str, "str | Section"]]:
+    """Pieces of text around 一是/二是 points that run on inside a paragraph."""
+    position = 0
+    for match in _INLINE_POINT.finditer(text):
+        if match.start() < position:
+            continue
+        before = text[position: match.start()].strip()
+        if before:
+            yield "text", before
+        heading = match_heading(text[match.start(1):])
+        assert heading is not None  # the inline pattern is a point marker
+        yield "heading", Section(heading.title, RANK_POINT, heading.number, heading.marker, heading.lead)
+        if not heading.remainder:
+            position = len(text)
+            break
+        position = len(text) - len(heading.remainder)
+    rest = text[position:].strip()
+    if rest:
+        yield "text", rest
+
+
+def _split_run_ins(text: str, min_run_ins: int) -> Iterator[tuple[str, "str | Section"]]:
+    """Pieces around run-in headings, when the text opens with one and has at least `min_run_ins` of them."""
+    sentences = split_sentences(text)
+    run_ins = sum(1 for sentence in sentences if is_run_in_heading(sentence))
+    if len(sentences) < 2 or not is_run_in_heading(sentences[0]) or run_ins < min_run_ins:
+        if text:
+            yield "text", text
+        return
+    buffer: list[str] = []
+    for sentence in sentences:
+        if is_run_in_heading(sentence):
+            if buffer:
+                yield "text", "".join(buffer).strip()
+                buffer = []
+            yield "heading", Section(sentence.strip().rstrip("。"), RANK_RUN_IN, lead=sentence.strip())
+        else:
+            buffer.append(sentence)
+    if buffer:
+        yield "text", "".join(buffer).strip()
+
+
+def infer_year(title: str, text: str) -> int | None:
+    """The year a report covers: the first year in its title, else the most mentioned year."""
+    match = _YEAR.search(title)
+    if match:
+        return int(match.group(1))
+    years = Counter(int(year) for year in _YEAR.findall(text))
+    return years.most_common(1)[0][0] if years else None
+
+
+def infer_doc_type(title: str) -> str:
+    """总结, 述职 or 计划, from the title's wording."""
+    if "述职" in title:
+        return "述职"
+    if "总结" not in title and any(word in title for word in ("计划", "要点", "打算", "安排")):
+        return "计划"
+    return "总结"
+
+
+def infer_unit(title: str, text: str) -> str | None:
+    """The unit (街道, 乡镇, 新区…) as written in the opening lines, masks kept (a masked name is preferred)."""
+    opening = text[:400]
+    masked = [match.group(1) for match in _UNIT.finditer(opening) if match.group(1).startswith(("*", "＊"))]
+    if masked:
+        return masked[0]
+    match = _UNIT.search(title) or _UNIT.search(opening)
+    return match.group(1) if match else None
+
+
+def iter_sections(section: Section, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Section]]:
+    """Every section below `section` with its heading path (titles from the top level down)."""
+    for child in section.children:
+        child_path = path + (child.title,)
+        yield child_path, child
+        yield from iter_sections(child, child_path)
+
+
+def render_outline(section: Section, indent: str = "  ") -> str:
+    """The heading tree as indented lines, one heading a line."""
+    lines = [f"{indent * (len(path) - 1)}{child.title}" for path, child in iter_sections(section)]
+    return "\n".join(lines)
