@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import json
 import logging
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Callable, Optional
 
@@ -40,26 +42,55 @@ def _quiet_libraries() -> None:
     logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 
-StoreOpt = Annotated[Optional[Path], typer.Option("--store", help="资料库目录（默认 ./.zongjie，环境变量 ZONGJIE_HOME）")]
-StoreUrlOpt = Annotated[Optional[str], typer.Option("--store-url", help="Chroma 服务地址，如 http://127.0.0.1:8000")]
-ProviderOpt = Annotated[Optional[str], typer.Option("--provider", help="offline（默认，抽取式）或 openai（兼容接口）")]
-ModelOpt = Annotated[Optional[str], typer.Option("--model", help="对话模型名")]
-BaseUrlOpt = Annotated[Optional[str], typer.Option("--base-url", help="OpenAI 兼容接口地址")]
-EmbedderOpt = Annotated[Optional[str], typer.Option("--embedder", help="local（内置离线模型，默认）或 openai:模型名")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="只在标准输出打印一个 JSON 文档")]
+_COMMON_OPTIONS: dict[str, tuple[Any, Any, Any]] = {  # name: (type, option, default), in the order --help shows them
+    "store": (Optional[Path], typer.Option("--store", help="资料库目录（默认 ./.zongjie，环境变量 ZONGJIE_HOME）"), None),
+    "store_url": (Optional[str], typer.Option("--store-url", help="Chroma 服务地址，如 http://127.0.0.1:8000"), None),
+    "provider": (Optional[str], typer.Option("--provider", help="offline（默认，抽取式）或 openai（兼容接口）"), None),
+    "model": (Optional[str], typer.Option("--model", help="对话模型名"), None),
+    "base_url": (Optional[str], typer.Option("--base-url", help="OpenAI 兼容接口地址"), None),
+    "embedder": (Optional[str], typer.Option("--embedder", help="local（内置离线模型，默认）或 openai:模型名"), None),
+    "as_json": (bool, typer.Option("--json", help="只在标准输出打印一个 JSON 文档"), False),
+}
+_SETTINGS_OPTIONS = ("store", "store_url", "provider", "model", "base_url", "embedder")
 
 
-def _settings(store: Path | None, store_url: str | None, provider: str | None, model: str | None,
-              base_url: str | None, embedder: str | None) -> Settings:
-    """Settings from the common flags, over env and zongjie.toml."""
-    return load_settings({"store": store, "store_url": store_url, "provider": provider, "model": model,
-                          "base_url": base_url, "embedder": embedder})
+@dataclass(frozen=True)
+class Common:
+    """The options every command accepts after its own (declared once, in `_COMMON_OPTIONS`)."""
+
+    flags: dict[str, Any] = field(default_factory=dict)   # the settings flags given: store, provider, model …
+    as_json: bool = False
+
+    def settings(self, **fallbacks: Any) -> Settings:
+        """Settings from these flags over env and zongjie.toml; `fallbacks` stand in for flags not given."""
+        return load_settings({name: fallbacks.get(name) if self.flags.get(name) is None else self.flags[name]
+                              for name in _SETTINGS_OPTIONS})
+
+    def workspace(self) -> Workspace:
+        """The workspace these flags describe."""
+        return Workspace(self.settings())
 
 
-def _workspace(store: Path | None, store_url: str | None, provider: str | None, model: str | None,
-               base_url: str | None, embedder: str | None) -> Workspace:
-    """The workspace the common flags describe."""
-    return Workspace(_settings(store, store_url, provider, model, base_url, embedder))
+def common_options(*names: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Append the common options (all of them, or those named) to a command's own; the command takes them as one
+    `common: Common` parameter."""
+    chosen = names or tuple(_COMMON_OPTIONS)
+
+    def decorate(command: Callable[..., None]) -> Callable[..., None]:
+        signature = inspect.signature(command, eval_str=True)
+        own = [parameter for parameter in signature.parameters.values() if parameter.name != "common"]
+        added = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default,
+                                   annotation=Annotated[kind, option])
+                 for name, (kind, option, default) in _COMMON_OPTIONS.items() if name in chosen]
+
+        @functools.wraps(command)
+        def wrapper(*args: Any, **kwargs: Any) -> None:
+            flags = {name: kwargs.pop(name) for name in chosen if name != "as_json"}
+            command(*args, common=Common(flags, kwargs.pop("as_json", False)), **kwargs)
+
+        wrapper.__signature__ = signature.replace(parameters=own + added)  # type: ignore[attr-defined]
+        return wrapper
+    return decorate
 
 
 def reports_errors(command: Callable[..., None]) -> Callable[..., None]:
@@ -129,10 +160,10 @@ def _auto_ingest(workspace: Workspace) -> None:
 
 @app.command()
 @reports_errors
+@common_options()
 def ingest(
     paths: Annotated[Optional[list[Path]], typer.Argument(help="报告文件或目录（默认 ./corpus）；支持 txt/md/docx/pdf，任意编码")] = None,
-    store: StoreOpt = None, store_url: StoreUrlOpt = None, provider: ProviderOpt = None, model: ModelOpt = None,
-    base_url: BaseUrlOpt = None, embedder: EmbedderOpt = None, as_json: JsonOpt = False,
+    common: Common = Common(),
     allow_classified: Annotated[bool, typer.Option("--allow-classified", help="导入带密级标志的文件（仅当对话接口和向量模型都在本机时；之后也不会发往任何其他接口）")] = False,
 ) -> None:
     """把报告导入资料库：解析标题层级、分段、打主题标签、向量化。未改动的文件自动跳过。
@@ -140,11 +171,11 @@ def ingest(
     带密级标志（绝密★、机密★、秘密★、涉密、内部资料 注意保密 等）的文件拒绝导入；身份证号、手机号、银行卡号
     按类别和数量记录，发往非本机接口前一律替换为〔身份证号〕等占位符。
     """
-    workspace = _workspace(store, store_url, provider, model, base_url, embedder)
+    workspace = common.workspace()
     targets = paths or [workspace.settings.corpus]
     with _file_progress(len(discover_files(targets))) as progress:
         result = workspace.ingest(targets, progress.step, allow_classified=allow_classified)
-    if as_json:
+    if common.as_json:
         _print_json(result.to_json())
         return
     out.print(f"新增 {result.added} 份，更新 {result.updated} 份，未变 {result.unchanged} 份；"
@@ -155,6 +186,7 @@ def ingest(
 
 @app.command()
 @reports_errors
+@common_options()
 def search(
     query: Annotated[str, typer.Argument(help="要查找的内容，如“廉洁自律教育”")],
     k: Annotated[int, typer.Option("-k", help="返回条数")] = 8,
@@ -162,16 +194,15 @@ def search(
     year: Annotated[Optional[int], typer.Option("--year", help="报告年度，如 2022")] = None,
     report: Annotated[Optional[str], typer.Option("--report", help="只查某份报告（文件名或标题中的词）")] = None,
     doc_type: Annotated[Optional[str], typer.Option("--doc-type", help="文种：总结、述职、计划")] = None,
-    store: StoreOpt = None, store_url: StoreUrlOpt = None, provider: ProviderOpt = None, model: ModelOpt = None,
-    base_url: BaseUrlOpt = None, embedder: EmbedderOpt = None, as_json: JsonOpt = False,
+    common: Common = Common(),
 ) -> None:
     """混合检索（关键词 + 语义）：找出回答问题的原文段落，附报告名和标题层级。"""
-    workspace = _workspace(store, store_url, provider, model, base_url, embedder)
+    workspace = common.workspace()
     topic = resolve_section(section).id if section else None
     _auto_ingest(workspace)
     hits = workspace.search(query, k=k, filters=SearchFilters(topic=topic, year=year, report=report,
                                                               doc_type=doc_type))
-    if as_json:
+    if common.as_json:
         _print_json({"query": query, "hits": [hit.to_json() for hit in hits]})
         return
     if not hits:
@@ -188,15 +219,15 @@ def search(
 
 @app.command("reports")
 @reports_errors
+@common_options()
 def list_reports(
-    store: StoreOpt = None, store_url: StoreUrlOpt = None, provider: ProviderOpt = None, model: ModelOpt = None,
-    base_url: BaseUrlOpt = None, embedder: EmbedderOpt = None, as_json: JsonOpt = False,
+    common: Common = Common(),
 ) -> None:
     """列出资料库中的报告：标题、年度、文种、单位、段数。"""
-    workspace = _workspace(store, store_url, provider, model, base_url, embedder)
+    workspace = common.workspace()
     _auto_ingest(workspace)
     reports = workspace.reports()
-    if as_json:
+    if common.as_json:
         _print_json({"reports": [record.metadata() | {"year": record.year} for record in reports]})
         return
     table = Table()
@@ -210,17 +241,17 @@ def list_reports(
 
 @app.command()
 @reports_errors
+@common_options()
 def show(
     report: Annotated[str, typer.Argument(help="报告文件名、编号或标题中的词")],
-    store: StoreOpt = None, store_url: StoreUrlOpt = None, provider: ProviderOpt = None, model: ModelOpt = None,
-    base_url: BaseUrlOpt = None, embedder: EmbedderOpt = None, as_json: JsonOpt = False,
+    common: Common = Common(),
 ) -> None:
     """显示一份报告的标题层级树：一、→（一）→ 1、→（1）→ 一是 → 段首小标题。"""
-    workspace = _workspace(store, store_url, provider, model, base_url, embedder)
+    workspace = common.workspace()
     _auto_ingest(workspace)
     record = workspace.find_report(report)
     outline = workspace.outline(record)
-    if as_json:
+    if common.as_json:
         _print_json({"source": record.source, "title": record.title, "tree": _outline_json(outline)["children"]})
         return
     tree = Tree(f"{record.title}（{record.source}）")
@@ -253,24 +284,24 @@ def _write_stdout(text: str) -> None:
 
 @app.command()
 @reports_errors
+@common_options()
 def ask(
     question: Annotated[str, typer.Argument(help="问题，如“哪份报告提到了红色驿站？”")],
     section: Annotated[Optional[str], typer.Option("--section", help="只在某主题内找依据，如 党风廉政")] = None,
     year: Annotated[Optional[int], typer.Option("--year", help="只看某年度的报告")] = None,
     report: Annotated[Optional[str], typer.Option("--report", help="只看某份报告（文件名或标题中的词）")] = None,
-    store: StoreOpt = None, store_url: StoreUrlOpt = None, provider: ProviderOpt = None, model: ModelOpt = None,
-    base_url: BaseUrlOpt = None, embedder: EmbedderOpt = None, as_json: JsonOpt = False,
+    common: Common = Common(),
 ) -> None:
     """依据资料库中的报告回答问题：每句标注来源 [S1]，数字必须出自原文，找不到依据就说“资料中未找到”。
 
     默认离线（抽取式，直接引用原文句子）；用 --provider 接入 DeepSeek、通义千问、Ollama 等模型后由模型作答。
     """
-    workspace = _workspace(store, store_url, provider, model, base_url, embedder)
+    workspace = common.workspace()
     filters = SearchFilters(topic=resolve_section(section).id if section else None, year=year, report=report)
     _auto_ingest(workspace)
     answer = answer_question(question, _engine(workspace), workspace.run_log,
-                             None if as_json else _write_stdout, filters)
-    if as_json:
+                             None if common.as_json else _write_stdout, filters)
+    if common.as_json:
         _print_json(answer.to_json())
         return
     sources = format_sources(answer)
@@ -281,15 +312,15 @@ def ask(
 
 @app.command()
 @reports_errors
+@common_options(*_SETTINGS_OPTIONS)
 def chat(
-    store: StoreOpt = None, store_url: StoreUrlOpt = None, provider: ProviderOpt = None, model: ModelOpt = None,
-    base_url: BaseUrlOpt = None, embedder: EmbedderOpt = None,
+    common: Common = Common(),
 ) -> None:
     """与资料库对话：可以追问（如“那2023年呢？”），每个回答标注来源。命令：/sources /reset /save 文件 /help /exit。
 
     接入支持工具调用的模型时，以代理方式自行检索、阅读整节原文。若最后一问因接口故障失败，退出码为 3。
     """
-    workspace = _workspace(store, store_url, provider, model, base_url, embedder)
+    workspace = common.workspace()
     _auto_ingest(workspace)
     engine = _engine(workspace, agent=True)
     session = ChatSession(engine=engine, rewriter=Rewriter(engine.chat_model), run_log=workspace.run_log)
@@ -300,6 +331,7 @@ def chat(
 
 @app.command()
 @reports_errors
+@common_options()
 def draft(
     section: Annotated[str, typer.Option("--section", "-s", help="要起草的栏目，如 党风廉政、党建、平安建设、存在问题、下一步打算")],
     year: Annotated[Optional[int], typer.Option("--year", help="起草哪一年的总结（默认：资料库中最新报告的下一年）")] = None,
@@ -308,8 +340,7 @@ def draft(
     outline: Annotated[Optional[Path], typer.Option("--outline", help="用修改过的提纲文件继续起草")] = None,
     outline_only: Annotated[bool, typer.Option("--outline-only", help="只拟提纲，不写正文")] = False,
     out_file: Annotated[Optional[Path], typer.Option("--out", help="另存为 .md 或 .docx（公文格式）")] = None,
-    store: StoreOpt = None, store_url: StoreUrlOpt = None, provider: ProviderOpt = None, model: ModelOpt = None,
-    base_url: BaseUrlOpt = None, embedder: EmbedderOpt = None, as_json: JsonOpt = False,
+    common: Common = Common(),
 ) -> None:
     """按往年报告的结构和写法起草今年总结中的一节（初稿），今年的数字只取自 --facts，缺的写成〔待补〕。
 
@@ -321,7 +352,7 @@ def draft(
 
     if out_file is not None:
         check_out_path(out_file)
-    workspace = _workspace(store, store_url, provider, model, base_url, embedder)
+    workspace = common.workspace()
     _auto_ingest(workspace)
     request = DraftRequest(section=section, year=year, org=org.strip(), facts_path=facts, outline_path=outline,
                            outline_only=outline_only)
@@ -330,7 +361,7 @@ def draft(
         result = draft_section(workspace, request, make_writer(workspace, notify), notify, status.update)
     if out_file is not None and not outline_only:
         err.print(f"已保存：{export_draft(result, out_file)}", highlight=False, markup=False)
-    if as_json:
+    if common.as_json:
         _print_json(result.to_json())
         return
     _write_stdout(result.outline_markdown() if outline_only else result.to_markdown())  # unwrapped, for pasting
@@ -342,6 +373,7 @@ def draft(
 
 @app.command()
 @reports_errors
+@common_options()
 def brief(
     reports: Annotated[Optional[list[str]], typer.Argument(help="报告文件，或已导入报告的文件名、编号、标题中的词；与 --all 同用时为目录")] = None,
     all_reports: Annotated[bool, typer.Option("--all", help="摘要目录中的全部报告（不给目录时为资料库中的全部报告）")] = False,
@@ -349,8 +381,7 @@ def brief(
     file_format: Annotated[str, typer.Option("--format", help="保存格式：md 或 docx（需 --out）")] = "md",
     out_dir: Annotated[Optional[Path], typer.Option("--out", help="保存摘要的目录（另写 index.md、index.json；再次运行跳过未变的报告）")] = None,
     concurrency: Annotated[int, typer.Option("--concurrency", help="接入模型时同时处理几份报告")] = 4,
-    store: StoreOpt = None, store_url: StoreUrlOpt = None, provider: ProviderOpt = None, model: ModelOpt = None,
-    base_url: BaseUrlOpt = None, embedder: EmbedderOpt = None, as_json: JsonOpt = False,
+    common: Common = Common(),
 ) -> None:
     """把一份或多份报告压缩成一页纸的摘要：总体情况、主要成效（按报告的一级标题）、存在问题、下一步打算、关键数据表。
 
@@ -362,14 +393,14 @@ def brief(
     request = BriefRequest(targets=tuple(reports or ()), all_reports=all_reports, max_chars=max_chars,
                            format=file_format.lower().lstrip("."), out_dir=out_dir, concurrency=concurrency)
     request.check()
-    workspace = _workspace(store, store_url, provider, model, base_url, embedder)
+    workspace = common.workspace()
     with _file_progress(0) as progress:
         records, failed = resolve_reports(workspace, request, progress.step)
     condenser = make_condenser(workspace, lambda message: err.print(message, highlight=False, markup=False))
     with _StepProgress("摘要", len(records), _BRIEF_OUTCOMES, shown_from=2) as progress:
         result = run_briefs(workspace, records, condenser, request, progress.step)
     result.failed = failed + result.failed
-    if as_json:
+    if common.as_json:
         _print_json(result.to_json())
     elif out_dir is None:
         _write_stdout("\n\n".join(entry["text"] for entry in result.briefs))
@@ -415,14 +446,14 @@ app.add_typer(config_app, name="config")
 
 @config_app.command("show")
 @reports_errors
+@common_options()
 def config_show(
-    store: StoreOpt = None, store_url: StoreUrlOpt = None, provider: ProviderOpt = None, model: ModelOpt = None,
-    base_url: BaseUrlOpt = None, embedder: EmbedderOpt = None, as_json: JsonOpt = False,
+    common: Common = Common(),
 ) -> None:
     """显示生效的设置及其来源（命令行 > 环境变量 > zongjie.toml > 默认值），密钥只显示首尾。"""
-    settings = _settings(store, store_url, provider, model, base_url, embedder)
+    settings = common.settings()
     rows = settings.describe() + effective_model_rows(settings)
-    if as_json:
+    if common.as_json:
         _print_json({name: {"value": value, "from": origin} for name, value, origin in rows})
         return
     table = Table()
@@ -435,14 +466,14 @@ def config_show(
 
 @config_app.command("check")
 @reports_errors
+@common_options()
 def config_check(
-    store: StoreOpt = None, store_url: StoreUrlOpt = None, provider: ProviderOpt = None, model: ModelOpt = None,
-    base_url: BaseUrlOpt = None, embedder: EmbedderOpt = None, as_json: JsonOpt = False,
+    common: Common = Common(),
 ) -> None:
     """实际调用一次接口，检查能否连通、密钥是否有效、模型是否存在；出错时说明原因（退出码 3）。"""
-    settings = _settings(store, store_url, provider, model, base_url, embedder)
+    settings = common.settings()
     result = check_settings(settings)
-    if as_json:
+    if common.as_json:
         _print_json(result)
     else:
         for line in result["lines"]:
@@ -453,17 +484,18 @@ def config_check(
 
 @app.command()
 @reports_errors
+@common_options("store", "as_json")
 def logs(
     limit: Annotated[int, typer.Option("-n", "--limit", help="显示最近多少条")] = 20,
     run: Annotated[Optional[int], typer.Option("--run", help="显示某次运行的每次模型调用（提示词、回复、用量）")] = None,
     egress: Annotated[bool, typer.Option("--egress", help="列出发往模型接口的每个请求：接口、字节数、含哪些报告的文字、做了哪些脱敏")] = False,
-    store: StoreOpt = None, as_json: JsonOpt = False,
+    common: Common = Common(),
 ) -> None:
     """列出最近的问答记录：问题、引擎、模型、提示词用量、耗时、提示数（记录在资料库目录的 runs.sqlite）。"""
-    run_log = RunLog(load_settings({"store": store}).run_log)
+    run_log = RunLog(common.settings().run_log)
     if egress:
         rows = run_log.egress(limit)
-        if as_json:
+        if common.as_json:
             _print_json({"egress": rows})
         elif not rows:
             out.print("还没有发往任何接口的请求（离线引擎和内置向量模型不发送数据）。")
@@ -471,7 +503,7 @@ def logs(
             render_egress_table(out, rows)
         return
     rows = run_log.calls_of(run) if run is not None else run_log.recent_runs(limit)
-    if as_json:
+    if common.as_json:
         _print_json({"calls" if run is not None else "runs": rows})
         return
     if not rows:
@@ -482,12 +514,12 @@ def logs(
 
 @app.command()
 @reports_errors
+@common_options(*_SETTINGS_OPTIONS)
 def serve(
     host: Annotated[str, typer.Option("--host", help="监听地址；127.0.0.1 只有本机能打开，0.0.0.0 供局域网访问（须设令牌）")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="端口")] = 8000,
     token: Annotated[Optional[str], typer.Option("--token", envvar="ZONGJIE_TOKEN", help="访问令牌（非本机地址必填；环境变量 ZONGJIE_TOKEN）")] = None,
-    store: StoreOpt = None, store_url: StoreUrlOpt = None, provider: ProviderOpt = None, model: ModelOpt = None,
-    base_url: BaseUrlOpt = None, embedder: EmbedderOpt = None,
+    common: Common = Common(),
 ) -> None:
     """在浏览器中使用 zongjie：问答（逐句显示、点开引用看原文）、起草、摘要、报告列表与上传，可下载 Word 文件。
 
@@ -500,7 +532,7 @@ def serve(
 
     if not is_loopback(host) and not token:
         raise UserError(f"在 {host} 上对局域网提供服务必须设访问令牌：--token 或环境变量 ZONGJIE_TOKEN")
-    workspace = _workspace(store, store_url, provider, model, base_url, embedder)
+    workspace = common.workspace()
     _auto_ingest(workspace)
     web_app = create_app(workspace, token=token)
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
@@ -519,6 +551,7 @@ SuiteOpt = Annotated[Optional[list[str]], typer.Option("--suite", help="只跑�
 
 @eval_app.callback(invoke_without_command=True)
 @reports_errors
+@common_options("provider", "model", "base_url", "embedder", "as_json")
 def eval_run(
     ctx: typer.Context,
     modes: Annotated[Optional[list[str]], typer.Option("--mode", help="offline（抽取式，对照金标准）、replay（回放模型回复）、live（真实接口）；可重复，默认 offline 和 replay")] = None,
@@ -528,8 +561,7 @@ def eval_run(
     record: Annotated[bool, typer.Option("--record", help="live 模式下把真实回复录制为回放记录 evals/replay/")] = False,
     update_baseline: Annotated[bool, typer.Option("--update-baseline", help="把本次指标写为新的基准 evals/baseline.json")] = False,
     evals_dir: EvalsDirOpt = Path("evals"), corpus: CorpusOpt = Path("corpus"),
-    provider: ProviderOpt = None, model: ModelOpt = None, base_url: BaseUrlOpt = None, embedder: EmbedderOpt = None,
-    as_json: JsonOpt = False,
+    common: Common = Common(),
 ) -> None:
     """运行评测并打印汇总（先列未通过的用例，与基准比较）；写出 report.json 和可在浏览器打开的 report.html。
 
@@ -545,7 +577,7 @@ def eval_run(
 
     live = None
     if "live" in (modes or ()):
-        live = _settings(None, None, provider or "openai", model, base_url, embedder)
+        live = common.settings(provider="openai")
     options = EvalOptions(evals_dir=evals_dir, corpus=corpus, modes=tuple(modes or ("offline", "replay")),
                           suites=tuple(suites or SUITES),
                           case_ids=tuple(cases or ()), live_settings=live, record=record,
@@ -555,7 +587,7 @@ def eval_run(
         run = run_eval(options, lambda message: err.print(message, highlight=False, markup=False),
                        lambda result: progress.step(f"{result.mode}/{result.case.id}", result.status))
     json_path, html_path = write_reports(run, out_dir)
-    if as_json:
+    if common.as_json:
         _print_json(json.loads(json_path.read_text(encoding="utf-8")))
     else:
         for line in failure_lines(run):

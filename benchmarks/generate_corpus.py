@@ -16,9 +16,14 @@ from __future__ import annotations
 import argparse
 import random
 import re
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from agent.text.chinese import chinese_numeral  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 SOURCE_YEAR = 2022  # every sample report covers 2022
@@ -103,19 +108,12 @@ def _render_section(section: SampleSection, number: int, pool: SamplePool, rng: 
 
 def _renumber(line: str, number: int, top: bool) -> str:
     """Give a line the marker for position `number`: 一、 at the top level, （一） or 一是 below."""
-    numeral = _chinese_numeral(number + 1)
+    numeral = chinese_numeral(number + 1)
     if top:
         return _TOP.sub(f"{numeral}、", line, count=1)
     if _SUB.match(line):
         return _SUB.sub(f"（{numeral}）", line, count=1)
     return _ORDINAL.sub(f"{numeral}是", line, count=1)
-
-
-def _chinese_numeral(value: int) -> str:
-    """一 … 十九 (enough for section and point numbers)."""
-    if value <= 10:
-        return NUMERALS[value - 1]
-    return "十" + NUMERALS[value - 11]
 
 
 def _localise(text: str, year: int, unit: str) -> str:

@@ -256,3 +256,39 @@ def test_cli_logs_lists_runs_and_their_calls(tmp_path: Path, openai_server, loca
     assert calls["calls"][0]["purpose"] == "answer" and calls["calls"][0]["status"] == "ok"
     table = CliRunner().invoke(app, ["logs", *common], env={"COLUMNS": "200"})
     assert table.exit_code == 0 and "[ask] 哪份报告提到了红色驿站？" in table.stdout and "未找到" in table.stdout
+
+
+def test_calls_made_at_once_on_one_model_are_each_logged_under_their_own_purpose(llm_workspace,
+                                                                                  openai_server) -> None:
+    import sqlite3
+    import sys
+    import threading
+
+    from agent.evals.openai_server import Reply, message_text
+
+    # brief --all and the web page's chats share one model between threads; the purpose must travel with the call
+    openai_server.responder = lambda body: Reply(content="收到：" + message_text(body["messages"][-1]))
+    openai_server.chunk_delay = 0.005
+    model = llm_workspace.chat_model()
+    purposes = [f"purpose_{n}" for n in range(12)]
+    start = threading.Barrier(len(purposes))
+    replies: dict[str, str] = {}
+
+    def call(purpose: str) -> None:
+        start.wait()
+        replies[purpose] = model.complete([{"role": "user", "content": purpose}], purpose=purpose)
+
+    threads = [threading.Thread(target=call, args=(purpose,)) for purpose in purposes]
+    switch_interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads take turns as often as they can, as a busy server's would
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+    finally:
+        sys.setswitchinterval(switch_interval)
+    assert replies == {purpose: f"收到：{purpose}" for purpose in purposes}
+    rows = sqlite3.connect(llm_workspace.run_log.path).execute("SELECT purpose, messages, response FROM calls")
+    logged = [(purpose, json.loads(messages)[-1]["content"], response) for purpose, messages, response in rows]
+    assert sorted(logged) == sorted((purpose, purpose, f"收到：{purpose}") for purpose in purposes)
