@@ -163,8 +163,9 @@ def _auto_ingest(workspace: Workspace) -> None:
 @common_options()
 def ingest(
     paths: Annotated[Optional[list[Path]], typer.Argument(help="报告文件或目录（默认 ./corpus）；支持 txt/md/docx/pdf，任意编码")] = None,
-    common: Common = Common(),
     allow_classified: Annotated[bool, typer.Option("--allow-classified", help="导入带密级标志的文件（仅当对话接口和向量模型都在本机时；之后也不会发往任何其他接口）")] = False,
+    force: Annotated[bool, typer.Option("--force", help="导入不像中文报告的文件（几乎没有汉字，或段落上万）")] = False,
+    common: Common = Common(),
 ) -> None:
     """把报告导入资料库：解析标题层级、分段、打主题标签、向量化。未改动的文件自动跳过。
 
@@ -174,7 +175,7 @@ def ingest(
     workspace = common.workspace()
     targets = paths or [workspace.settings.corpus]
     with _file_progress(len(discover_files(targets))) as progress:
-        result = workspace.ingest(targets, progress.step, allow_classified=allow_classified)
+        result = workspace.ingest(targets, progress.step, allow_classified=allow_classified, force=force)
     if common.as_json:
         _print_json(result.to_json())
         return
@@ -182,6 +183,9 @@ def ingest(
               f"资料库共 {result.reports} 份报告、{result.chunks} 段。")
     for failure in result.failed:
         err.print(f"[yellow]未导入：[/yellow]{failure['error']}", highlight=False)
+    for partial in result.partial:
+        err.print(f"[yellow]提示：[/yellow]{Path(partial['path']).name} 只有 {partial['coverage']:.1%} 的文字入库，"
+                  "请用 zongjie show 查看缺了哪些内容", highlight=False)
 
 
 @app.command()

@@ -72,9 +72,10 @@ class Workspace:
         return OpenAICompatibleModel(self.settings, self.run_log, notify)
 
     def ingest(self, paths: Iterable[Path], on_file: Callable[[Path, str], None] | None = None,
-               allow_classified: bool = False) -> IngestResult:
+               allow_classified: bool = False, force: bool = False) -> IngestResult:
         """Ingest files and folders into the store; documents with a classification mark only with
-        `allow_classified`, and then only while every model endpoint is on this machine."""
+        `allow_classified`, and then only while every model endpoint is on this machine; files that do not look
+        like a Chinese report (no Chinese, tens of thousands of passages) only with `force`."""
         max_bytes = int(self.settings.max_file_mb * 1024 * 1024)
         terms = TermsCache(self.retriever.cache_dir / "terms") if self.retriever.cache_dir else None
         index = SensitiveIndex.load(self.settings.store)
@@ -87,7 +88,7 @@ class Workspace:
             if record.classified:   # known to egress at once, before the next file (an ingest may be killed)
                 index.save(self.settings.store)
 
-        screening = Screening(allow_classified, self.not_local_reason(), remember)
+        screening = Screening(allow_classified, self.not_local_reason(), remember, force)
         try:
             return ingest_paths(self.store, self.embedder, list(paths), max_bytes, on_file, terms, screening)
         finally:

@@ -32,19 +32,29 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
-from common import (OUT, format_table, labelled_queries, load_average, median, peak_rss_mib, percentile, progress,
-                    verdict, write_outputs)
+from common import (
+    OUT,
+    format_table,
+    labelled_queries,
+    load_average,
+    median,
+    peak_rss_mib,
+    percentile,
+    progress,
+    verdict,
+    write_outputs,
+)
 from generate_corpus import UNITS, generate_report, generate_reports, load_pool, write_reports
 
-from agent.library.chunking import Chunk, chunk_report, report_id_for
-from agent.model.embedders import LocalEmbedder
+from agent.library.chunking import Chunk, report_id_for
+from agent.library.ingest import read_report
 from agent.library.lexical import TermsCache, tokenize
-from agent.library.loaders import load_document
+from agent.library.loaders import DEFAULT_MAX_BYTES
 from agent.library.retrieve import SearchFilters
-from agent.settings import Settings
 from agent.library.store import ReportRecord
-from agent.library.structure import parse_report
-from agent.library.topics import tag_topics, topics_in_query
+from agent.library.topics import topics_in_query
+from agent.model.embedders import LocalEmbedder
+from agent.settings import Settings
 from agent.workspace import Workspace
 
 TARGET_P95_MS = 150.0
@@ -218,16 +228,13 @@ def synthetic_reports(target: int, seed: int) -> list[Report]:
 
 
 def chunk_file(path: Path) -> Report:
-    """What ingest makes of one file before embedding it (as agent/library/ingest.py `_ingest_file` does)."""
-    document = load_document(path)
-    parsed = parse_report([p.text for p in document.paragraphs], [p.heading_level for p in document.paragraphs],
-                          fallback_title=path.stem)
-    chunks = [replace(chunk, topics=tuple(tag_topics(chunk.heading_path, chunk.text)))
-              for chunk in chunk_report(parsed.root, path.name)]
+    """What ingest makes of one file before embedding it (agent/library/ingest.py `read_report`)."""
+    read = read_report(path, max_bytes=DEFAULT_MAX_BYTES)
+    parsed = read.parsed
     record = ReportRecord(report_id=report_id_for(path.name), source=path.name, title=parsed.title,
                           year=parsed.year, doc_type=parsed.doc_type, unit=parsed.unit, sha256=path.name,
-                          chunks=len(chunks), format=document.format)
-    return record, chunks
+                          chunks=len(read.chunks), format=read.document.format)
+    return record, read.chunks
 
 
 def save_terms(workspace: Workspace, reports: list[Report]) -> None:

@@ -36,7 +36,7 @@ def test_ingest_then_search_json_returns_cited_hits_with_heading_paths(office: P
     assert ingested.returncode == 0, ingested.stderr
     summary = json.loads(ingested.stdout)
     assert summary == {"added": 5, "updated": 0, "unchanged": 0, "failed": [], "reports": 5,
-                       "chunks": summary["chunks"]} and summary["chunks"] > 100
+                       "chunks": summary["chunks"], "coverage": []} and summary["chunks"] > 100
 
     searched = _zongjie("search", "廉洁自律教育", "--json")
     assert searched.returncode == 0, searched.stderr

@@ -251,14 +251,12 @@ def test_docx_renders_word_numbering_labels_and_heading_levels(tmp_path: Path) -
         Paragraph("一、主要工作完成情况", heading_level=1),
         Paragraph("（一）强化政治引领", heading_level=2),
         Paragraph("始终把围绕中心抓党建作为出发点和落脚点。"),
-        Paragraph("1.签订承诺书**份。"),
-        Paragraph("2.整改完成*项。"),
+        Paragraph("1.签订承诺书**份。", list_level=2),   # a list item at the list's third level
+        Paragraph("2.整改完成*项。", list_level=2),
         Paragraph("（二）加强作风建设", heading_level=2),
-        Paragraph("1.查摆问题**条。"),  # the deeper level restarts under a new （二）
-        Paragraph("指标"),
-        Paragraph("完成"),
-        Paragraph("招商引资"),
-        Paragraph("*亿元"),
+        Paragraph("1.查摆问题**条。", list_level=2),  # the deeper level restarts under a new （二）
+        Paragraph("指标：完成", table_row=True),   # a two-cell row reads 名称：值
+        Paragraph("招商引资：*亿元", table_row=True),
         Paragraph("二、存在问题", heading_level=1),
         Paragraph("（一）短板弱项", heading_level=2),
         Paragraph("下一步打算", heading_level=3),

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from agent.library.manifest import read_manifest
+from agent.library.loaders import Paragraph
 from agent.library.structure import iter_sections, parse_report, render_outline
 
 from .conftest import CORPUS, SAMPLE_SOURCES
@@ -97,6 +98,6 @@ def test_decimal_figures_and_years_at_paragraph_start_are_not_markers() -> None:
 
 
 def test_word_heading_styles_give_levels_when_there_is_no_marker() -> None:
-    report = parse_report(["总结", "党的建设", "加强学习。", "经济发展", "招商引资。"],
-                          heading_levels=[None, 1, None, 1, None])
+    report = parse_report([Paragraph("总结"), Paragraph("党的建设", heading_level=1), Paragraph("加强学习。"),
+                           Paragraph("经济发展", heading_level=1), Paragraph("招商引资。")])
     assert render_outline(report.root) == "党的建设\n经济发展"

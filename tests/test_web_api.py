@@ -3,6 +3,7 @@ to leave the store, encodings), draft and brief downloads, and report text that 
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 from pathlib import Path
@@ -123,6 +124,19 @@ def test_an_upload_is_ingested_and_a_gbk_report_reads_cleanly(own_workspace) -> 
     assert again.json()["outcome"] == "unchanged"
     brief = client.post("/api/brief", json={"report": "社区总结.txt"}).json()
     assert "12次" in brief["text"]
+
+
+def test_an_uploaded_list_keeps_its_items_and_a_file_that_is_no_report_is_refused_with_its_reason(
+        own_workspace) -> None:
+    client = TestClient(create_app(own_workspace))
+    material = "青石街道纪工委2023年工作材料\n1.签订党风廉政建设责任书22份。\n2.开展节前警示教育5次。\n"
+    sent = client.post("/api/upload", files={"file": ("纪工委.txt", io.BytesIO(material.encode("gbk")))})
+    assert sent.status_code == 200 and sent.json()["title"] == "青石街道纪工委2023年工作材料"
+    assert any("开展节前警示教育5次" in hit.text for hit in own_workspace.search("节前警示教育", k=3))
+    dump = base64.b64encode(bytes(range(256)) * 40)
+    refused = client.post("/api/upload", files={"file": ("dump.txt", io.BytesIO(dump))})
+    assert refused.status_code == 400 and "不像中文报告" in refused.json()["error"]
+    assert not (own_workspace.settings.store / "uploads" / "dump.txt").exists()
 
 
 def test_uploads_cannot_leave_the_store_and_wrong_or_huge_files_are_refused(own_workspace, tmp_path) -> None:

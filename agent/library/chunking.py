@@ -9,9 +9,11 @@ from typing import Iterator
 
 from ..model.tokens import count_tokens
 from ..text.chinese import split_sentences
+from ..text.figures import find_figures
 from .structure import Section
 
 DEFAULT_MAX_TOKENS = 400
+_DATE_UNITS = ("年", "月", "日", "号", "年度")
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,14 @@ def chunk_report(root: Section, source: str, max_tokens: int = DEFAULT_MAX_TOKEN
 
 
 def _passages(section: Section, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], str]]:
-    """(heading path, text) for each text block; a block right after its heading starts with the heading."""
+    """(heading path, text) for each text block; a block right after its heading starts with the heading.
+
+    Nothing a document says is dropped for its shape: a heading with nothing under it (`1.签订责任书22份。`)
+    is a passage of its own, and so is a heading line that states a figure before its sub-items (`（二）发展党员
+    11名。` then `1.…`); a plain label over sub-items (`一、党建工作`) lives on in their heading paths.
+    """
+    if path and not section.body and (not section.items or _states_a_figure(section.lead)):
+        yield path, section.lead or section.title
     for index, item in enumerate(section.items):
         if isinstance(item, Section):
             yield from _passages(item, path + (item.title,))
@@ -71,6 +80,11 @@ def _passages(section: Section, path: tuple[str, ...]) -> Iterator[tuple[tuple[s
             yield path, section.lead + joiner + item
         else:
             yield path, item
+
+
+def _states_a_figure(line: str) -> bool:
+    """A heading line that holds a count or amount (a year, month or day alone does not count)."""
+    return any(not figure.text.endswith(_DATE_UNITS) for figure in find_figures(line))
 
 
 def split_to_budget(text: str, max_tokens: int) -> list[str]:

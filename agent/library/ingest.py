@@ -19,8 +19,9 @@ from ..model.egress import carrying
 from ..model.embedders import Embedder
 from ..text.sensitive import find_classification, find_personal, summary
 from .chunking import Chunk, chunk_report, report_id_for
+from .coverage import cjk_only, coverage
 from .lexical import TermsCache, tokenize
-from .loaders import SUPPORTED_SUFFIXES, load_document
+from .loaders import SUPPORTED_SUFFIXES, LoadedDocument, load_document
 from .manifest import MANIFEST, read_manifest
 from .store import ReportRecord, ReportStore, counted
 from .structure import ParsedReport, parse_report
@@ -37,12 +38,13 @@ class IngestResult:
     failed: list[dict[str, str]] = field(default_factory=list)
     reports: int = 0
     chunks: int = 0
+    partial: list[dict[str, Any]] = field(default_factory=list)   # files stored with less than all their text
     timings: dict[str, float] = field(default_factory=lambda: defaultdict(float))
 
     def to_json(self) -> dict[str, Any]:
-        """The contract's ingest object."""
+        """The contract's ingest object, with `coverage` listing any file whose text was not all stored."""
         return {"added": self.added, "updated": self.updated, "unchanged": self.unchanged,
-                "failed": self.failed, "reports": self.reports, "chunks": self.chunks}
+                "failed": self.failed, "reports": self.reports, "chunks": self.chunks, "coverage": self.partial}
 
 
 def discover_files(paths: Iterable[Path]) -> list[Path]:
@@ -64,9 +66,14 @@ def _is_report_file(path: Path) -> bool:
             and not any(part.startswith(".") for part in path.parts))
 
 
+MIN_CJK_SHARE = 0.1     # of a file's non-space characters: a Chinese report, even one full of tables, is far above
+MAX_PASSAGES = 10_000   # the longest 政府工作报告 makes a few hundred
+
+
 @dataclass
 class Screening:
-    """What ingest does with classified documents and personal data (agent/text/sensitive.py finds them).
+    """What ingest lets in: no classified document, no file that is no Chinese report, and personal data recorded
+    (agent/text/sensitive.py finds marks and personal data).
 
     A document with a classification mark is refused, naming the mark, unless `allow_classified`; and even then
     only into a store whose chat endpoint and embedder are on this machine (`local_only` says why not, when they
@@ -76,6 +83,21 @@ class Screening:
     allow_classified: bool = False
     not_local: str = ""   # why the configured endpoints rule classified material out ("" when both are local)
     on_report: Callable[[ReportRecord, list[Chunk]], None] | None = None
+    force: bool = False   # take files that do not look like a Chinese report (see check_shape)
+
+    def check_shape(self, source: str, text: str) -> None:
+        """Refuse a file with almost no Chinese (a binary dump, base64, an English file): LoadError with the
+        reason, unless `force`."""
+        characters = sum(1 for char in text if not char.isspace())
+        share = len(cjk_only(text)) / characters if characters else 0.0
+        if share < MIN_CJK_SHARE and not self.force:
+            raise LoadError(f"不像中文报告（汉字只占 {share:.0%}），未导入：{source}。确需导入请加 --force")
+
+    def check_size(self, source: str, passages: int) -> None:
+        """Refuse a file that would make tens of thousands of passages, unless `force`."""
+        if passages > MAX_PASSAGES and not self.force:
+            raise LoadError(f"段落过多（{passages} 段，上限 {MAX_PASSAGES}），不像一份报告，未导入：{source}。"
+                            "确需导入请加 --force")
 
     def check(self, source: str, text: str) -> str:
         """The kinds of the marks found ("" for none); LoadError when the document may not come in."""
@@ -100,7 +122,7 @@ def ingest_paths(store: ReportStore, embedder: Embedder, paths: Iterable[Path], 
     screening = screening or Screening()
     for path in discover_files(paths):
         try:
-            outcome = _ingest_file(store, embedder, path, max_bytes, manifests.entry(path), result.timings, terms,
+            outcome = _ingest_file(store, embedder, path, max_bytes, manifests.entry(path), result, terms,
                                    screening)
         except LoadError as error:
             result.failed.append({"path": str(path), "error": str(error)})
@@ -114,34 +136,59 @@ def ingest_paths(store: ReportStore, embedder: Embedder, paths: Iterable[Path], 
     return result
 
 
+@dataclass
+class ReadReport:
+    """A file read, parsed and cut into passages, before anything is stored."""
+
+    document: LoadedDocument
+    parsed: ParsedReport
+    chunks: list[Chunk]
+    coverage: float     # the share of its body's text that its passages and heading paths hold
+
+
+def read_report(path: Path, max_bytes: int, manifest: dict[str, Any] | None = None,
+                screening: Screening | None = None) -> ReadReport:
+    """Load, screen, parse and chunk one file; LoadError for anything that may not come in."""
+    screening = screening or Screening()
+    source = path.name
+    document = load_document(path, max_bytes=max_bytes)
+    screening.check_shape(source, document.text)
+    parsed = _apply_manifest(parse_report(document.paragraphs, fallback_title=path.stem), manifest or {})
+    chunks = [replace(chunk, topics=tuple(tag_topics(chunk.heading_path, chunk.text)))
+              for chunk in chunk_report(parsed.root, source)]
+    if not chunks:
+        raise LoadError(f"没有可入库的正文内容：{source}")
+    screening.check_size(source, len(chunks))
+    headings = {heading for chunk in chunks for heading in chunk.heading_path}
+    kept = coverage(parsed.body, [parsed.title, *headings, *(chunk.text for chunk in chunks)])
+    return ReadReport(document, parsed, chunks, kept)
+
+
 def _ingest_file(store: ReportStore, embedder: Embedder, path: Path, max_bytes: int,
-                 manifest: dict[str, Any], timings: dict[str, float], terms: TermsCache | None,
+                 manifest: dict[str, Any], result: IngestResult, terms: TermsCache | None,
                  screening: Screening) -> str:
-    """Ingest one file; returns "added", "updated" or "unchanged"."""
+    """Ingest one file; returns "added", "updated" or "unchanged" (a file stored with less than all of its text
+    is also listed in `result.partial`)."""
     started = time.perf_counter()
     source = path.name
     digest = _file_sha256(path, max_bytes)
     existing = store.get_report(source)
     if existing is not None and existing.sha256 == digest:
         return "unchanged"
-    document = load_document(path, max_bytes=max_bytes)
-    whole = "\n".join(paragraph.text for paragraph in document.paragraphs)
+    read = read_report(path, max_bytes, manifest, screening)
+    whole, parsed, chunks = read.document.text, read.parsed, read.chunks
     classified = screening.check(source, whole)
-    parsed = _apply_manifest(parse_report([p.text for p in document.paragraphs],
-                                          [p.heading_level for p in document.paragraphs],
-                                          fallback_title=path.stem), manifest)
-    chunks = [replace(chunk, topics=tuple(tag_topics(chunk.heading_path, chunk.text)))
-              for chunk in chunk_report(parsed.root, source)]
-    if not chunks:
-        raise LoadError(f"没有可入库的正文内容：{source}")
+    if read.coverage < 1.0:
+        result.partial.append({"path": str(path), "coverage": round(read.coverage, 4)})
     record = ReportRecord(report_id=report_id_for(source), source=source, title=parsed.title, year=parsed.year,
                           doc_type=parsed.doc_type, unit=parsed.unit, sha256=digest, chunks=len(chunks),
-                          format=document.format, classified=classified, personal=counted(find_personal(whole)))
+                          format=read.document.format, classified=classified,
+                          personal=counted(find_personal(whole)))
     if terms is not None:
         terms.save(record.report_id, {chunk.chunk_id: tokenize(chunk.embedding_text()) for chunk in chunks})
-    timings["parse"] += time.perf_counter() - started
+    result.timings["parse"] += time.perf_counter() - started
     with carrying(source):   # the egress record of any embedding request names the report
-        _store_report(store, embedder, record, chunks, timings)
+        _store_report(store, embedder, record, chunks, result.timings)
     if screening.on_report:
         screening.on_report(record, chunks)
     return "added" if existing is None else "updated"

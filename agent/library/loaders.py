@@ -3,7 +3,10 @@
 Every failure a user can cause — a missing, empty, oversized, binary, corrupt, encrypted or scanned file —
 surfaces as one `LoadError` line naming the file; no other exception type leaves `load_document`.
 
-Docx tables are read in document order: each cell's paragraphs, row by row, where the table sits in the body.
+Docx tables are read where they sit in the body, one paragraph per row: a row of two cells reads `名称：值`, a
+wider table joins each cell to its column name (`项目：冬训班，数量：3期`), so a figure never comes apart from its
+item (cells are joined with commas, not semicolons: a row is one sentence to every later step). A one-column
+table is only a frame around text: its paragraphs are read as body paragraphs.
 """
 
 from __future__ import annotations
@@ -26,10 +29,16 @@ DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
 @dataclass(frozen=True)
 class Paragraph:
-    """One paragraph of a document; `text` carries any rendered automatic-numbering label in front."""
+    """One paragraph of a document; `text` carries any rendered automatic-numbering label in front.
+
+    `list_level` is the depth (0 = outermost) of a Word list item, numbered or bulleted, whose number is not in
+    the text but in the list; `table_row` marks a table row read as one line.
+    """
 
     text: str
     heading_level: int | None = None
+    list_level: int | None = None
+    table_row: bool = False
 
 
 @dataclass(frozen=True)
@@ -168,6 +177,8 @@ def _markdown_paragraph(line: str) -> Paragraph:
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*([1-9])$", re.IGNORECASE)
+_LIST_STYLE = re.compile(r"^(?:list (?:number|bullet|paragraph)|列表编号|列表项目符号|列出段落)\s*([2-9])?$",
+                         re.IGNORECASE)
 _BLOCK_CONTAINERS = frozenset(f"{_W}{name}" for name in ("tbl", "tr", "tc", "sdt", "sdtContent", "customXml"))
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _RUN_TEXT_XPATH = (
@@ -187,17 +198,95 @@ def _read_docx(data: bytes, name: str) -> tuple[None, list[Paragraph]]:
         raise LoadError(f"{_CORRUPT_MESSAGES['docx']}：{name}")
     document = docx.Document(io.BytesIO(data))
     reader = _DocxReader(document)
-    paragraphs = (reader.read(p) for p in _iter_docx_paragraphs(document.element.body))
-    return None, [paragraph for paragraph in paragraphs if paragraph is not None]
+    return None, list(_docx_blocks(document.element.body, reader))
 
 
-def _iter_docx_paragraphs(container) -> Iterator:
-    """w:p elements in reading order, descending into tables, cells and block content controls."""
+def _docx_blocks(container, reader: "_DocxReader") -> Iterator[Paragraph]:
+    """Paragraphs in reading order: a table of two or more columns as one paragraph per row, anything else
+    (one-column tables, cells, block content controls) descended into."""
     for child in container.iterchildren():
         if child.tag == f"{_W}p":
-            yield child
+            paragraph = reader.read(child)
+            if paragraph is not None:
+                yield paragraph
+        elif child.tag == f"{_W}tbl" and _column_count(child) >= 2:
+            yield from _table_rows(child, reader)
         elif child.tag in _BLOCK_CONTAINERS:
-            yield from _iter_docx_paragraphs(child)
+            yield from _docx_blocks(child, reader)
+
+
+def _rows(table) -> list:
+    return table.findall(f"{_W}tr")
+
+
+def _cells(row) -> list:
+    return row.findall(f"{_W}tc") + row.findall(f"{_W}sdt/{_W}sdtContent/{_W}tc")
+
+
+def _column_count(table) -> int:
+    return max((len(_cells(row)) for row in _rows(table)), default=0)
+
+
+def _table_rows(table, reader: "_DocxReader") -> Iterator[Paragraph]:
+    """One paragraph per row, each cell joined to its column name when the first row names the columns."""
+    grid = [_row_texts(row, reader) for row in _rows(table)]
+    grid = _fill_vertical_merges(grid, table)
+    header = grid[0] if len(grid) > 1 and _names_columns(grid[0]) and len(grid[0]) > 2 else None
+    for index, cells in enumerate(grid):
+        if header is not None and index == 0:
+            continue
+        text = _row_text(cells, header)
+        if text:
+            yield Paragraph(text, table_row=True)
+
+
+def _row_texts(row, reader: "_DocxReader") -> list[str]:
+    """The text of each cell of a row, its paragraphs (and any nested table) on one line."""
+    texts = []
+    for cell in _cells(row):
+        parts = [paragraph.text for paragraph in _docx_blocks(cell, reader)]
+        texts.append(_join_cell_parts(parts))
+    return texts
+
+
+def _join_cell_parts(parts: list[str]) -> str:
+    joined = ""
+    for part in parts:
+        separator = "" if not joined or joined[-1] in "。！？；：，、" else "，"
+        joined += separator + part
+    return joined
+
+
+def _fill_vertical_merges(grid: list[list[str]], table) -> list[list[str]]:
+    """A cell merged down from the row above (w:vMerge continue) repeats that row's text, as a reader sees it."""
+    for row_index, row in enumerate(_rows(table)):
+        if row_index == 0:
+            continue
+        for cell_index, cell in enumerate(_cells(row)):
+            merge = cell.find(f"{_W}tcPr/{_W}vMerge")
+            continues = merge is not None and merge.get(f"{_W}val") in (None, "continue")
+            above = grid[row_index - 1]
+            if continues and not grid[row_index][cell_index] and cell_index < len(above):
+                grid[row_index][cell_index] = above[cell_index]
+    return grid
+
+
+def _names_columns(cells: list[str]) -> bool:
+    """A first row of short column names with no figures (项目 | 数量 | 备注)."""
+    filled = [cell for cell in cells if cell]
+    return len(filled) >= 2 and all(len(cell) <= 12 and not re.search(r"\d", cell) for cell in filled)
+
+
+def _row_text(cells: list[str], header: list[str] | None) -> str:
+    """A row as one line: `列名：值，列名：值`, or for two cells `名称：值`, or the cells joined."""
+    if header is not None:
+        pairs = [f"{name}：{value}" if name and name != value else value
+                 for name, value in zip(header + [""] * len(cells), cells) if value]
+        return "，".join(pairs)
+    filled = [cell for cell in cells if cell]
+    if len(cells) == 2 and len(filled) == 2:
+        return f"{filled[0].rstrip('：:')}：{filled[1]}"
+    return "，".join(dict.fromkeys(filled))  # a horizontally merged cell can repeat across the row
 
 
 class _DocxReader:
@@ -208,22 +297,27 @@ class _DocxReader:
         self._numbering = _NumberingCounters(_docx_numbering_levels(document))
 
     def read(self, p) -> Paragraph | None:
-        """The paragraph with its numbering label; None when it holds no text."""
+        """The paragraph with its numbering label and list depth; None when it holds no text."""
         style_id = _child_val(p, "pPr", "pStyle")
-        label = self._numbering_label(p, style_id)
+        numbering = self._numbering_of(p, style_id)
+        label = self._numbering.next_label(*numbering) if numbering else ""
         text = _paragraph_text(p).strip()
         if not text:
             return None
-        return Paragraph(label + text, heading_level=self._heading_level(p, style_id))
+        heading_level = self._heading_level(p, style_id)
+        # a numbered heading style is a heading at its own level; other numbered or bulleted paragraphs are list items
+        list_level = numbering[1] + self._styles.list_depth(style_id) if numbering and heading_level is None else None
+        return Paragraph(label + text, heading_level=heading_level, list_level=list_level)
 
-    def _numbering_label(self, p, style_id: str | None) -> str:
+    def _numbering_of(self, p, style_id: str | None) -> tuple[str, int] | None:
+        """(numId, ilvl) of a list paragraph, set on it or through its style; None when it is no list item."""
         num_id, ilvl = _direct_num_pr(p)
         if num_id is None:
             num_id, style_ilvl = self._styles.num_pr(style_id)
             ilvl = ilvl if ilvl is not None else style_ilvl
-        if num_id is None or num_id == "0":
-            return ""
-        return self._numbering.next_label(num_id, ilvl or 0)
+        if num_id is None or num_id == "0" or not self._numbering.defines(num_id, ilvl or 0):
+            return None
+        return num_id, ilvl or 0
 
     def _heading_level(self, p, style_id: str | None) -> int | None:
         outline = _child_val(p, "pPr", "outlineLvl")
@@ -301,6 +395,14 @@ class _DocxStyles:
                 return _outline_to_level(style.outline)
         return None
 
+    def list_depth(self, style_id: str | None) -> int:
+        """How far a list style sits in: "List Number 2" / "列表编号 2" are one level below "List Number"."""
+        for style in self._chain(style_id):
+            match = _LIST_STYLE.match(style.name.strip())
+            if match:
+                return int(match.group(1) or 1) - 1
+        return 0
+
     def num_pr(self, style_id: str | None) -> tuple[str | None, int | None]:
         """(numId, ilvl) a style attaches to its paragraphs, e.g. a numbered heading style."""
         for style in self._chain(style_id):
@@ -353,6 +455,10 @@ class _NumberingCounters:
     def __init__(self, levels_by_num: dict[str, dict[int, _Level]]) -> None:
         self._levels_by_num = levels_by_num
         self._counters: dict[str, dict[int, int]] = {}
+
+    def defines(self, num_id: str, ilvl: int) -> bool:
+        """Whether numbering.xml has the list level a paragraph points at."""
+        return ilvl in self._levels_by_num.get(num_id, {})
 
     def next_label(self, num_id: str, ilvl: int) -> str:
         """Advance the counter of (num_id, ilvl) and return the label Word would show."""

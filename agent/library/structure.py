@@ -3,17 +3,21 @@
 Reports are trees: `一、` → `（一）`/`(一)` → `1.`/`1、` → `（1）` → `一是/二是…` → run-in headings
 ("强化干部队伍建设。…"). Points often run on inside a paragraph ("…竣工验收工作。四是抓好项目建设…"), and a
 point may open a nested series of its own (`四是…。一是…二是…`). Each heading keeps its marker as written.
+
+Word lists nest by their list depth, not by their labels alone (`1.` under `1.`); a bulleted item is a point of
+content, unless it is a short label that deeper items follow. Table rows are text: never headings.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterator, Sequence
 
 from ..text.chinese import chinese_number, split_sentences, to_half_width
 from ..text.sensitive import find_classification
+from .loaders import Paragraph
 
 CN_NUM = "[一二三四五六七八九十]{1,3}"
 RANK_CHAPTER, RANK_SECTION, RANK_ITEM, RANK_SUBITEM, RANK_POINT, RANK_RUN_IN = 1, 2, 3, 4, 5, 6
@@ -30,7 +34,9 @@ _INLINE_POINT = re.compile(rf"(?<=[。；：！？!?;:])\s*({CN_NUM})是(?=\S)")
 _SENTENCE_END = re.compile(r"[。！？!?]")
 _TITLE_MAX = 40
 _RUN_IN_MAX = 16
-_DOC_WORDS = ("总结", "报告", "计划", "述职", "安排", "要点", "打算")
+_DOC_WORDS = ("总结", "报告", "计划", "述职", "安排", "要点", "打算", "材料", "情况", "汇报", "方案", "清单", "台账",
+              "小结", "概况", "汇编", "统计")
+_SALUTATION = re.compile(r"^(?:尊敬的|各位|同志们)|[：:]$")
 _PREAMBLE_TITLE = re.compile(r"现将(.{4,40}?)(?:报告|汇报)?如下")
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
 _UNIT = re.compile(
@@ -48,11 +54,12 @@ class Section:
     """
 
     title: str
-    rank: int
+    rank: float
     number: int | None = None
     marker: str = ""
     lead: str = ""
     items: list["str | Section"] = field(default_factory=list)
+    list_depth: int | None = field(default=None, compare=False)   # a Word list item's depth, else None
 
     @property
     def children(self) -> list["Section"]:
@@ -74,6 +81,7 @@ class ParsedReport:
     doc_type: str
     unit: str | None
     root: Section
+    body: list[str] = field(default_factory=list)   # the paragraphs below the title, as read
 
 
 @dataclass(frozen=True)
@@ -91,50 +99,72 @@ class Heading:
 _MARKING_ONLY = re.compile(r"\s*(?:\d{3,8}|特\s*急|加\s*急|平\s*急|特\s*提)\s*")
 
 
-def parse_report(paragraphs: Sequence[str], heading_levels: Sequence[int | None] | None = None,
-                 fallback_title: str = "") -> ParsedReport:
-    """Parse a report's paragraphs into its heading tree and metadata."""
-    texts = [paragraph.strip() for paragraph in paragraphs]
-    levels = list(heading_levels) if heading_levels is not None else [None] * len(texts)
-    kept = [(text, level) for text, level in zip(texts, levels) if text]
+def parse_report(paragraphs: Sequence[Paragraph | str], fallback_title: str = "") -> ParsedReport:
+    """Parse a report's paragraphs (loaded ones, or plain lines) into its heading tree and metadata."""
+    kept = [paragraph for paragraph in map(_as_paragraph, paragraphs) if paragraph.text]
     title, body_start = _find_title(kept, fallback_title)
     root = Section(title=title, rank=0)
     builder = _TreeBuilder(root)
-    for text, level in kept[body_start:]:
-        builder.add_paragraph(text, level)
-    full_text = "\n".join(text for text, _ in kept)
+    body = kept[body_start:]
+    for index, paragraph in enumerate(body):
+        builder.add(paragraph, introduces_deeper=_introduces_deeper(body, index))
+    full_text = "\n".join(paragraph.text for paragraph in kept)
     return ParsedReport(title=title, year=infer_year(title, full_text), doc_type=infer_doc_type(title),
-                        unit=infer_unit(title, full_text), root=root)
+                        unit=infer_unit(title, full_text), root=root, body=[paragraph.text for paragraph in body])
 
 
-def _find_title(paragraphs: list[tuple[str, int | None]], fallback: str) -> tuple[str, int]:
+def _as_paragraph(paragraph: Paragraph | str) -> Paragraph:
+    if isinstance(paragraph, Paragraph):
+        return replace(paragraph, text=paragraph.text.strip())
+    return Paragraph(paragraph.strip())
+
+
+def _introduces_deeper(body: list[Paragraph], index: int) -> bool:
+    """Whether a list item is followed by an item of a deeper level (so it heads them)."""
+    depth = body[index].list_level
+    following = body[index + 1].list_level if index + 1 < len(body) else None
+    return depth is not None and following is not None and following > depth
+
+
+def _find_title(paragraphs: list[Paragraph], fallback: str) -> tuple[str, int]:
     """The report title and the index of the first body paragraph."""
     if not paragraphs:
         return fallback, 0
     skipped = _marking_lines(paragraphs)
-    if skipped < len(paragraphs) and _looks_like_title_line(paragraphs[skipped][0]):
-        return paragraphs[skipped][0], skipped + 1
-    first, _ = paragraphs[0]
-    match = _PREAMBLE_TITLE.search(first)
+    if skipped < len(paragraphs) - 1 and _reads_as_title(paragraphs, skipped):
+        return paragraphs[skipped].text, skipped + 1
+    match = _PREAMBLE_TITLE.search(paragraphs[0].text)
     if match:
         return match.group(1).strip("：:，, "), 0
     return fallback, 0
 
 
-def _marking_lines(paragraphs: list[tuple[str, int | None]]) -> int:
+def _reads_as_title(paragraphs: list[Paragraph], index: int) -> bool:
+    """A first line that names the document: a 公文 title line (工作总结, 工作材料, 2023年…情况), or the only
+    top-level Word heading above the body."""
+    first = paragraphs[index]
+    if first.table_row or first.list_level is not None or not _title_shaped(first.text):
+        return False
+    if first.heading_level is not None and not any(p.heading_level == first.heading_level
+                                                   for p in paragraphs[index + 1:]):
+        return True
+    return any(word in first.text for word in _DOC_WORDS) or bool(_YEAR.search(first.text))
+
+
+def _title_shaped(text: str) -> bool:
+    """Short, no sentence punctuation or comma, no numbering marker, no salutation (尊敬的各位领导：)."""
+    return (len(text) <= 60 and not _SENTENCE_END.search(text) and "，" not in text and "；" not in text
+            and match_heading(text) is None and not _SALUTATION.search(text))
+
+
+def _marking_lines(paragraphs: list[Paragraph]) -> int:
     """How many of the first lines are the 公文 marking block above a title: 份号, 密级 (机密★1年), 紧急程度."""
     count = 0
-    for text, _ in paragraphs[:3]:
-        if not (_MARKING_ONLY.fullmatch(text) or find_classification(text)):
+    for paragraph in paragraphs[:3]:
+        if not (_MARKING_ONLY.fullmatch(paragraph.text) or find_classification(paragraph.text)):
             break
         count += 1
     return count
-
-
-def _looks_like_title_line(text: str) -> bool:
-    """A short first line naming a document (工作总结, 述职报告…) with no sentence punctuation."""
-    return (len(text) <= 60 and not _SENTENCE_END.search(text) and "，" not in text
-            and match_heading(text) is None and any(word in text for word in _DOC_WORDS))
 
 
 def match_heading(text: str) -> Heading | None:
@@ -151,6 +181,11 @@ def match_heading(text: str) -> Heading | None:
             return Heading(rank=rank, number=number, marker=marker, title=marker + title,
                            remainder=remainder, lead=marker + lead)
     return None
+
+
+def _marker_form(marker: str) -> str:
+    """A marker with its number taken out: 1、 → #、, （1） → （#）, １． → #． (full width kept apart)."""
+    return re.sub(r"[0-9０-９]+|[一二三四五六七八九十]+", "#", marker.strip())
 
 
 def _marker_number(digits: str) -> int | None:
@@ -205,6 +240,16 @@ class _TreeBuilder:
     def __init__(self, root: Section) -> None:
         self.stack: list[Section] = [root]
 
+    def add(self, paragraph: Paragraph, introduces_deeper: bool = False) -> None:
+        """Add one paragraph: a table row as text; a Word list item at its depth; anything else by its form."""
+        self._close_run_ins()
+        if paragraph.table_row:
+            self.stack[-1].items.append(paragraph.text)
+        elif paragraph.list_level is not None:
+            self._add_list_item(paragraph, introduces_deeper)
+        else:
+            self.add_paragraph(paragraph.text, paragraph.heading_level)
+
     def add_paragraph(self, text: str, style_level: int | None) -> None:
         """Add one paragraph: its heading (numbered or styled), run-in headings, inline points, text."""
         heading = match_heading(text)
@@ -216,21 +261,72 @@ class _TreeBuilder:
             remainder = ""
         else:
             remainder = text
-        for kind, value in _segments(remainder, after_heading=remainder is not text):
+        self._add_text(remainder, after_heading=remainder is not text)
+
+    def _add_text(self, text: str, after_heading: bool) -> None:
+        for kind, value in _segments(text, after_heading=after_heading):
             if kind == "text":
                 self.stack[-1].items.append(value)
             else:
                 self._open(value)
         self._close_run_ins()
 
+    def _add_list_item(self, paragraph: Paragraph, introduces_deeper: bool) -> None:
+        """A Word list item: it closes the open items of its depth or deeper, then heads what follows (a
+        numbered item, or a bulleted label that deeper items follow) or is a point of text."""
+        depth = paragraph.list_level
+        heading = match_heading(paragraph.text)
+        if heading is not None:
+            section = Section(heading.title, heading.rank, heading.number, heading.marker, heading.lead)
+        elif introduces_deeper and _title_shaped(paragraph.text) and len(paragraph.text) <= _RUN_IN_MAX:
+            section = Section(paragraph.text, RANK_POINT, lead=paragraph.text)
+        else:  # a bulleted point: it belongs to a label item of its own depth (4.下步打算 • 计划…), else beside it
+            self._close_list_items(depth, keep_label=True)
+            self._add_text(paragraph.text, after_heading=False)
+            return
+        self._close_list_items(depth, keep_label=False)
+        section.list_depth = depth
+        while len(self.stack) > 1 and self.stack[-1].list_depth is None and self.stack[-1].rank >= section.rank:
+            self.stack.pop()
+        self.stack[-1].items.append(section)
+        self.stack.append(section)
+        self._add_text(heading.remainder if heading else "", after_heading=True)
+
+    def _close_list_items(self, depth: int, keep_label: bool) -> None:
+        """Close the open list items at `depth` or deeper (with `keep_label`, a label item at `depth` stays open)."""
+        while len(self.stack) > 1 and self.stack[-1].list_depth is not None and self.stack[-1].list_depth >= depth:
+            top = self.stack[-1]
+            if keep_label and top.list_depth == depth and not _SENTENCE_END.search(top.lead or top.title):
+                break
+            self.stack.pop()
+
     def _open(self, section: Section) -> None:
-        """Attach a new heading under the nearest open heading of higher rank."""
+        """Attach a new heading under the nearest open heading of higher rank; a series that starts at 1 in
+        another marker form right under a heading of the same rank (3、… then １．…) nests under it."""
         if section.rank == RANK_POINT:
             section.rank = self._point_rank(section.number)
+        elif self._starts_other_series(section):
+            section.rank = self.stack[-1].rank + 0.1
+        else:
+            section.rank = self._series_rank(section)
         while self.stack[-1].rank >= section.rank and len(self.stack) > 1:
             self.stack.pop()
         self.stack[-1].items.append(section)
         self.stack.append(section)
+
+    def _series_rank(self, section: Section) -> float:
+        """The rank of the open series this heading continues (２． after a nested １．), else its own."""
+        for open_section in reversed(self.stack[1:]):
+            if (int(open_section.rank) == section.rank and open_section.number is not None
+                    and open_section.number + 1 == section.number
+                    and _marker_form(open_section.marker) == _marker_form(section.marker)):
+                return open_section.rank
+        return section.rank
+
+    def _starts_other_series(self, section: Section) -> bool:
+        top = self.stack[-1]
+        return (section.number == 1 and len(self.stack) > 1 and int(top.rank) == section.rank
+                and top.list_depth is None and _marker_form(top.marker) != _marker_form(section.marker))
 
     def _point_rank(self, number: int | None) -> float:
         """Rank of a 一是/二是 point: continue the series it fits, or nest a new series under an open point."""
