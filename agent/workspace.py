@@ -10,7 +10,7 @@ from typing import Callable, Iterable
 
 from .errors import UserError
 from .library.ingest import IngestResult, Screening, discover_files, ingest_paths
-from .library.lexical import TermsCache
+from .library.lexical import LexicalIndex, TermsCache
 from .library.retrieve import Hit, Retriever, SearchFilters, hit_from_chunk
 from .library.store import ReportRecord, ReportStore, StoredChunk, matching_reports
 from .library.thesaurus import normalize
@@ -141,6 +141,20 @@ class Workspace:
         """Every passage of a report, in document order."""
         ids = sorted(self.store.chunk_ids_of(report.report_id))
         return sorted(self.store.get_chunks(ids).values(), key=lambda chunk: chunk.ordinal)
+
+    def report_passages(self, source: str) -> list[Hit]:
+        """Every passage of the report ingested from `source`, in document order, as hits (rank = position)."""
+        record = self.store.get_report(source)
+        return [hit_from_chunk(chunk.ordinal + 1, 1.0, chunk) for chunk in self.passages_of(record)] if record else []
+
+    def passages(self, chunk_ids: list[str]) -> list[Hit]:
+        """Passages by id, as hits in report and document order (rank = position in the report)."""
+        chunks = sorted(self.store.get_chunks(chunk_ids).values(), key=lambda chunk: (chunk.source, chunk.ordinal))
+        return [hit_from_chunk(chunk.ordinal + 1, 1.0, chunk) for chunk in chunks]
+
+    def lexical(self) -> LexicalIndex:
+        """The BM25 index over every stored passage (built or loaded once)."""
+        return self.retriever.lexical_index()
 
     def section_passages(self, report: ReportRecord, heading: str) -> list[Hit]:
         """The passages under the first heading of `report` that contains `heading` (width and spaces ignored),

@@ -161,12 +161,24 @@ def test_evidence_is_packed_within_the_context_budget(llm_workspace, openai_serv
     assert _user_prompt(openai_server).count("\n[S") >= 2  # still several passages
 
 
+def test_a_section_question_gives_the_model_the_whole_section_and_a_mention_question_every_mention(
+        llm_workspace, openai_server) -> None:
+    _ask(llm_workspace, "街道党工委在党风廉政建设方面具体做了什么？")
+    prompt = _user_prompt(openai_server).split("</资料>")[0]
+    for point in ("抓廉政建设", "抓作风建设", "抓监督检查", "抓工作落实"):   # every point of （三）切实加强党风廉政建设
+        assert point in prompt
+    assert prompt.count("\n[S") == 4 and "001_b1a17815476a7810" not in prompt
+    _ask(llm_workspace, "哪几份报告提到了“四风”？")
+    prompt = _user_prompt(openai_server).split("</资料>")[0]
+    assert prompt.count("\n[S") == 3 and prompt.count("四风") >= 3   # the three passages that use it, no other
+
+
 def test_the_run_log_records_the_call_and_never_the_key(llm_workspace, openai_server) -> None:
     answer, _ = _ask(llm_workspace)
     runs = llm_workspace.run_log.recent_runs()
     assert runs[0]["question"] == QUESTION and runs[0]["grounded"] == 1 and runs[0]["calls"] == 1
     call = llm_workspace.run_log.calls_of(runs[0]["id"])[0]
-    assert call["model"] == "test-model" and call["status"] == "ok" and call["prompt_tokens"] > 500
+    assert call["model"] == "test-model" and call["status"] == "ok" and call["prompt_tokens"] > 300
     assert call["response"] == answer.text and "红色驿站" in json.loads(call["messages"])[1]["content"]
     assert call["latency_ms"] > 0 and call["first_token_ms"] is not None
     assert b"sk-test-secret" not in llm_workspace.run_log.path.read_bytes()

@@ -21,6 +21,8 @@ from agent.evals.openai_server import Reply, ToolCall, evidence_passage
     ("2021年的呢", "2022年开展了哪些警示教育？", "2021年开展了哪些警示教育？"),
     ("那2023年呢？", "开展了哪些警示教育？", "2023年开展了哪些警示教育？"),
     ("具体有哪些措施？", "哪份报告提到了红色驿站？", "哪份报告提到了红色驿站，具体有哪些措施？"),
+    ("那谈话提醒呢？", "2022年开展了几次节前警示教育？", "2022年开展了几次谈话提醒？"),   # a new subject swaps in
+    ("那网格呢？", "哪份报告提到了红色驿站？", "哪份报告提到了网格？"),
 ])
 def test_follow_ups_are_rewritten_without_a_model(follow_up: str, previous: str, standalone: str) -> None:
     assert is_follow_up(follow_up)
@@ -44,6 +46,29 @@ def test_offline_session_answers_a_follow_up_about_another_year(local_workspace,
     assert "## 2. 那2023年呢？" in saved and "（按“2023年开展了哪些警示教育？”检索）" in saved and "来源：" in saved
     session.reset()
     assert session.history == [] and session.sources() == "还没有回答。"
+
+
+def test_a_follow_up_on_another_subject_is_answered_about_it_and_a_year_no_report_covers_is_refused(
+        local_workspace) -> None:
+    session = ChatSession(engine=make_engine(local_workspace), rewriter=Rewriter())
+    first = session.ask("2022年开展了几次节前警示教育？")
+    second = session.ask("那谈话提醒呢？")
+    assert "节前警示教育" in first.text and "谈话提醒" in second.text and second.text != first.text
+    assert {c["chunk_id"] for c in second.citations} != {c["chunk_id"] for c in first.citations}
+    assert session.ask("那2023年呢？").text == "资料中未找到相关内容。"   # no report covers 2023
+
+
+def test_a_follow_up_answered_with_the_previous_answers_passages_is_refused_not_repeated(
+        local_workspace, llm_workspace, openai_server) -> None:
+    # a model rewrite that loses the new subject: the same passages come back for a different question
+    session = ChatSession(engine=make_engine(local_workspace), rewriter=Rewriter(llm_workspace.chat_model()))
+    first = session.ask("2022年开展了几次节前警示教育？")
+    openai_server.script("2022年开展了几次节前警示教育？")
+    shown: list[str] = []
+    second = session.ask("那网格呢？", shown.append)    # not a word of 网格 in the 警示教育 passage
+    assert first.citations and second.text == "资料中未找到相关内容。" and not second.citations
+    assert "".join(shown) == "资料中未找到相关内容。"   # the repeated answer was never shown
+    assert any("与上一问相同" in warning for warning in second.warnings)
 
 
 def test_with_a_model_the_follow_up_is_rewritten_by_the_model(llm_workspace, openai_server) -> None:

@@ -73,7 +73,7 @@ def answer_question(question: str, engine: Engine, run_log: RunLog | None = None
 def _answer(question: str, engine: Engine, evidence: Evidence, show: OnText) -> AnswerGuard:
     """Stream the engine's answer through the guards; refuse without asking anything when there is no
     evidence; start over once if the stream breaks part-way."""
-    guard = AnswerGuard(evidence, [question])
+    guard = AnswerGuard(evidence, [question, *evidence.derived])
     if not evidence and not engine.gathers_evidence:
         show(guard.feed(REFUSAL) + guard.finish())
         return guard
@@ -82,7 +82,7 @@ def _answer(question: str, engine: Engine, evidence: Evidence, show: OnText) -> 
     except StreamInterrupted:
         if guard.shown:  # the user saw part of the broken answer: say that a new one follows
             show(_RESTART_NOTE)
-        guard = AnswerGuard(evidence, [question])
+        guard = AnswerGuard(evidence, [question, *evidence.derived])
         _stream_into(guard, engine.generate(question, evidence), show)
     return guard
 

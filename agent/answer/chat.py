@@ -1,14 +1,17 @@
 """`zongjie chat`: a conversation over the reports, each turn answered and checked like `ask`.
 
-Follow-ups ("那2023年呢？", "具体有哪些措施？") are rewritten into standalone questions before retrieval: by the
-model when one is configured (prompts/chat/rewrite.md), else by rules. With a model that calls tools the turn runs
-as an agent instead (agent_tools.py), which searches and reads sections itself and sees the conversation.
+Follow-ups ("那2023年呢？", "那谈话提醒呢？", "具体有哪些措施？") are rewritten into standalone questions before
+retrieval: by the model when one is configured (prompts/chat/rewrite.md), else by rules that swap the new year or
+the new subject into the previous question. An answer to a follow-up that would only repeat the previous answer
+(the same passages, for a different question) is refused instead: it answers what was asked before, not what was
+asked now. With a model that calls tools the turn runs as an agent instead (agent_tools.py), which searches and
+reads sections itself and sees the conversation.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -16,8 +19,11 @@ from ..errors import UserError, ZongjieError
 from ..model.llm import ChatModel
 from ..model.prompts import load_prompt
 from ..model.runlog import RunLog
+from ..library.lexical import words
 from .ask import Answer, answer_question
 from .engines import Engine
+from .guard import REFUSAL, is_refusal
+from .question import QUESTION_WORDS
 
 _YEAR = re.compile(r"(?:19|20)\d{2}(?=\s*年)")
 _FOLLOW_UP_START = re.compile(r"^(那么?|那|还有|另外|其中|其他|其它|这些|这个|这项|它们?|他们|具体|再|同样|然后|此外)")
@@ -49,8 +55,9 @@ def is_follow_up(question: str) -> bool:
 
 
 def rewrite_by_rules(question: str, previous_query: str) -> str:
-    """A standalone question from a follow-up without a model: a new year replaces the old one; other new words
-    are added to the previous question."""
+    """A standalone question from a follow-up without a model: a new year replaces the old one; a new subject
+    (那谈话提醒呢？) takes the place of the previous question's subject (2022年开展了几次节前警示教育？ →
+    2022年开展了几次谈话提醒？); other new words are added to the previous question."""
     core = _FILLER.sub("", question.strip()).strip("，, ")
     new_years = _YEAR.findall(core)
     rest = _YEAR.sub("", core).replace("年", "", len(new_years)).strip("，, 的")
@@ -59,8 +66,40 @@ def rewrite_by_rules(question: str, previous_query: str) -> str:
         old_years = _YEAR.findall(base)
         base = _YEAR.sub(new_years[0], base) if old_years else f"{new_years[0]}年{base}"
     if rest and rest not in base:
-        base = f"{base}，{rest}"
+        swapped = _swap_subject(base, rest) if _is_subject_only(rest) else None
+        base = swapped or f"{base}，{rest}"
     return base + "？"
+
+
+def _is_subject_only(asked: str) -> bool:
+    """A follow-up that names only a new subject (谈话提醒), no new question (具体有哪些措施)."""
+    return not any(word in _FRAME for word in words(asked))
+
+
+def _swap_subject(previous: str, subject: str) -> str | None:
+    """The previous question with its subject — its longest run of content words — replaced by `subject`."""
+    pieces = words(previous)
+    runs: list[tuple[int, int]] = []
+    start = None
+    for index, piece in enumerate(pieces + [""]):
+        content = bool(piece) and _is_content(piece)
+        if content and start is None:
+            start = index
+        elif not content and start is not None:
+            runs.append((start, index))
+            start = None
+    if not runs:
+        return None
+    first, last = max(runs, key=lambda run: sum(len(piece) for piece in pieces[run[0]:run[1]]))
+    return "".join(pieces[:first]) + subject + "".join(pieces[last:])
+
+
+def _is_content(piece: str) -> bool:
+    """A word that says what is asked about (not 开展/几次/了/年 or punctuation)."""
+    return bool(re.fullmatch(r"[\u4e00-\u9fffA-Za-z]{2,}", piece)) and piece not in _FRAME
+
+
+_FRAME = QUESTION_WORDS | frozenset("开展 组织 举办 进行 做 做了 搞 完成 推进 落实 有 是 的 年 年度 全年 今年 工作".split())
 
 
 class Rewriter:
@@ -91,17 +130,40 @@ class ChatSession:
     history: list[Turn] = field(default_factory=list)
 
     def ask(self, question: str, on_text: Callable[[str], None] | None = None) -> Answer:
-        """Answer one turn (rewriting a follow-up first, unless the engine reads the conversation itself)."""
+        """Answer one turn (rewriting a follow-up first, unless the engine reads the conversation itself). A
+        follow-up's answer is held until it is whole, so one that repeats the previous answer is never shown."""
         if self.engine.reads_history:
             self.engine.history = [(turn.question, turn.answer.text) for turn in self.history]
             standalone = None
         else:
             history = list(self.history)
             standalone = lambda: self.rewriter.rewrite(question, history)  # noqa: E731
-        answer = answer_question(question, self.engine, self.run_log, on_text, standalone=standalone,
-                                 command="chat")
+        follow_up = bool(self.history) and is_follow_up(question)
+        held: list[str] = []
+        show = held.append if follow_up else on_text
+        answer = answer_question(question, self.engine, self.run_log, show, standalone=standalone, command="chat")
+        if follow_up:
+            answer = self._not_a_repeat(answer, question)
+            if on_text:
+                on_text(answer.text if answer.text != "".join(held).strip() else "".join(held))
         self.history.append(Turn(question=question, query=answer.query, answer=answer))
         return answer
+
+    def _not_a_repeat(self, answer: Answer, question: str) -> Answer:
+        """The refusal, when the answer cites exactly what the previous answer cited for another question and
+        those passages never mention what the follow-up asks about (那谈话提醒呢？ answered with the 警示教育
+        passage again)."""
+        previous = self.history[-1]
+        cited = {citation["chunk_id"] for citation in answer.citations}
+        if (not cited or is_refusal(answer.text) or question.strip() == previous.question.strip()
+                or cited != {citation["chunk_id"] for citation in previous.answer.citations}):
+            return answer
+        asked = [word for word in words(_FILLER.sub("", question.strip())) if _is_content(word)]
+        passages = "".join(passage.text for passage in answer.evidence.passages)
+        if not asked or all(word in passages for word in asked):
+            return answer
+        note = f"“{answer.query}”的回答与上一问相同，所引资料并未提到“{'、'.join(asked)}”，故不重复作答"
+        return replace(answer, text=REFUSAL, citations=[], grounded=False, warnings=[*answer.warnings, note])
 
     def reset(self) -> None:
         """Forget the conversation."""

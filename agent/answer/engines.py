@@ -15,6 +15,8 @@ from ..model.llm import ChatModel, Messages, Notify, count_prompt_tokens
 from ..model.prompts import load_prompt
 from ..settings import Settings
 from .evidence import Evidence, pack_evidence
+from .question import FACT, OPEN, SECTION
+from .scope import Library, plan_scope
 
 if TYPE_CHECKING:
     from ..workspace import Workspace
@@ -63,18 +65,26 @@ class LLMEngine:
     gathers_evidence = False
     reads_history = False
 
-    def __init__(self, chat_model: ChatModel, search: Search, settings: Settings, passages: int = 12) -> None:
+    def __init__(self, chat_model: ChatModel, search: Search, settings: Settings, passages: int = 12,
+                 library: Library | None = None) -> None:
         self.chat_model = chat_model
         self.model = chat_model.name
         self.search = search
         self.settings = settings
         self.passages = passages
+        self.library = library
 
     def prepare(self, question: str, filters: SearchFilters | None = None) -> Evidence:
-        """The best passages that fit the budget left after the prompt's fixed parts."""
-        hits = self.search(question, self.passages, filters)
+        """The passages the question asks for — the whole section, every mention, both compared sections — or
+        else the best passages of a search (within the report it names), as many as fit the budget left after
+        the prompt's fixed parts, in the order given."""
         budget = evidence_budget(self.settings, answer_messages(question, Evidence()))
-        return pack_evidence(hits, budget)
+        scope = plan_scope(question, self.library, filters) if self.library else None
+        if scope is not None and scope.passages:
+            return pack_evidence(scope.passages, budget)
+        if scope is not None and scope.question.reports and scope.question.kind in (FACT, OPEN, SECTION):
+            filters = SearchFilters(report=scope.question.reports[0])
+        return pack_evidence(self.search(question, self.passages, filters), budget)
 
     def generate(self, question: str, evidence: Evidence) -> Iterator[str]:
         """Stream the model's answer."""
@@ -93,8 +103,9 @@ def make_engine(workspace: "Workspace", chat_model: ChatModel | None = None, not
         def sections(source: str, heading: str) -> list[Hit]:
             return workspace.section_passages(workspace.find_report(source), heading)
 
-        return ExtractiveEngine(search, workspace.retriever.lexical_index, workspace.embedder.embed, sections)
+        return ExtractiveEngine(search, workspace.retriever.lexical_index, workspace.embedder.embed, sections,
+                                library=workspace)
     chat_model = chat_model or workspace.chat_model(notify)
     if agent and chat_model.supports_tools:
         return AgentEngine(workspace, chat_model)
-    return LLMEngine(chat_model, search, workspace.settings)
+    return LLMEngine(chat_model, search, workspace.settings, library=workspace)

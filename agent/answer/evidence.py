@@ -66,9 +66,11 @@ def defuse(text: str) -> str:
 
 @dataclass
 class Evidence:
-    """The passages an answer may cite, by key."""
+    """The passages an answer may cite, by key, and statements the engine derived from them (共有 2 份报告提到…:
+    a count of the passages' reports), whose figures an answer may state as well."""
 
     passages: list[Passage] = field(default_factory=list)
+    derived: list[str] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return bool(self.passages)

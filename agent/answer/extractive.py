@@ -25,27 +25,16 @@ from typing import Any, Callable, Iterator
 
 import numpy as np
 
-from ..library.lexical import LexicalIndex, tokenize
-from ..library.retrieve import Hit, expansion_terms
+from ..library.lexical import LexicalIndex
+from ..library.retrieve import Hit, SearchFilters
 from ..library.thesaurus import normalize
 from ..text.chinese import split_sentences, to_half_width
 from ..text.citations import insert_key
 from ..text.figures import find_figures
+from . import compose
 from .evidence import Evidence, Passage, char_bigrams
-
-# Words that say what kind of answer is wanted, not what it is about.
-_QUESTION_WORDS = frozenset(
-    "哪份 哪些 哪个 哪几份 哪一份 几份 报告 总结 述职 提到 提及 写到 讲到 说到 多少 几 几次 几个 什么 是否 有没有 "
-    "如何 怎么 怎样 做法 举措 措施 内容 情况 主要 具体 哪方面 方面 里面 其中 分别 有何 有哪 资料 文件 介绍 一下 "
-    "关于 什么样 请问 谈谈 说说 列举 包括 哪里 怎么样 开展 了 吗 呢 哪几 哪几个 几条 几项 几点 各 各份 各个 比较 "
-    "对比".split())
-_REPORTS = r"(报告|总结|材料|单位|街道)"
-# Questions over several reports: which of them say something, or what each of them says.
-_ACROSS_REPORTS = re.compile(rf"哪(份|几份|一份|些|个)?{_REPORTS}|几份报告|各(份|个)?{_REPORTS}|^(比较|对比)")
-# "How many": a figure is wanted. "有哪几条" asks for a list, not a count.
-_QUANTITY = re.compile(r"多少|(?<!哪)几[次个项人家场名户批处条所]?|数量|比例|比重|规模|金额|增长")
-_YEAR = re.compile(r"(20\d{2})\s*年?")
-
+from .question import COMPARE, MENTION, OPEN, REPORTS, SECTION, Query, Question, analyse
+from .scope import Library, Scope, other_year, plan_scope
 
 @dataclass(frozen=True)
 class ExtractiveConfig:
@@ -54,6 +43,7 @@ class ExtractiveConfig:
     passages: int = 8              # retrieved passages to read
     min_coverage: float = 0.6      # answer when a sentence covers this share of the question's weight …
     min_similarity: float = 0.37   # … or is this close in meaning (USE cosine); else refuse
+    min_similarity_coverage: float = 0.15  # … while naming at least this share of the question's words
     unseen_similarity: float = 0.15  # a main subject no report uses needs a sentence this close to it in meaning
     similarity_weight: float = 1.0
     keep_ratio: float = 0.75       # keep sentences scoring at least this share of the best
@@ -86,64 +76,6 @@ class Candidate:
         """The breadcrumb of the section this heading opens (empty for a plain sentence)."""
         depth = self.heading_depth
         return () if depth is None else tuple(self.hit.heading_path[: depth + 1])
-
-
-@dataclass(frozen=True)
-class Query:
-    """What the question asks about (weighted words) and what kind of answer it wants."""
-
-    weights: dict[str, float]
-    synonyms: dict[str, list[str]]
-    across_reports: bool
-    quantity: bool
-    years: tuple[str, ...]
-    unseen: tuple[str, ...] = ()   # words no passage uses, nor their parts or synonyms (冬奥会)
-
-    @property
-    def total(self) -> float:
-        """The weight a sentence would have to cover to answer fully."""
-        return sum(self.weights.values()) or 1.0
-
-
-def analyse(question: str, index: LexicalIndex) -> Query:
-    """Content words of the question weighted by rarity, each with its thesaurus synonyms, and the kind of
-    answer wanted."""
-    tokens = [token for token in dict.fromkeys(tokenize(question)) if token not in _QUESTION_WORDS
-              and not _YEAR.fullmatch(token) and not token.isdigit()]
-    tokens = [token for token in tokens if len(token) > 1] or tokens  # 年, 党 … say little on their own
-    words = _outermost(tokens, index)
-    weights = {word: index.idf(word) for word in words}
-    synonyms = {word: [to_half_width(term).lower() for term in expansion_terms(word, [word]) if term != word]
-                for word in words}
-    return Query(weights=weights, synonyms=synonyms, across_reports=bool(_ACROSS_REPORTS.search(question)),
-                 quantity=bool(_QUANTITY.search(_ACROSS_REPORTS.sub("", question))),
-                 years=tuple(_YEAR.findall(question)),
-                 unseen=tuple(word for word in words if _unseen(word, synonyms[word], index)))
-
-
-def _used(token: str, index: LexicalIndex) -> bool:
-    """True when some passage uses the token (one no passage uses has the largest idf there is)."""
-    return index.idf(token) < index.idf("\0")
-
-
-def _unseen(word: str, synonyms: list[str], index: LexicalIndex) -> bool:
-    """True when no passage uses the word, any of its parts (统战 of 统战工作) or any of its synonyms."""
-    tokens = [token for term in [word, *synonyms] for token in tokenize(term) if len(token) > 1]
-    return not any(_used(token, index) for token in tokens or [word])
-
-
-def _outermost(tokens: list[str], index: LexicalIndex) -> list[str]:
-    """Drop sub-words whose compound is also a token (jieba's search mode yields 党风 / 廉政 / 党风廉政建设),
-    so one idea is not counted three times — unless no passage uses the compound while every part of it is
-    used (统战工作 / 统战): then the parts carry the meaning and the compound goes."""
-    used = {token for token in tokens if _used(token, index)}
-
-    def stands(compound: str) -> bool:
-        parts = [part for part in tokens if part != compound and part in compound]
-        return compound in used or not parts or not all(part in used for part in parts)
-
-    return [token for token in tokens if stands(token)
-            and not any(token != other and token in other and stands(other) for other in tokens)]
 
 
 def score_sentence(query: Query, sentence: str, heading: str, config: ExtractiveConfig) -> float:
@@ -190,32 +122,92 @@ class ExtractiveEngine:
 
     def __init__(self, search: Callable[[str, int, Any], list[Hit]], lexical: Callable[[], LexicalIndex],
                  embed: Callable[[list[str]], np.ndarray], sections: Sections | None = None,
-                 config: ExtractiveConfig | None = None) -> None:
+                 config: ExtractiveConfig | None = None, library: Library | None = None) -> None:
         self.search = search
         self.lexical = lexical
         self.embed = embed
         self.sections = sections
         self.config = config or ExtractiveConfig()
+        self.library = library
         self._chosen: list[tuple[Passage, str]] = []
+        self._lines: list[tuple[Passage | None, str]] = []
         self._query: Query | None = None
         self._section: tuple[str, ...] = ()
 
     def prepare(self, question: str, filters: Any = None) -> Evidence:
-        """Retrieve, choose the answering sentences, and key only the passages they come from (S1, S2 … in the
-        order the answer cites them)."""
-        self._query = query = analyse(question, self.lexical())
+        """Read what the question asks for; list a section, the mentions of a term or two reports side by side
+        when it asks for one of these, else retrieve and choose the answering sentences. Only the passages the
+        answer quotes are keyed (S1, S2 … in the order it cites them)."""
+        self._lines, self._chosen, self._section = [], [], ()
+        scope = plan_scope(question, self.library, filters) if self.library else Scope(Question(question, OPEN))
+        read = scope.question
+        listing = self._listing(scope)
+        if listing:
+            return self._keyed(listing, read)
+        if read.kind == MENTION:   # no report uses the term, nor a synonym of it
+            self._query = analyse(question, self.lexical())
+            return Evidence()
+        if read.reports and read.kind not in (REPORTS, COMPARE):
+            filters = SearchFilters(report=read.reports[0])  # the report the question names: the words naming
+            return self._sentences(question, filters, False, read.subject_text)  # it are no part of the answer
+        return self._sentences(question, filters, across=read.kind in (REPORTS, COMPARE))
+
+    def _listing(self, scope: Scope) -> list[compose.Line]:
+        """The answer's lines when the question asks for a whole section, every mention, or a comparison of two
+        named reports — and the scope holds one; else none."""
+        kind = scope.question.kind
+        if kind == MENTION and scope.mentions:
+            return compose.mention_lines(scope)
+        if kind == SECTION and scope.sections:
+            return compose.section_lines(scope.sections[0])
+        if kind == COMPARE and len(scope.sections) >= 2:
+            return compose.comparison_lines(scope.sections[0], scope.sections[1], self.embed)
+        return []
+
+    def _keyed(self, lines: list[compose.Line], read: Question) -> Evidence:
+        """Evidence keyed in the order the lines cite it. The framing lines (report titles, headings, counts of
+        reports and mentions) are derived from it, so their figures are the evidence's too."""
+        evidence = Evidence()
+        self._lines = [(evidence.add(line.hit) if line.hit else None, line.text) for line in lines]
+        evidence.derived += [line.text for line in lines if line.hit is None]
+        return evidence
+
+    def _sentences(self, question: str, filters: Any, across: bool, subject: str = "") -> Evidence:
+        """Retrieve, choose the answering sentences (a heading leads into what stands under it); their words are
+        weighed against the question's subject (the question less the words naming its report)."""
+        self._query = query = analyse(subject or question, self.lexical())
+        if across and not query.across_reports:
+            self._query = query = replace(query, across_reports=True)
         wanted = self.config.passages * (2 if query.across_reports else 1)  # reach past one report's passages
         hits = self.search(question, wanted, filters)
-        candidates = self._candidates(question, query, hits)
+        candidates = [candidate for candidate in self._candidates(question, query, hits)
+                      if _of_the_years(candidate, query.years)]
         if self.misses_the_subject(query, candidates):
             candidates = []
         heading = None if query.across_reports else self.asked_section(query, candidates)
         points = self.section_points(heading) if heading is not None else []
         self._section = heading.section if points else ()
-        chosen = points or self.choose(query, candidates)
+        chosen = points or [self._with_content(candidate, candidates) for candidate in self.choose(query, candidates)]
         evidence = Evidence()
         self._chosen = [(evidence.add(candidate.hit), candidate.text) for candidate in chosen]
         return evidence
+
+    def _with_content(self, chosen: Candidate, candidates: list[Candidate]) -> Candidate:
+        """A heading is never an answer on its own: it leads into the best sentence under it among the
+        candidates, else into the first things said under it in the report."""
+        if chosen.heading_depth is None or self.library is None:
+            return chosen
+        led = _with_its_content(chosen, candidates)
+        if led is not chosen:
+            return led
+        section = chosen.section
+        under = [hit for hit in self.library.report_passages(chosen.hit.source)
+                 if tuple(hit.heading_path[: len(section)]) == section]
+        for hit in under:
+            said = compose.specifics(hit)
+            if said:
+                return replace(chosen, hit=hit, text=f"{chosen.text.rstrip('。；;.')}：{said}", heading_depth=None)
+        return chosen
 
     def choose(self, query: Query, candidates: list[Candidate]) -> list[Candidate]:
         """The answering sentences, best first, without near-repeats; none when nothing answers well enough.
@@ -254,7 +246,8 @@ class ExtractiveEngine:
         names every word of the question (and answers well enough at all). A heading that only resembles the
         question, or names part of it (四、2023年工作打算 for 2023年经济工作打算), is not the question's section."""
         naming = [candidate for candidate in candidates if candidate.heading_depth is not None
-                  and self._supports(candidate) and names_every_word(query, list(candidate.section))]
+                  and self._supports(candidate) and names_every_word(query, list(candidate.section))
+                  and not other_year(candidate.section, query.years)]
         return max(naming, key=lambda candidate: candidate.score, default=None)
 
     def section_points(self, heading: Candidate) -> list[Candidate]:
@@ -285,7 +278,8 @@ class ExtractiveEngine:
     def _supports(self, candidate: Candidate) -> bool:
         """The candidate covers enough of the question's words, or is close enough in meaning, to answer."""
         return (candidate.coverage >= self.config.min_coverage
-                or candidate.similarity >= self.config.min_similarity)
+                or (candidate.similarity >= self.config.min_similarity
+                    and candidate.coverage >= self.config.min_similarity_coverage))
 
     def _candidates(self, question: str, query: Query, hits: list[Hit]) -> list[Candidate]:
         """Every sentence and heading of every hit, scored by word coverage, meaning, search rank and what the
@@ -311,8 +305,12 @@ class ExtractiveEngine:
         return candidates
 
     def generate(self, question: str, evidence: Evidence) -> Iterator[str]:
-        """The answer text: the chosen sentences quoted with their keys, grouped under their reports (and under
-        the section's heading when the answer lists a section's points)."""
+        """The answer text: a listing's lines, or the chosen sentences quoted with their keys, grouped under their
+        reports (and under the section's heading when the answer lists a section's points)."""
+        if self._lines:
+            for passage, text in self._lines:
+                yield text if passage is None else compose.cited(text, passage.key) + "\n"
+            return
         query = self._query
         by_report: dict[str, list[tuple[Passage, str]]] = {}
         for passage, sentence in self._chosen:
@@ -332,6 +330,15 @@ class ExtractiveEngine:
         """True when the quoted sentences carry figures and every one of them is masked."""
         figures = [figure for _, sentence in self._chosen for figure in find_figures(sentence)]
         return bool(figures) and all(figure.masked for figure in figures if not _is_year(figure.text))
+
+
+def _of_the_years(candidate: Candidate, years: tuple[str, ...]) -> bool:
+    """A question about a year is answered from what that year's report says, or from text that names the year
+    (2023年工作安排 in a 2022 report); nothing of another year answers it (2024年的打算 has no answer here)."""
+    if not years:
+        return True
+    hit = candidate.hit
+    return str(hit.year) in years or any(year in " ".join([*hit.heading_path, candidate.text]) for year in years)
 
 
 def _with_its_content(chosen: Candidate, candidates: list[Candidate]) -> Candidate:

@@ -1,7 +1,11 @@
-"""The eval cases: one YAML file per suite in evals/cases/, read into one shape (id, suite, input, expectations).
+"""The eval cases: YAML files per suite in evals/cases/, read into one shape (id, suite, input, expectations).
 
 retrieval.yaml and ask.yaml are lists of cases; draft.yaml and brief.yaml hold theirs under `cases:`. What a
 case asks for is its input (query, question, section and facts, report); everything else is an expectation.
+
+Cases are in the dev split unless they say `split: test`. The test split (kept in `<suite>.test.yaml`, written by
+people who had not seen the engine or the dev cases) is never tuned on: no threshold, rule or thesaurus entry may
+be chosen by looking at it; the report shows it beside dev, and a gap between them is a finding.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ import yaml
 from ..errors import UserError
 
 SUITES = ("retrieval", "ask", "draft", "brief")
+DEV, TEST = "dev", "test"
+SPLITS = (DEV, TEST)
 _INPUT_KEYS = {"retrieval": ("query",), "ask": ("question",), "draft": ("section", "facts", "year", "org"),
                "brief": ("report", "max_chars")}
 
@@ -32,12 +38,22 @@ class Case:
         """An expectation (or `default` when the case does not state it)."""
         return self.expect.get(name, default)
 
+    @property
+    def split(self) -> str:
+        """dev (may be tuned on) or test (held out)."""
+        return self.expect.get("split", DEV)
+
 
 def load_suite(cases_dir: Path, suite: str) -> list[Case]:
-    """The cases of one suite, in file order."""
+    """The cases of one suite, in file order: `<suite>.yaml`, then the held-out `<suite>.test.yaml` if any."""
     path = cases_dir / f"{suite}.yaml"
     if not path.is_file():
         raise UserError(f"找不到评测用例文件：{path}")
+    held_out = cases_dir / f"{suite}.test.yaml"
+    return _read_cases(path, suite) + (_read_cases(held_out, suite) if held_out.is_file() else [])
+
+
+def _read_cases(path: Path, suite: str) -> list[Case]:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
     except yaml.YAMLError as error:

@@ -109,6 +109,17 @@ def ungrounded_figures(text: str, sources: Iterable[str]) -> list[str]:
             if not figure.masked and figure.values and not all_known([figure], allowed)]
 
 
+def filled_masks_cited(text: str, passages: dict[str, str], stated: Iterable[str] = ()) -> list[str]:
+    """`filled_masks` line by line, each line against the passages it cites (a mask in one report and the same
+    item stated with a number by another, 文明实践站*个 / 文明实践站17个, is no filled-in mask); a line citing
+    nothing is checked against every passage."""
+    filled: set[str] = set()
+    for line in text.splitlines():
+        cited = [passages[key] for key in keys_in(line) if key in passages] or list(passages.values())
+        filled.update(filled_masks(line, cited, stated))
+    return sorted(filled)
+
+
 def filled_masks(text: str, sources: Iterable[str], stated: Iterable[str] = ()) -> list[str]:
     """Masked figures of the sources (`节前警示教育**次`) that the text states with a number instead (a number
     the user's facts state is theirs to give)."""
@@ -123,7 +134,8 @@ def filled_masks(text: str, sources: Iterable[str], stated: Iterable[str] = ()) 
             unit = _MASK.sub("", figure.text).lstrip("0123456789.*")
             if len(_HAN.findall(before)) < 3:
                 continue
-            pattern = re.escape(before) + r"\s*([0-9]+(?:\.[0-9]+)?)\s*" + re.escape(unit)
+            # spaces may stand between, a line break may not (…创新发展。 then the next line's "3. ")
+            pattern = re.escape(before) + r"[ \t\u3000]*([0-9]+(?:\.[0-9]+)?)[ \t\u3000]*" + re.escape(unit)
             if any(float(match.group(1)) not in given for match in re.finditer(pattern, plain)):
                 filled.append(before + figure.text)
     return sorted(set(filled))

@@ -102,6 +102,10 @@ def _header(report: dict) -> str:
             f'<div class="verdict {verdict}">{verdict_label}</div></header>')
 
 
+def _split_tag(case: dict) -> str:
+    return " · 测试集" if case.get("expect", {}).get("split") == "test" else ""
+
+
 def _summary_table(suites: list[dict]) -> str:
     rows = "".join(_summary_rows(suite) for suite in suites) or '<tr><td colspan="9">没有套件</td></tr>'
     return ('<h2>汇总</h2><table class="summary"><tr><th>套件</th><th>模式</th><th>用例</th><th>未通过</th>'
@@ -113,7 +117,8 @@ def _summary_rows(suite: dict) -> str:
     metric_cells = [_metric_cells(metric) for metric in suite["metrics"].values()] or [f"<td>{EMPTY}</td>" * 4]
     failed_class = "bad" if suite["failed"] else "good"
     span = f' rowspan="{len(metric_cells)}"'
-    suite_cells = (f"<td{span}>{_esc(suite['suite'])}</td><td{span}>{_esc(suite['mode'])}</td>"
+    split = "（测试集）" if suite.get("split") == "test" else ""
+    suite_cells = (f"<td{span}>{_esc(suite['suite'])}{split}</td><td{span}>{_esc(suite['mode'])}</td>"
                    f'<td{span} class="num">{_esc(suite["cases"])}</td>'
                    f'<td{span} class="num {failed_class}">{_esc(suite["failed"])}</td>'
                    f'<td{span} class="num">{_esc(suite["stale"])}</td>')
@@ -173,7 +178,7 @@ def _case_card(case: dict) -> str:
     return (f'<details class="case {_esc(status)}" data-status="{_esc(status)}" data-suite="{_esc(case["suite"])}"'
             f'{"" if status == "pass" else " open"}><summary>{_esc(case["id"])}'
             f'<span class="badge {_esc(status)}">{STATUS_LABELS.get(status, _esc(status))}</span>'
-            f'<span class="tag">{_esc(case["suite"])} · {_esc(case["mode"])}</span>'
+            f'<span class="tag">{_esc(case["suite"])} · {_esc(case["mode"])}{_split_tag(case)}</span>'
             f'<span class="tag">{golden_label}</span></summary><div class="grid">{grid}</div>{diff}</details>')
 
 

@@ -70,6 +70,10 @@ SUITE_METRICS: dict[str, list[Metric]] = {
     "retrieval": [Metric("recall_at_5", "召回率@5", "hit_at_5"), Metric("mrr", "MRR@10", "reciprocal_rank", unit="")],
     "ask": [Metric("answer_accuracy", "答案命中率", "answered_right"),
             Metric("refusal_accuracy", "拒答正确率", "refused_right"),
+            *(Metric(f"{kind}_accuracy", f"　{label}", f"answered_{kind}", blocking=False)
+              for kind, label in (("answerable", "事实/做法"), ("masked", "打码数字"), ("section", "整节内容"),
+                                  ("mention", "哪些报告提到"), ("comparison", "比较两份报告"),
+                                  ("cross", "跨报告列举"))),
             *_GROUNDING, *_CITATIONS, _CONTAINS, *_GOLDEN, *_JUDGE],
     "draft": [Metric("structure", "结构（编号、3–6点）", "structure_ok"),
               Metric("section_coverage", "覆盖报告数达标", "section_coverage"),
@@ -82,8 +86,9 @@ SUITE_METRICS: dict[str, list[Metric]] = {
 }
 
 
-def suite_key(suite: str, mode: str) -> str:
-    return f"{suite}/{mode}"
+def suite_key(suite: str, mode: str, split: str = "dev") -> str:
+    """ask/offline for the dev split (as baselines always named it), ask/offline/test for the held-out one."""
+    return f"{suite}/{mode}" if split == "dev" else f"{suite}/{mode}/{split}"
 
 
 @dataclass
@@ -95,17 +100,24 @@ class SuiteSummary:
     results: list[CaseResult]
     metrics: dict[str, dict[str, Any]]
     regressions: list[str]
+    split: str = "dev"
+
+    @property
+    def key(self) -> str:
+        return suite_key(self.suite, self.mode, self.split)
 
     def to_json(self) -> dict[str, Any]:
         statuses = [result.status for result in self.results]
-        return {"suite": self.suite, "mode": self.mode, "cases": len(self.results),
+        return {"suite": self.suite, "mode": self.mode, "split": self.split, "cases": len(self.results),
                 "failed": statuses.count(FAIL), "stale": statuses.count("stale"), "metrics": self.metrics}
 
 
-def summarize(suite: str, mode: str, results: list[CaseResult], baseline: dict[str, Any]) -> SuiteSummary:
+def summarize(suite: str, mode: str, results: list[CaseResult], baseline: dict[str, Any],
+              split: str = "dev") -> SuiteSummary:
     """The suite's metrics, each with its baseline value, delta and whether it regressed. The baseline keeps
     each case's numbers, so a run of some cases (or with new ones) is compared over the cases both have."""
-    known = baseline.get(suite_key(suite, mode), {})
+    key = suite_key(suite, mode, split)
+    known = baseline.get(key, {})
     metrics: dict[str, dict[str, Any]] = {}
     regressions: list[str] = []
     scored = {r.case.id: r.metrics for r in results if not r.stale_reason}   # a stale replay measures nothing
@@ -119,7 +131,7 @@ def summarize(suite: str, mode: str, results: list[CaseResult], baseline: dict[s
         now = metric.value([scored[case_id] for case_id in shared]) if shared else None
         problem = _problem(metric, value, now, before)
         if problem:
-            regressions.append(f"{suite_key(suite, mode)} {metric.label}：{problem}")
+            regressions.append(f"{key} {metric.label}：{problem}")
         metrics[metric.name] = {"label": metric.label, "value": value, "baseline": before,
                                 "delta": None if before is None or now is None else round(now - before, 6), "blocking": metric.blocking,
                                 "regressed": bool(problem), "unit": metric.unit,
@@ -127,8 +139,8 @@ def summarize(suite: str, mode: str, results: list[CaseResult], baseline: dict[s
     passed_before = set(known.get("passing", []))
     newly_failing = [r.case.id for r in results if r.status == FAIL and r.case.id in passed_before]
     if newly_failing:
-        regressions.append(f"{suite_key(suite, mode)} 基准中通过、现在未通过的用例：{'、'.join(newly_failing)}")
-    return SuiteSummary(suite, mode, results, metrics, regressions)
+        regressions.append(f"{key} 基准中通过、现在未通过的用例：{'、'.join(newly_failing)}")
+    return SuiteSummary(suite, mode, results, metrics, regressions, split)
 
 
 def _problem(metric: Metric, value: float, now: float | None, before: float | None) -> str:
@@ -166,7 +178,7 @@ def write_baseline(path: Path, summaries: Iterable[SuiteSummary], previous: dict
     for summary in summaries:
         blocking = {metric.of for metric in SUITE_METRICS[summary.suite] if metric.blocking} | {
             metric.per for metric in SUITE_METRICS[summary.suite] if metric.per}
-        document[suite_key(summary.suite, summary.mode)] = {
+        document[summary.key] = {
             "metrics": {name: round(item["value"], 6) for name, item in summary.metrics.items()
                         if item["blocking"]},
             "passing": sorted(r.case.id for r in summary.results if r.status != FAIL),

@@ -63,10 +63,10 @@ def summary_table(run: EvalRun) -> Table:
     for column in ("套件/模式", "用例", "未通过", "过期", "指标", "当前", "基准", "变化"):
         table.add_column(column, overflow="fold", no_wrap=column in ("套件/模式", "指标"),
                          justify="right" if column in ("当前", "基准", "变化") else "left")
-    summaries = sorted(run.summaries, key=lambda s: (not s.regressions, not _failed(s), s.suite, s.mode))
+    summaries = sorted(run.summaries, key=lambda s: (not s.regressions, not _failed(s), s.suite, s.mode, s.split))
     for summary in summaries:
         counts = summary.to_json()
-        head = [f"{summary.suite}/{summary.mode}", str(counts["cases"]),
+        head = [summary.key, str(counts["cases"]),
                 f"[red]{counts['failed']}[/red]" if counts["failed"] else "0", str(counts["stale"])]
         items = list(summary.metrics.values())
         for number, item in enumerate(items):

@@ -2,6 +2,8 @@
 
 Modes:
   offline  the extractive engine on a fresh store of corpus/; ask, draft and brief outputs compared with goldens.
+           Test-split cases run on a store of corpus/ and evals/reports/ (public reports the dev cases never saw),
+           are checked by their deterministic metrics only (no goldens) and are summarised apart from dev.
   replay   the LLM path of the cases that have recorded replies (evals/replay/<suite>.yaml), served in order by
            the local OpenAI-compatible server, so CI checks what the guards make of real (and bad) model output.
   live     the configured endpoint, for people with a key; judge metrics when a model is configured, and with
@@ -22,7 +24,7 @@ from typing import Callable, Iterator
 from ..errors import UserError, ZongjieError
 from ..settings import Settings
 from ..workspace import Workspace
-from .cases import SUITES, Case, load_cases
+from .cases import DEV, SPLITS, SUITES, TEST, Case, load_cases
 from .cassettes import Cassettes
 from .checks import Check
 from .goldens import DIFFERS, MATCH, MISSING, STALE, Fingerprint, Goldens, fingerprints
@@ -54,6 +56,11 @@ class EvalOptions:
     @property
     def baseline_path(self) -> Path:
         return self.evals_dir / "baseline.json"
+
+    @property
+    def public_reports(self) -> Path:
+        """Reports the test split asks about besides the corpus (evals/reports/, with their sources)."""
+        return self.evals_dir / "reports"
 
     def check(self) -> None:
         unknown = [mode for mode in self.modes if mode not in MODES]
@@ -101,17 +108,22 @@ def run_eval(options: EvalOptions, notify: Notify | None = None, on_case: OnCase
     run.fingerprints = fingerprints(options.corpus, options.prompts_dir, SUITES)
     baseline = read_baseline(options.baseline_path)
     with _scratch() as scratch:
-        offline = _offline_workspace(options, scratch, notify)
-        chunk_text = _chunk_reader(offline)
-        for mode in options.modes:
-            results = _run_mode(mode, cases, offline, chunk_text, options, scratch, notify, on_case)
-            for result in results:
-                _compare_golden(result, goldens, run.fingerprints[result.case.suite])
-            run.results += results
-            for suite in options.suites:
-                in_suite = [r for r in results if r.case.suite == suite]
-                if in_suite:
-                    run.summaries.append(summarize(suite, mode, in_suite, baseline))
+        for split in SPLITS:
+            in_split = [case for case in cases if case.split == split]
+            if not in_split:
+                continue
+            workspace = _offline_workspace(options, scratch, notify, held_out=split == TEST)
+            chunk_text = _chunk_reader(workspace)
+            for mode in options.modes:
+                results = _run_mode(mode, in_split, workspace, chunk_text, options, scratch / split, notify, on_case)
+                for result in results:
+                    if split == DEV:
+                        _compare_golden(result, goldens, run.fingerprints[result.case.suite])
+                run.results += results
+                for suite in options.suites:
+                    in_suite = [r for r in results if r.case.suite == suite]
+                    if in_suite:
+                        run.summaries.append(summarize(suite, mode, in_suite, baseline, split))
     if options.update_baseline:
         write_baseline(options.baseline_path, run.summaries, baseline)
     run.duration_s = time.monotonic() - began
@@ -134,7 +146,7 @@ def approve(options: EvalOptions, case_ids: tuple[str, ...], notify: Notify | No
     suites = tuple(suite for suite in options.suites if suite in GOLDEN_SUITES)
     options = replace(options, modes=("offline",), suites=suites, case_ids=case_ids)
     options.check()
-    cases = _selected(options)
+    cases = [case for case in _selected(options) if case.split == DEV]   # the test split has no goldens
     goldens = Goldens(options.evals_dir / "goldens")
     current = fingerprints(options.corpus, options.prompts_dir, suites)
     approved = []
@@ -171,13 +183,18 @@ def _scratch() -> Iterator[Path]:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def _offline_workspace(options: EvalOptions, scratch: Path, notify: Notify) -> Workspace:
-    """The sample corpus ingested into a fresh embedded store with the bundled embedder."""
-    notify(f"导入样例报告 {options.corpus} 到临时资料库……")
-    workspace = Workspace(Settings(store=options.store or scratch / "store", corpus=options.corpus))
-    result = workspace.ingest([options.corpus])
+def _offline_workspace(options: EvalOptions, scratch: Path, notify: Notify, held_out: bool = False) -> Workspace:
+    """The sample corpus ingested into a fresh embedded store with the bundled embedder; for the test split, with
+    the public reports of evals/reports/ beside it."""
+    folders = [options.corpus]
+    if held_out and options.public_reports.is_dir():
+        folders.append(options.public_reports)
+    notify(f"导入{'、'.join(str(folder) for folder in folders)} 到临时资料库……")
+    store = scratch / "store-test" if held_out else options.store or scratch / "store"
+    workspace = Workspace(Settings(store=store, corpus=options.corpus))
+    result = workspace.ingest(folders)
     if result.failed:
-        raise UserError(f"样例报告导入失败：{result.failed[0]}")
+        raise UserError(f"评测报告导入失败：{result.failed[0]}")
     return workspace
 
 

@@ -112,15 +112,58 @@ def run_ask(case: Case, context: SuiteContext) -> CaseResult:
         result.add(Check("refusal", "应答“资料中未找到”", refused, "" if refused else "资料中没有答案，却作答了"),
                    "refused_right")
     else:
-        result.add(_cites_expected(case, answer.citations, context), "answered_right")
+        right = _answers_its_kind(case, kind, answer.citations, context, result)
+        result.add(right, "answered_right")
+        result.metrics[f"answered_{kind}"] = float(right.passed)
         if kind == "masked":
             kept = "*" in answer.text or PLACEHOLDER in answer.text
             result.add(Check("mask_kept", "打码数字保持未知", kept, "" if kept else "回答中没有保留打码（**）"))
     cited = _cited_texts(answer.citations, context)
-    _check_grounding(result, answer.text, cited + [case.input["question"]], cited)
+    # lines the engine derived from the evidence (counts of the reports it cites) may state their figures
+    _check_grounding(result, answer.text, cited + [case.input["question"], *answer.evidence.derived], cited,
+                     by_key=_cited_by_key(answer.citations, context))
     _check_citations(result, answer.text, context, coverage=answer.text.strip() != REFUSAL)
     _check_strings(result, case)
     return result
+
+
+SECTION_POINTS = 0.6   # a section answer holds at least this share of the section's points
+
+
+def _answers_its_kind(case: Case, kind: str, citations: list[dict[str, Any]], context: SuiteContext,
+                      result: CaseResult) -> Check:
+    """Whether the answer is the kind of answer asked for: the passage holding the fact; most points of the
+    section; every report that mentions the term and no other; each report compared and no other."""
+    if kind == "section":
+        return _covers_points(case, citations, context, result)
+    if kind in ("mention", "comparison"):
+        return _cites_exactly(case, citations)
+    return _cites_expected(case, citations, context)
+
+
+def _covers_points(case: Case, citations: list[dict[str, Any]], context: SuiteContext,
+                   result: CaseResult) -> Check:
+    """The section's report is cited and the cited passages hold most of its points."""
+    passages = [context.chunk_text(c.get("chunk_id") or "") or c["quote"] for c in citations
+                if c["source"] == case.get("source")]
+    held = [point for point in case.get("points") if any(checks.squash(point) in checks.squash(text)
+                                                         for text in passages)]
+    share = len(held) / len(case.get("points"))
+    result.metrics["section_points"] = share
+    missing = [point for point in case.get("points") if point not in held]
+    passed = bool(passages) and share >= SECTION_POINTS
+    detail = "" if passed else (f"没有引用 {case.get('source')}" if not passages else "缺少要点：" + "；".join(missing))
+    return Check("section_points", f"列出该节要点（≥{SECTION_POINTS:.0%}）", passed, detail)
+
+
+def _cites_exactly(case: Case, citations: list[dict[str, Any]]) -> Check:
+    """Every listed report is cited, and no report that is not listed."""
+    wanted = {item["source"] for item in case.get("sources")}
+    cited = {citation["source"] for citation in citations}
+    missing, extra = sorted(wanted - cited), sorted(cited - wanted)
+    detail = "；".join(part for part in (f"没有引用：{'、'.join(missing)}" if missing else "",
+                                         f"多引用了：{'、'.join(extra)}" if extra else "") if part)
+    return Check("cites_reports", "引用的报告正好是应有的", not missing and not extra, detail)
 
 
 def _cites_expected(case: Case, citations: list[dict[str, Any]], context: SuiteContext) -> Check:
@@ -252,14 +295,21 @@ def _cited_texts(citations: list[dict[str, Any]], context: SuiteContext) -> list
     return texts
 
 
+def _cited_by_key(citations: list[dict[str, Any]], context: SuiteContext) -> dict[str, str]:
+    """Each citation key's full passage (as `_cited_texts` reads it)."""
+    return {citation["key"]: text for citation in citations
+            for text in _cited_texts([citation], context)}
+
+
 def _check_grounding(result: CaseResult, text: str, allowed: list[str], cited: list[str],
-                     facts: list[str] = ()) -> None:
+                     facts: list[str] = (), by_key: dict[str, str] | None = None) -> None:
     """No figure without a source, no masked figure stated as a number (unless the user's facts give it)."""
     invented = checks.ungrounded_figures(text, allowed)
     result.metrics["ungrounded_figures"] = float(len(invented))
     result.add(Check("number_grounding", "数字有据", not invented,
                      "无据数字：" + "、".join(invented) if invented else ""))
-    filled = checks.filled_masks(text, cited, facts)
+    filled = (checks.filled_masks_cited(text, by_key, facts) if by_key is not None
+              else checks.filled_masks(text, cited, facts))
     result.metrics["filled_masks"] = float(len(filled))
     result.add(Check("masked_figures", "打码数字未被补写", not filled, "补写了：" + "、".join(filled) if filled else ""))
 

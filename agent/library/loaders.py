@@ -646,6 +646,9 @@ _CJK = r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]"
 _SPACE_BETWEEN_CJK = re.compile(rf"(?<={_CJK})[ \t]+(?={_CJK})")
 _RADICALS = re.compile(r"[\u2e80-\u2fdf\uf900-\ufaff]")
 _SHORT_LINE_RATIO = 0.6
+_COLUMN_GAP = re.compile(r"[ \t\u3000]{2,}")
+_CELL_SEPARATOR = "\t"
+_BRACKETED = re.compile(r"[（(][^（()）]*[）)]")
 
 
 def _read_pdf(data: bytes, name: str) -> tuple[None, list[Paragraph]]:
@@ -654,7 +657,26 @@ def _read_pdf(data: bytes, name: str) -> tuple[None, list[Paragraph]]:
     if not any(text.strip() for text in page_texts):
         raise LoadError(f"PDF 没有文字层（可能是扫描件，需要先做文字识别 OCR）：{name}")
     lines = [line for text in page_texts for line in _page_lines(text)]
-    return None, [Paragraph(text) for text in _reflow(lines)]
+    return None, list(_pdf_paragraphs(_reflow(lines)))
+
+
+def _pdf_paragraphs(paragraphs: list[str]) -> Iterator[Paragraph]:
+    """Re-flowed paragraphs; a run of columned lines is a table, read row by row like a docx table (the first
+    row names the columns when it holds no figure)."""
+    index = 0
+    while index < len(paragraphs):
+        if _CELL_SEPARATOR not in paragraphs[index]:
+            yield Paragraph(paragraphs[index])
+            index += 1
+            continue
+        end = index
+        while end < len(paragraphs) and _CELL_SEPARATOR in paragraphs[end]:
+            end += 1
+        grid = [paragraphs[row].split(_CELL_SEPARATOR) for row in range(index, end)]
+        header = grid[0] if len(grid) > 1 and _names_columns(grid[0]) and len(grid[0]) > 2 else None
+        for cells in grid[1:] if header else grid:
+            yield Paragraph(_row_text(cells, header), table_row=True)
+        index = end
 
 
 def _pdf_page_texts(data: bytes, name: str) -> list[str]:
@@ -679,9 +701,11 @@ def _page_lines(page_text: str) -> list[str]:
 
 
 def _clean_pdf_line(line: str) -> str:
-    """Undo two common text-layer artefacts: Kangxi-radical look-alikes (⼀ for 一) and spaces between hanzi."""
+    """Undo two common text-layer artefacts: Kangxi-radical look-alikes (⼀ for 一) and spaces between hanzi. A
+    gap of two or more spaces is a column gap (a table laid out with spaces): the cells are kept apart."""
     line = _RADICALS.sub(lambda match: unicodedata.normalize("NFKC", match.group()), line)
-    return _SPACE_BETWEEN_CJK.sub("", line.strip())
+    cells = [_SPACE_BETWEEN_CJK.sub("", cell.strip()) for cell in _COLUMN_GAP.split(line.strip())]
+    return _CELL_SEPARATOR.join(cell for cell in cells if cell)
 
 
 def _reflow(lines: list[str]) -> list[str]:
@@ -699,10 +723,12 @@ def _reflow(lines: list[str]) -> list[str]:
 
 
 def _continues(previous: str, line: str, typical_width: float) -> bool:
-    """Whether `line` continues the paragraph that `previous` ended."""
+    """Whether `line` continues the paragraph that `previous` ended. Table rows and a line in brackets of its own
+    (（数据截至2024年12月20日）under a title) stand alone."""
     ends_sentence = (previous.rstrip(_CLOSING) or previous)[-1] in _SENTENCE_END
     short = _width(previous) < _SHORT_LINE_RATIO * typical_width  # a wrapped line fills the measure
-    return not (ends_sentence or short or _HEADING_START.match(line))
+    apart = any(_CELL_SEPARATOR in text or _BRACKETED.fullmatch(text) for text in (previous, line))
+    return not (ends_sentence or short or apart or _HEADING_START.match(line))
 
 
 def _join_lines(paragraph: str, line: str) -> str:
