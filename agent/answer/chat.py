@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import UserError, ZongjieError
+from ..library.lexical import words
 from ..model.llm import ChatModel
 from ..model.prompts import load_prompt
 from ..model.runlog import RunLog
-from ..library.lexical import words
 from .ask import Answer, answer_question
 from .engines import Engine
 from .guard import REFUSAL, is_refusal

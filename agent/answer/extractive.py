@@ -36,6 +36,7 @@ from .evidence import Evidence, Passage, char_bigrams
 from .question import COMPARE, MENTION, OPEN, REPORTS, SECTION, Query, Question, analyse
 from .scope import Library, Scope, other_year, plan_scope
 
+
 @dataclass(frozen=True)
 class ExtractiveConfig:
     """Tuning of sentence selection (set on the labelled ask cases in evals/)."""
