@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 
 def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
@@ -18,11 +18,13 @@ def write_text_atomically(path: Path, text: str) -> None:
     write_atomically(path, lambda partial: partial.write_text(text, encoding="utf-8"))
 
 
-def save_markdown(path: Path, markdown: str, docx_markdown: str | None = None) -> None:
-    """A .md file as written, or a .docx in 公文 style (from `docx_markdown` when the docx needs other markup)."""
+def save_markdown(path: Path, markdown: str, docx_markdown: str | None = None, page: Any = None) -> None:
+    """A .md file as written, or a .docx in 公文 style (from `docx_markdown` when the docx needs other markup) on
+    the 公文 page, or on `page` (gongwen.BRIEF_PAGE for a brief)."""
     if path.suffix.lower() == ".docx":
-        from .text.gongwen import markdown_to_docx
+        from .text.gongwen import GONGWEN_PAGE, markdown_to_docx
 
-        write_atomically(path, lambda partial: markdown_to_docx(docx_markdown or markdown, partial))
+        write_atomically(path, lambda partial: markdown_to_docx(docx_markdown or markdown, partial,
+                                                                page or GONGWEN_PAGE))
     else:
         write_text_atomically(path, markdown)

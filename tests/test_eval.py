@@ -65,7 +65,10 @@ def test_there_are_over_a_hundred_cases_covering_every_suite_topic_and_sample() 
     kinds = {case.get("kind") for case in by_suite["ask"]}
     assert {"answerable", "unanswerable", "masked", "cross"} <= kinds
     assert {resolve_section(case.input["section"]).id for case in by_suite["draft"]} == {t.id for t in TOPICS}
-    assert {case.input["report"] for case in by_suite["brief"]} == {p.name for p in (ROOT / "corpus").glob("*.txt")}
+    long_reports = {p.name for p in (ROOT / "evals" / "briefs").glob("*.txt")}
+    assert {case.input["report"] for case in by_suite["brief"]} == {p.name for p in (ROOT / "corpus").glob("*.txt")
+                                                                     } | long_reports
+    assert {case.split for case in by_suite["brief"] if case.input["report"] in long_reports} == {"dev", "test"}
 
 
 def test_rouge_l_scores_chinese_text_by_character_and_by_jieba_word() -> None:
@@ -86,13 +89,14 @@ def test_rouge_l_scores_chinese_text_by_character_and_by_jieba_word() -> None:
 def test_every_suite_passes_offline_and_in_replay_with_the_metrics_the_readme_states(options) -> None:
     run = run_eval(options)
     assert run.passed, run.regressions + [r.case.id for r in run.results if r.golden and r.golden.status == "differs"]
-    metrics = {f"{s.suite}/{s.mode}": {name: item["value"] for name, item in s.metrics.items()} for s in run.summaries}
+    metrics = {s.key: {name: item["value"] for name, item in s.metrics.items()} for s in run.summaries}
     for key in ("ask/offline", "draft/offline", "brief/offline", "ask/replay", "draft/replay", "brief/replay"):
         assert metrics[key]["ungrounded_figures"] == 0 and metrics[key]["filled_masks"] == 0
         assert metrics[key]["citation_validity"] == 1.0
     assert metrics["retrieval/offline"]["recall_at_5"] >= 0.9
     assert metrics["draft/offline"]["golden_match"] == metrics["brief/offline"]["golden_match"] == 1.0
     assert metrics["draft/offline"]["stale_facts"] == 0 and metrics["brief/offline"]["page_fit"] == 1.0
+    assert metrics["brief/offline/test"]["page_fit"] == 1.0 and 0 < metrics["brief/offline/test"]["key_point_recall"]
     assert run.duration_s < 300
 
 
@@ -207,7 +211,8 @@ def test_cli_prints_the_summary_writes_both_reports_and_fails_on_a_regression(ev
     assert passed.exit_code == 0, passed.output
     assert "brief/offline" in passed.stdout and "一页纸内" in passed.stdout and "通过" in passed.stdout
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
-    assert report["passed"] and len(report["cases"]) == 5
+    brief_cases = load_cases(evals_copy / "cases", ("brief",))
+    assert report["passed"] and len(report["cases"]) == len(brief_cases) == 13   # 8 dev, 5 held out
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "brief-004" in page and "联系基层还不够多" in page and "http" not in page.split("<body", 1)[1]
     baseline = json.loads((evals_copy / "baseline.json").read_text(encoding="utf-8"))

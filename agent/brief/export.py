@@ -1,10 +1,11 @@
-"""Writing a brief to a file: Markdown as printed, or a 公文-style docx (the draft's GB/T 9704 styling)."""
+"""Writing a brief to a file: Markdown as printed, or a docx on the brief's compact page (公文 fonts, 四号 body)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from ..files import save_markdown
+from .layout import PAGE
 from .pipeline import docx_markdown
 from .result import Brief
 
@@ -18,6 +19,6 @@ def write_brief(brief: Brief, path: Path) -> str:
     """Write the brief as .md or .docx (replacing the file atomically); the file's name."""
     path.parent.mkdir(parents=True, exist_ok=True)
     markdown = brief.to_markdown()
-    save_markdown(path, markdown, docx_markdown(markdown))
+    save_markdown(path, markdown, docx_markdown(markdown), PAGE)
     return path.name
 

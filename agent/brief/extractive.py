@@ -1,21 +1,26 @@
 """The offline condenser: picks and compresses a section's own sentences to fit the part's share of the page.
 
-A sentence scores for being the lead of a point, for carrying figures (unmasked more than masked), and for
-standing at the centre of its section (sharing its characters with the rest); general political framing
-("深入学习贯彻…", "坚持以…为指导") scores less, being what every report says. Sentences are taken by score with
-MMR against repeating one another and a spread over the section's points, then put back in document order.
+A sentence scores for what a leader reads a brief for (what a reader would name as the report's key points):
+its own programmes and brands in quotes (“六亮”行动, “两创一管”), results with figures (unmasked more than masked,
+amounts in 万/亿 more), rankings and honours (评为…先进集体, 居全市第一), named projects and places (岱家山科创城,
+TOD综合体); a little for being the lead of a point and for standing at the centre of its section. General
+political framing ("深入学习贯彻…", "坚持以…为指导") scores less, being what every report says. Sentences are
+taken by score with MMR against repeating one another and a spread over the section's points, then put back in
+document order. The overview is the report's own account of its year: its opening sentences that state results.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from typing import Callable
 
 from ..answer.evidence import char_bigrams
+from ..library.store import StoredChunk
 from ..library.structure import is_run_in_heading
 from ..text.chinese import ENUMERATION_MARKER
 from .outline import ACHIEVEMENT, Group, ReportOutline, short_label
-from .units import Unit, compress, counted_figures, sentences_of
+from .units import FRAMING, Unit, compress, content_sentences, counted_figures, specificity
 
 REDUNDANCY_WEIGHT = 0.6
 POINT_TITLE_MAX_CHARS = 20
@@ -23,8 +28,12 @@ LIST_BELOW_CHARS = 40       # an achievements part this short lists its points' 
 MIN_OVERVIEW_CHARS = 16
 MIN_CUT_CHARS = 8           # a sentence cut shorter than this is a fragment ("2022年8月。")     # below this a cut opening sentence says nothing ("今年以来。")
 SAME_POINT_PENALTY = 0.35
-_FRAMING = re.compile(r"习近平|为指导|高度重视|认真贯彻|深入学习贯彻|坚决贯彻|决策部署|重要讲话|重要指示|二十大精神")
-_NOT_OVERVIEW = re.compile(r"现将|如下|汇报|评议|报告|请予|请各位")
+OVERVIEW_RESULTS = 2
+MAX_UNITS = 10              # sentences of one part at most
+_RESULT = re.compile(r"增长|完成|实现|达到|突破|同比|提升|下降|位居|荣获|获评|取得|新台阶|新成效|新进展|稳中有进|成效显著")
+PointOf = Callable[[StoredChunk], tuple[str, ...]]   # the point of its part a passage belongs to
+# ceremony, not the year: 现将…汇报如下, 各位代表：, 并请…提出意见, ——…在…会议上
+_NOT_OVERVIEW = re.compile(r"现将|如下|汇报|评议|报告|请予|请各位|各位|同志们|提出意见|会议上|大会|[：:]$")
 
 
 class ExtractiveCondenser:
@@ -39,22 +48,43 @@ class ExtractiveCondenser:
     def condense(self, group: Group, max_chars: int) -> list[Unit]:
         """The group's best sentences, compressed, within `max_chars` in all, in document order."""
         listed = point_list(group, max_chars)
-        if listed and (group.kind != ACHIEVEMENT or max_chars < LIST_BELOW_CHARS):
+        if listed and max_chars < LIST_BELOW_CHARS:
             return listed
-        chosen = select(score_candidates(group), max_chars, points=len(group.heading_path))
+        if listed and group.kind != ACHIEVEMENT:   # problems and plans: their points' headings, then specifics
+            left = max_chars - sum(len(unit.text) for unit in listed)
+            said = {unit.quote for unit in listed}
+            extra = [unit for unit in score_candidates(group) if unit.quote not in said and _telling_unit(unit)]
+            return sorted(listed + (select(extra, left, group.point_of) if left >= LIST_BELOW_CHARS else []),
+                          key=lambda unit: unit.order)
+        candidates = score_candidates(group)
+        if group.topic:   # a long report's chapters under one topic: each chapter's best sentence first
+            leads = _best_of_each_point(candidates, group.point_of)
+            chosen = select(leads, max_chars, group.point_of)
+            left = max_chars - sum(len(unit.text) for unit in chosen)
+            rest = [unit for unit in candidates if unit.order not in {lead.order for lead in chosen}]
+            more = select(rest, left, group.point_of, limit=MAX_UNITS - len(chosen)) if left >= MIN_CUT_CHARS else []
+            return sorted(chosen + more, key=lambda unit: unit.order) or listed
+        chosen = select(candidates, max_chars, group.point_of)
         return chosen or listed
 
     def overview(self, outline: ReportOutline, parts: list[list[Unit]], max_chars: int) -> list[Unit]:
-        """One or two sentences on the whole report: its own opening summary when it has one."""
-        candidates = [unit for unit in _preamble_units(outline) if not _NOT_OVERVIEW.search(unit.quote)]
-        chosen = select(candidates, max_chars, points=0, limit=2)
+        """What the report says the year was: its own opening summary, then its headline results (honours,
+        rankings, results with figures) that the points do not already carry."""
+        used = {unit.quote for part in parts for unit in part}
+        opening = [unit for unit in _preamble_units(outline) if not _NOT_OVERVIEW.search(unit.quote)]
+        summary = [unit for unit in opening if _RESULT.search(unit.quote)] or opening
+        chosen = select(summary, max_chars, _chapter, limit=1)
+        left = max_chars - sum(len(unit.text) for unit in chosen)
+        results = _result_units(outline)
+        fresh = [unit for unit in results if unit.quote not in used] or results
+        chosen += select(fresh, left, _chapter, limit=OVERVIEW_RESULTS) if left >= MIN_OVERVIEW_CHARS else []
         return chosen if sum(len(unit.text) for unit in chosen) >= MIN_OVERVIEW_CHARS else []
 
 
 def score_candidates(group: Group) -> list[Unit]:
     """Every sentence of the group as a scored unit (bare heading sentences left out: the label says them)."""
     raw = [(chunk, index, sentence) for chunk in group.passages
-           for index, sentence in enumerate(sentences_of(chunk.text))]
+           for index, sentence in enumerate(content_sentences(chunk.text))]
     bigrams = [char_bigrams(sentence) for _, _, sentence in raw]
     frequency = Counter(pair for pairs in bigrams for pair in pairs)
     own_headings = {_bare(title) for title in group.heading_path}
@@ -75,25 +105,28 @@ def _bare(text: str) -> str:
 
 def _score(sentence: str, index: int, centrality: float) -> float:
     unmasked, masked = counted_figures(sentence)
-    score = 0.5 * min(unmasked, 3) + 0.15 * min(masked, 3) + 2.0 * centrality
+    score = 0.5 * min(unmasked, 3) + 0.15 * min(masked, 3) + 2.0 * centrality + specificity(sentence)
     if index == 0:
         score += 0.4
-    if _FRAMING.search(sentence):
+    if FRAMING.search(sentence):
         score -= 0.6
     return score
 
 
-def select(candidates: list[Unit], max_chars: int, points: int, limit: int = 6) -> list[Unit]:
+def select(candidates: list[Unit], max_chars: int, point_of: PointOf, limit: int = MAX_UNITS) -> list[Unit]:
     """Units by MMR score while they fit `max_chars`; when none fits whole, the best one cut to fit."""
     chosen: list[Unit] = []
     remaining = list(candidates)
-    bigrams = {unit.order: char_bigrams(unit.text) for unit in candidates}
+    penalty = _Redundancy(candidates, point_of)
     used = 0
     while remaining and len(chosen) < limit:
-        best = max(remaining, key=lambda unit: _marginal(unit, chosen, points, bigrams))
+        best = max(remaining, key=lambda unit: unit.score - penalty.of(unit))
         remaining.remove(best)
-        if used + len(best.text) <= max_chars:
+        if used + len(best.text) > max_chars:
+            best = _cut_to(best, max_chars - used)
+        if best is not None:
             chosen.append(best)
+            penalty.taken(best)
             used += len(best.text)
     if not chosen:
         for best in sorted(candidates, key=lambda unit: unit.score, reverse=True):
@@ -104,15 +137,51 @@ def select(candidates: list[Unit], max_chars: int, points: int, limit: int = 6) 
     return sorted(chosen, key=lambda unit: unit.order)
 
 
-def _marginal(unit: Unit, chosen: list[Unit], points: int, bigrams: dict[tuple[int, int], set[str]]) -> float:
-    """A unit's score less its overlap with what is already chosen (and its point's, when already used)."""
-    if not chosen:
-        return unit.score
-    pairs = bigrams[unit.order]
-    overlap = max(len(pairs & bigrams[other.order]) / max(1, len(pairs)) for other in chosen)
-    same_point = any(other.chunk.heading_path[: points + 1] == unit.chunk.heading_path[: points + 1]
-                     for other in chosen)
-    return unit.score - REDUNDANCY_WEIGHT * overlap - (SAME_POINT_PENALTY if same_point else 0.0)
+def _best_of_each_point(units: list[Unit], point_of: PointOf) -> list[Unit]:
+    """The best-scored unit of each point (a chapter of a topic group)."""
+    best: dict[tuple[str, ...], Unit] = {}
+    for unit in units:
+        point = point_of(unit.chunk)
+        if point not in best or unit.score > best[point].score:
+            best[point] = unit
+    return list(best.values())
+
+
+def _telling_unit(unit: Unit) -> bool:
+    """A sentence that says something specific: a brand, honour, place or figure."""
+    return bool(specificity(unit.quote) or counted_figures(unit.quote)[0])
+
+
+def _chapter(chunk: StoredChunk) -> tuple[str, ...]:
+    return chunk.heading_path[:1]
+
+
+def _cut_to(unit: Unit, max_chars: int) -> Unit | None:
+    """The unit cut clause by clause to `max_chars` (its telling clauses last to go); None when what is left would
+    be a fragment."""
+    cut = compress(unit.quote, max_chars)
+    return Unit(cut, unit.chunk, unit.quote, unit.order, unit.score) if len(cut) > MIN_CUT_CHARS else None
+
+
+class _Redundancy:
+    """What a candidate loses for repeating what is already chosen (its largest share of character bigrams with
+    a chosen unit) and for standing in a point already used; kept up to date as units are taken."""
+
+    def __init__(self, candidates: list[Unit], point_of: PointOf) -> None:
+        self.bigrams = {unit.order: char_bigrams(unit.text) for unit in candidates}
+        self.points = {unit.order: point_of(unit.chunk) for unit in candidates}
+        self.overlap = dict.fromkeys(self.bigrams, 0.0)
+        self.used_points: set[tuple[str, ...]] = set()
+
+    def of(self, unit: Unit) -> float:
+        same_point = self.points[unit.order] in self.used_points
+        return REDUNDANCY_WEIGHT * self.overlap[unit.order] + (SAME_POINT_PENALTY if same_point else 0.0)
+
+    def taken(self, chosen: Unit) -> None:
+        pairs = self.bigrams[chosen.order]
+        self.used_points.add(self.points[chosen.order])
+        for order, own in self.bigrams.items():
+            self.overlap[order] = max(self.overlap[order], len(own & pairs) / max(1, len(own)))
 
 
 def point_list(group: Group, max_chars: int) -> list[Unit]:
@@ -142,10 +211,24 @@ def point_list(group: Group, max_chars: int) -> list[Unit]:
 
 
 def _preamble_units(outline: ReportOutline) -> list[Unit]:
-    """The report's opening sentences (before its first heading, or opening its only chapter) as units."""
+    """The report's opening sentences (before its first heading, or opening its only chapter) as units, those
+    that state the year's results first (figures, 增长/完成/实现…), framing last."""
     units = []
     for chunk in outline.preamble:
-        for index, sentence in enumerate(sentences_of(chunk.text)):
-            score = 1.0 - 0.1 * index - (0.3 if _FRAMING.search(sentence) else 0)
+        for index, sentence in enumerate(content_sentences(chunk.text)):
+            unmasked, masked = counted_figures(sentence)
+            score = (1.0 - 0.1 * index - (0.5 if FRAMING.search(sentence) else 0) + 0.3 * min(unmasked, 3)
+                     + 0.1 * min(masked, 3) + (0.4 if _RESULT.search(sentence) else 0) + specificity(sentence))
             units.append(Unit(compress(sentence), chunk, sentence, (chunk.ordinal, index), score))
+    return units
+
+
+def _result_units(outline: ReportOutline) -> list[Unit]:
+    """The achievements' sentences that state a result (增长, 完成, 荣获…) with something a reader remembers, best
+    first: the report's headline results for an overview when the report opens with no summary of its own."""
+    units = []
+    for group in outline.achievements:
+        for unit in score_candidates(group):
+            if _RESULT.search(unit.quote) and (specificity(unit.quote) or counted_figures(unit.quote)[0]):
+                units.append(unit)
     return units

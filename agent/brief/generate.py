@@ -32,6 +32,7 @@ MIN_MODEL_CHARS = 8          # a quota below this leaves room for the part's lab
 MIN_DRAWN_SHARE = 0.35      # a summary takes at least this share of its character bigrams from its prompt
 MIN_REPLY_CJK = 4            # fewer Chinese characters than this is no summary (an error page, "OK", JSON …)
 OVERVIEW_MAX_SENTENCES = 2
+SUMMARIES_SHARE = 0.6         # of the overview prompt's room: the parts' summaries; the rest the opening
 SEPARATOR_TOKENS = 2         # the blank line between two fenced pieces
 SUMMARY_LABEL_TOKENS = 16    # "[S3] （第3段）\n" in front of a partial summary
 TOKENS_PER_CHAR_BOUND = 3    # cl100k is byte-level: a character never takes more tokens than its 3 UTF-8 bytes
@@ -110,13 +111,20 @@ class LLMCondenser:
         return pack_pieces(pieces_of(group.passages, budget), budget)
 
     def fan_in(self, group: Group, max_chars: int) -> int:
-        """How many partial summaries (each at most `max_chars`) one `combine` prompt holds."""
+        """How many partial summaries (each at most `partial_chars`) one `combine` prompt holds."""
         budget = evidence_budget(self._uncapped, self._combine_messages(group, max_chars, []))
-        fan_in = budget // (TOKENS_PER_CHAR_BOUND * max_chars + SUMMARY_LABEL_TOKENS + SEPARATOR_TOKENS)
-        if fan_in < 2:
+        return budget // (TOKENS_PER_CHAR_BOUND * self.partial_chars(group, max_chars) + SUMMARY_LABEL_TOKENS
+                          + SEPARATOR_TOKENS)
+
+    def partial_chars(self, group: Group, max_chars: int) -> int:
+        """How long each part's summary may be: the group's quota, or less when two of that length would not fit
+        one `combine` prompt (a small context and a part with much of the page)."""
+        budget = evidence_budget(self._uncapped, self._combine_messages(group, max_chars, []))
+        most = (budget // 2 - SUMMARY_LABEL_TOKENS - SEPARATOR_TOKENS) // TOKENS_PER_CHAR_BOUND
+        if most < MIN_MODEL_CHARS:
             raise UserError(f"模型上下文（context_window={self.settings.chat_context_window}）放不下两段摘要，"
                             "无法合并长章节：请调大 context_window 或调小 answer_tokens")
-        return fan_in
+        return min(max_chars, most)
 
     @property
     def _uncapped(self) -> Settings:
@@ -127,11 +135,13 @@ class LLMCondenser:
     def _summarise(self, group: Group, max_chars: int) -> list[str] | None:
         """Map (one `section` call per part), then reduce (`combine` rounds); None when a reply is useless."""
         summaries = []
-        for part in self.split(group, max_chars):
-            reply = self._ask(self._section_messages(group, max_chars, part), "brief_section")
+        parts = self.split(group, max_chars)
+        each = max_chars if len(parts) == 1 else self.partial_chars(group, max_chars)
+        for part in parts:
+            reply = self._ask(self._section_messages(group, each, part), "brief_section")
             if reply is None:
                 return self._give_up(group)
-            summaries.append(trim_sentences(reply, max_chars))
+            summaries.append(trim_sentences(reply, each))
         fan_in = self.fan_in(group, max_chars) if len(summaries) > 1 else 2
         while len(summaries) > 1:
             merged = []
@@ -147,9 +157,11 @@ class LLMCondenser:
         return summaries[0]
 
     def _overview_reply(self, outline: ReportOutline, parts: list[list[Unit]], max_chars: int) -> list[str] | None:
-        summaries = "\n".join("".join(unit.text for unit in units) for units in parts if units)
-        budget = evidence_budget(self._uncapped, self._overview_messages(outline, max_chars, summaries, ""))
-        opening = fenced_within(pieces_of(outline.preamble, budget), budget)
+        budget = evidence_budget(self._uncapped, self._overview_messages(outline, max_chars, "", ""))
+        summaries = lines_within(["".join(unit.text for unit in units) for units in parts if units],
+                                 budget * SUMMARIES_SHARE)
+        left = budget - count_tokens(defuse(summaries))
+        opening = fenced_within(pieces_of(outline.preamble, left), left)
         reply = self._ask(self._overview_messages(outline, max_chars, summaries, opening), "brief_overview")
         if reply is None:
             self.warnings.append("模型没有给出可用的总体情况概括，已改用报告原文中的句子")
@@ -225,6 +237,18 @@ def fenced_within(pieces: list[Piece], budget_tokens: int) -> str:
     """The first pieces, fenced, while they fit the budget."""
     kept = pack_pieces(pieces, budget_tokens)[:1]
     return "\n\n".join(piece.fenced(index) for index, piece in enumerate(kept[0] if kept else [], 1))
+
+
+def lines_within(lines: list[str], budget_tokens: float) -> str:
+    """The first lines, one per line, while they fit the budget."""
+    kept, used = [], 0
+    for line in lines:
+        tokens = count_tokens(defuse(line)) + 1
+        if used + tokens > budget_tokens:
+            break
+        kept.append(line)
+        used += tokens
+    return "\n".join(kept)
 
 
 def _piece_tokens(piece: Piece) -> int:

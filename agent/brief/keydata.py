@@ -17,6 +17,7 @@ from .units import counting_figures, sentences_of
 
 WHAT_MAX_CHARS = 12
 _MONEY_OR_SHARE = re.compile(r"[万亿]|元|%|％|‰|百分点")
+_WRITTEN = re.compile(r"[0-9０-９*＊]")   # 两个, 千万人: words, not data
 _CLAUSE_BREAK = re.compile(r"[，,；;。：:、（）()“”]")
 
 
@@ -40,7 +41,7 @@ def key_figures(outline: ReportOutline, limit: int) -> list[KeyFigure]:
     for group in outline.achievements:
         for chunk in group.passages:
             for index, sentence in enumerate(sentences_of(chunk.text)):
-                for figure in counting_figures(sentence)[:1]:
+                for figure in [figure for figure in counting_figures(sentence) if _WRITTEN.search(figure.text)][:1]:
                     what = what_it_counts(sentence, figure)
                     if what:
                         candidates.append((_rank(figure), (chunk.ordinal, index),

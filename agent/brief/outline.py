@@ -4,7 +4,9 @@ The frame comes from headings, not topic tags: everything under "三、存在问
 "四、2023年工作打算" a plan, and a nested "（二）未完成目标任务的主客观分析" is a problem inside an achievements
 chapter. A heading that also reports work done ("…完成情况及未完成…分析", "反馈问题整改落实情况") is no problem.
 Achievements are grouped by the report's own top-level sections; when a report puts all of them under one
-chapter ("一、2022年工作总结"), that chapter's sections are the groups.
+chapter ("一、2022年工作总结"), that chapter's sections are the groups. A long report (a 政府工作报告, a 党代会
+report) has more chapters than a page has points: its chapters (the sections of its big parts) are grouped by
+taxonomy topic (经济发展, 民生保障, 党建 …), each group one point drawing on all its chapters.
 """
 
 from __future__ import annotations
@@ -14,15 +16,20 @@ from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from ..library.store import StoredChunk
+from ..library.topics import FRAME_TOPIC_IDS, TOPICS, term_hits
 from ..text.chinese import ENUMERATION_MARKER
 
 ACHIEVEMENT, PROBLEM, PLAN, PREAMBLE = "成效", "问题", "打算", "总体"
 _PROBLEM = re.compile(r"存在的?(?:主要)?问题|问题(?:和|与|及)?不足|不足之处|短板|差距|薄弱|未完成")
 _NOT_PROBLEM = re.compile(r"完成情况|整改|落实情况")
-_PLAN = re.compile(r"打算|工作安排|工作计划|工作思路|下一步|(?:19|20)\d\d年(?:的)?(?:工作)?(?:重点|要点|目标任务)")
+_PLAN = re.compile(r"打算|工作安排|工作计划|工作思路|下一步|今后|(?:19|20)\d\d年(?:的)?(?:工作)?(?:重点|要点|目标任务)"
+                   r"|时期(?:的)?主要目标")
 OTHER_LABEL = "其他方面"
 _MARKER_CORE = re.compile(r"[、,.．\s]+$")
 LABEL_MAX_CHARS = 18
+LONG_REPORT_CHARS = 8000      # a report longer than this has its achievements grouped by topic
+MIN_TOPIC_GROUPS = 3          # fewer topics than this say nothing: the chapters stay the points
+MAX_CHAPTER_POINTS = 6        # up to this many chapters stay points of their own
 _LABEL_SUFFIX = re.compile(r"(?:的)?(?:工作)?(?:情况|方面)$")
 
 
@@ -66,7 +73,7 @@ def pointer(heading_path: Sequence[str], depth: int = 2) -> str:
 def short_label(title: str, max_chars: int = LABEL_MAX_CHARS) -> str:
     """A heading without its marker, cut to its most telling clause when long: the second of two (把准政治方向，
     强化领导班子建设 → 强化领导班子建设), else the first part of a compound (…完成情况及未完成…分析 → …完成情况)."""
-    text = ENUMERATION_MARKER.sub("", title, count=1).strip().rstrip("。：:")
+    text = ENUMERATION_MARKER.sub("", title, count=1).strip().lstrip("—－-— ").rstrip("。：:")
     text = _LABEL_SUFFIX.sub("", text) or text
     if len(text) <= max_chars:
         return text
@@ -84,10 +91,13 @@ class Group:
     kind: str
     heading_path: tuple[str, ...]
     passages: list[StoredChunk] = field(default_factory=list)
-    members: list["Group"] = field(default_factory=list)   # a point standing for several small sections
+    members: list["Group"] = field(default_factory=list)   # a point standing for several sections
+    topic: str = ""           # the topic a long report's chapters were grouped under (its members)
 
     @property
     def label(self) -> str:
+        if self.topic:
+            return self.topic
         if self.members:
             return OTHER_LABEL
         return short_label(self.heading_path[-1]) if self.heading_path else ""
@@ -99,6 +109,19 @@ class Group:
     @property
     def chars(self) -> int:
         return sum(len(passage.text) for passage in self.passages)
+
+    @property
+    def names_only(self) -> bool:
+        """A point that names the small sections it stands for (其他方面：…) rather than condensing them."""
+        return bool(self.members) and not self.topic
+
+    def point_of(self, passage: StoredChunk) -> tuple[str, ...]:
+        """The point of the group a passage belongs to: its chapter in a topic group, else its first heading
+        below the group's."""
+        for member in self.members:
+            if passage.heading_path[: len(member.heading_path)] == member.heading_path:
+                return member.heading_path
+        return passage.heading_path[: len(self.heading_path) + 1]
 
     def point_titles(self) -> list[str]:
         """The headings directly below the group's own (its points: 一是联系基层还不够多 …), in order."""
@@ -136,21 +159,47 @@ def build_outline(title: str, year: int | None, chunks: Iterable[StoredChunk]) -
     by_kind: dict[str, list[StoredChunk]] = {ACHIEVEMENT: [], PROBLEM: [], PLAN: [], PREAMBLE: []}
     for chunk in chunks:
         by_kind[passage_kind(chunk.heading_path)].append(chunk)
-    achievements, chapter_leads = _achievement_groups(by_kind[ACHIEVEMENT])
+    long_report = sum(len(chunk.text) for chunk in chunks) > LONG_REPORT_CHARS
+    achievements, chapter_leads = _achievement_groups(by_kind[ACHIEVEMENT], long_report)
     return ReportOutline(title=title, year=year, top_sections=top_sections,
                          preamble=by_kind[PREAMBLE] + chapter_leads, achievements=achievements,
                          problems=_frame_group(PROBLEM, by_kind[PROBLEM]),
                          plans=_frame_group(PLAN, by_kind[PLAN]))
 
 
-def _achievement_groups(chunks: list[StoredChunk]) -> tuple[list[Group], list[StoredChunk]]:
+def _achievement_groups(chunks: list[StoredChunk], long_report: bool) -> tuple[list[Group], list[StoredChunk]]:
     """Achievements by top-level section; a lone chapter holding several sections is split into them, its own
-    opening text (before its first section) returned apart, as material for the overview."""
-    groups = _group_by_depth(chunks, 1)
+    opening text (before its first section) returned apart, as material for the overview. A long report with
+    more chapters than a page has points has them grouped by topic."""
+    groups, leads = _group_by_depth(chunks, 1), []
     if len(groups) == 1 and len({chunk.heading_path[:2] for chunk in chunks if len(chunk.heading_path) > 1}) >= 2:
         leads = [chunk for chunk in chunks if len(chunk.heading_path) < 2]
-        return _group_by_depth([chunk for chunk in chunks if len(chunk.heading_path) >= 2], 2), leads
-    return groups, []
+        groups = _group_by_depth([chunk for chunk in chunks if len(chunk.heading_path) >= 2], 2)
+    if long_report and len(groups) > MAX_CHAPTER_POINTS:
+        topics = _by_topic(groups)
+        if len(topics) >= MIN_TOPIC_GROUPS:
+            return topics, leads
+    return groups, leads
+
+
+def _by_topic(chapters: list[Group]) -> list[Group]:
+    """Chapters grouped by the topic they speak of most (in order of first appearance); a chapter of no topic
+    goes with the one before it."""
+    grouped: dict[str, list[Group]] = {}
+    last = ""
+    for chapter in chapters:
+        last = _main_topic(chapter) or last or OTHER_LABEL
+        grouped.setdefault(last, []).append(chapter)
+    return [Group(ACHIEVEMENT, (), [passage for member in members for passage in member.passages],
+                  members=members, topic=topic) for topic, members in grouped.items()]
+
+
+def _main_topic(chapter: Group) -> str:
+    """The name of the (non-frame) taxonomy topic a chapter's heading and text name most, "" if none."""
+    hits = term_hits("。".join([*chapter.heading_path[-1:], chapter.text]))
+    ranked = [(count, -index, topic.name) for index, topic in enumerate(TOPICS)
+              if topic.id not in FRAME_TOPIC_IDS and (count := hits.get(topic.id, 0))]
+    return max(ranked)[2] if ranked else ""
 
 
 def _group_by_depth(chunks: list[StoredChunk], depth: int) -> list[Group]:

@@ -15,17 +15,18 @@ from typing import Protocol
 
 from ..library.store import ReportRecord
 from ..text.figures import guard_figures, known_values
-from ..text.gongwen import CHARS_PER_LINE
 from .keydata import key_figures
-from .layout import PAGE_LINES, PageUse, chars_for_lines, measure, paragraph_lines, plain_text
+from .layout import CHARS_PER_LINE, PAGE_LINES, PageUse, chars_for_lines, measure, paragraph_lines, plain_text
 from .outline import ACHIEVEMENT, PLAN, PREAMBLE, PROBLEM, Group, ReportOutline, build_outline, merge_groups, pointer
 from .result import OVERVIEW_LEAD, Brief, Part, key_figure_table, point_prefix, pointer_text
-from .units import Unit
+from .units import Unit, substance
 
 PAGE_TABLE_ROWS = 3
 CHARS_TABLE_ROWS = 4
 OVERVIEW_MAX_LINES = 2
 FRAME_MAX_LINES = 3           # 存在问题, 下一步打算
+MAJOR_FRAME_SHARE = 0.25      # a plan this share of the report (a 政府工作报告's 重点工作) is weighed as achievements are
+MAJOR_FRAME_MAX_LINES = 10    # and may take up to this, the page's achievements keeping the most of it
 WEIGHT_EXPONENT = 0.6
 MIN_POINT_CHARS = 8
 MIN_LIST_CHARS = 30           # room for two of a frame's point headings
@@ -138,17 +139,25 @@ def _slots(outline: ReportOutline, budget: Budget) -> list[_Slot]:
     for index, group in enumerate(outline.achievements):
         prefix, suffix = point_prefix(index, group), pointer_text(_where(group))
         slots.append(_Slot(group, prefix, suffix, 0, budget.size(prefix + suffix + "字" * MIN_POINT_CHARS), None,
-                           group.chars ** WEIGHT_EXPONENT, budget.size(prefix + suffix)))
+                           _weight(group), budget.size(prefix + suffix)))
+    report_chars = sum(group.chars for group in outline.groups) or 1
     for group in (outline.problems, outline.plans):
         if group.passages:
             suffix = pointer_text(_where(group))
             wanted = MIN_LIST_CHARS if len(group.point_titles()) >= 2 else MIN_POINT_CHARS
+            major = group.chars >= MAJOR_FRAME_SHARE * report_chars
             slots.append(_Slot(group, "", suffix, 0, budget.size(suffix + "字" * wanted),
-                               budget.lines(FRAME_MAX_LINES), 0.5 * group.chars ** WEIGHT_EXPONENT,
-                               budget.size(suffix + "字" * MIN_POINT_CHARS)))
+                               budget.lines(MAJOR_FRAME_MAX_LINES if major else FRAME_MAX_LINES),
+                               (1.0 if major else 0.5) * _weight(group), budget.size(suffix + "字" * MIN_POINT_CHARS)))
     total = sum(slot.weight for slot in slots[1:]) or 1.0
     slots[0].weight = 0.15 * total
     return slots
+
+
+def _weight(group: Group) -> float:
+    """A part's claim on the page: what it has a leader would want (its telling clauses), and a little for its
+    length, dampened so one long chapter does not take the page."""
+    return (substance(group.text) + 0.01 * group.chars) ** WEIGHT_EXPONENT
 
 
 def _where(group: Group) -> str:
@@ -246,7 +255,7 @@ def _renumber(slots: list[_Slot]) -> None:
 
 def _all_names_need(slots: list[_Slot], budget: Budget) -> int:
     """What the merged point needs beyond its minimum to name all its sections."""
-    slot = next(slot for slot in slots if slot.group is not None and slot.group.members)
+    slot = next(slot for slot in slots if slot.group is not None and slot.group.names_only)
     names = "、".join(member.label for member in slot.group.members)
     return budget.size(slot.prefix + names + slot.suffix) - slot.minimum
 
@@ -265,7 +274,7 @@ def _fill(brief: Brief, outline: ReportOutline, slots: list[_Slot], condenser: C
     for slot in slots[1:]:
         key = (id(slot.group), _chars_of(slot, budget))
         if key not in condensed:
-            units = (member_names(slot.group, key[1]) if slot.group.members
+            units = (member_names(slot.group, key[1]) if slot.group.names_only
                      else guard_units(condenser.condense(slot.group, key[1]), slot.group, brief, known))
             condensed[key] = units or [_heading_only(slot.group)]
         parts.append(Part(slot.group, condensed[key], _where(slot.group)))
@@ -276,8 +285,7 @@ def _fill(brief: Brief, outline: ReportOutline, slots: list[_Slot], condenser: C
     if overview_key not in condensed:
         units = condenser.overview(outline, [part.units for part in parts], overview_key[1])
         whole = Group(PREAMBLE, (), outline.passages)
-        condensed[overview_key] = guard_units(units or [_synthetic_overview(outline, overview_key[1])], whole, brief,
-                                              known)
+        condensed[overview_key] = guard_units(units, whole, brief, known)   # none: the brief has no overview line
     brief.overview = condensed[overview_key]
 
 
@@ -344,18 +352,3 @@ def guard_units(units: list[Unit], group: Group, brief: Brief, known: _KnownFigu
         checked.append(Unit(result.text, unit.chunk, unit.quote, unit.order, unit.score) if result.replaced
                        else unit)
     return checked
-
-
-def _synthetic_overview(outline: ReportOutline, max_chars: int) -> Unit:
-    """An overview from the report's own headings when it opens with no summary of its own (no figure in it,
-    but the report's year, which the report states), the longest wording that fits."""
-    labels = [group.label for group in outline.achievements]
-    year = f"{outline.year}年" if outline.year else "全年"
-    frames = [part for part, present in (("分析了存在问题", outline.problems.passages),
-                                         ("提出了下一步打算", outline.plans.passages)) if present]
-    wordings = [f"报告从{'、'.join(labels[:count])}等方面总结了{year}工作" + "".join(f"，{f}" for f in frames) + "。"
-                for count in range(len(labels), 0, -1)]
-    wordings += [f"报告总结了{year}工作" + "".join(f"，{f}" for f in frames) + "。", f"报告总结了{year}工作。"]
-    text = next((wording for wording in wordings if len(wording) <= max_chars), wordings[-1])
-    anchor = (outline.preamble or [p for g in outline.groups for p in g.passages])[0]
-    return Unit(text, anchor, "", (anchor.ordinal, 0), 0.0)   # our own wording: it quotes nothing

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..draft.numbering import BRACKET_STYLE, marker
+from ..text.citations import ELISION
 from .keydata import KeyFigure
 from .outline import ACHIEVEMENT, PLAN, PROBLEM, Group
 from .units import Unit
@@ -62,7 +63,9 @@ class Brief:
 
     def to_markdown(self) -> str:
         """The brief as Markdown (the restricted subset the 公文 docx export reads)."""
-        blocks = [f"# {self.title}", OVERVIEW_LEAD + "".join(unit.text for unit in self.overview)]
+        blocks = [f"# {self.title}"]
+        if self.overview:
+            blocks.append(OVERVIEW_LEAD + "".join(unit.text for unit in self.overview))
         headings = iter("一二三四")
         blocks.append(f"## {next(headings)}、{HEADINGS[ACHIEVEMENT]}")
         blocks += [point_prefix(index, part.group) + part.text + pointer_text(part.where)
@@ -91,14 +94,15 @@ class Brief:
         """One citation per passage drawn on, keyed S1… in order of use, quoting the sentences taken from it."""
         by_chunk: dict[str, dict[str, Any]] = {}
         for unit in self.units:
-            if not unit.quote:   # a sentence of our own (the overview built from the headings) cites nothing
+            if not unit.quote:   # a part with no room but its label quotes nothing
                 continue
             chunk = unit.chunk
             entry = by_chunk.setdefault(chunk.chunk_id, {
                 "key": f"S{len(by_chunk) + 1}", "chunk_id": chunk.chunk_id, "source": chunk.source,
                 "heading_path": list(chunk.heading_path), "quote": ""})
-            if unit.quote not in entry["quote"]:
-                entry["quote"] = (entry["quote"] + unit.quote) if entry["quote"] else unit.quote
+            entry.setdefault("units", []).append(unit)
+        for entry in by_chunk.values():
+            entry["quote"] = _quoted(entry.pop("units"))
         return list(by_chunk.values())
 
     def to_json(self) -> dict[str, Any]:
@@ -121,3 +125,14 @@ def key_figure_table(keys: list[KeyFigure]) -> str:
 
 def _cell(text: str) -> str:
     return text.replace("|", "｜").replace("\n", " ")
+
+
+def _quoted(units: list[Unit]) -> str:
+    """The sentences taken from one passage, in its order: run together where they follow one another there,
+    "……" between them where the passage has words between."""
+    quotes = list(dict.fromkeys(unit.quote for unit in sorted(units, key=lambda unit: unit.order)))
+    passage = units[0].chunk.text
+    text = quotes[0]
+    for previous, quote in zip(quotes, quotes[1:]):
+        text += quote if previous + quote in passage else ELISION + quote
+    return text

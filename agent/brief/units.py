@@ -1,15 +1,17 @@
 """Sentences of a report as the brief handles them: split, scored, compressed, and cut to a length.
 
 Compression keeps what a leader reads for and drops what repeats: a list of more than three activities keeps its
-first three (those with figures first) and says 等; a sentence of many clauses keeps its opening clause, the
-clauses that carry figures and its closing clause. Figures are never altered, only kept or dropped whole with
-their clause.
+first three (those with figures or specifics first) and says 等; a sentence keeps the clauses that carry figures
+or specifics (a brand in quotes, an honour, a named place), each with the clause it leans on, and drops the rest
+("进一步提升…精神风貌，为…注入新的动力"). Figures are never altered, only kept or dropped whole with their clause; a
+list is never cut inside a quoted name.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..library.store import StoredChunk
 from ..text.chinese import ENUMERATION_MARKER
@@ -17,10 +19,23 @@ from ..text.figures import Figure, find_figures
 
 MAX_LIST_ITEMS = 3
 MAX_CLAUSES = 4
+POINT_HEADING_MAX_CHARS = 30     # a numbered sentence this short with no figure is the point's heading
+RUN_ON_CHARS = 4        # a last list item this much longer than the others runs on into the verb
+MIN_ALONE_CHARS = 8     # a clause this short needs the one before it (“达98.5%以上”)
 _SENTENCE = re.compile(r"[^。！？!?\n]+(?:[。！？!?]+[”’」』）)]*|$)")
 _OPENER = re.compile(r"^(?:自|在|为|按照|根据|围绕|通过|截至|随着)|(?:以来|期间|之际|过程中)$")
-_CLAUSE = re.compile(r"[^，,；;]+[，,；;]?")
+# What every report says: the political framing of a sentence, not what this unit did.
+FRAMING = re.compile(r"习近平|为指导|高度重视|认真贯彻|深入学习贯彻|坚决贯彻|决策部署|重要讲话|重要指示|二十大精神|坚强领导|领导下")
+_RESULT_OPENING = re.compile(r"^(?:同比|比上年|较上年|分别|均|达|占|居|位居|位列|增长|下降|提高|排名|列|其中|共|累计|实现|总计|合计|计划总投资|总投资)")
+_OPENER_TIME = re.compile(r"^(?:(?:19|20)\d\d年|今年以来|全年|一年来|过去一年|过去五年)[，,]?$")
+_OPENING_MARKS, _CLOSING_MARKS = "“‘《「（(【", "”’》」）)】"
 # Not counts: dates, ranks and ordinals (第十一次党代会, 十一届二次全会, 十八届, 三级).
+_QUOTED = re.compile(r"[“《「][^”》」]{2,16}[”》」]")
+_HONOUR = re.compile(r"荣获|获评|评为|被评|授予|获得[^，。；]{0,12}(?:称号|奖)|表彰|先进(?:集体|单位|个人)|红旗|示范(?:点|单位|区|街道|社区)"
+                     r"|第一|首位|首家|首个|首批|前列|排名|位列|居[^，。；]{0,8}(?:第|前|首)|全国|全省|国家级|省级")
+# 城 not of 城市/城乡/城区/城管/城建/城镇/城中村; 园 not of 园林
+_NAMED_PLACE = re.compile(r"[\u4e00-\u9fffA-Za-z]{2,}(?:城(?![市乡区管建镇中])|谷|园区|园(?!林)|港|湾|综合体|基地|工程|专班|平台)")
+_BIG_AMOUNT = re.compile(r"\d[\d.]*\s*(?:万|亿)")
 _NOT_COUNT_UNITS = ("年", "年度", "月", "日", "号", "届", "级", "岁")
 _ORDINAL_BEFORE = ("第", "届")
 _ORDINAL_AFTER = re.compile(r"^(?:全会|全体|会议|党代会|代表大会)")
@@ -39,12 +54,24 @@ class Unit:
 
 def sentences_of(text: str) -> list[str]:
     """A passage's sentences (a heading line on its own counts as one), markers and spaces stripped."""
+    return [sentence for sentence, _ in _marked_sentences(text)]
+
+
+def content_sentences(text: str) -> list[str]:
+    """A passage's sentences less its point headings ("二是加强作风建设，提升服务能力。"): they say what the
+    point is about, not what was done."""
+    return [sentence for sentence, marked in _marked_sentences(text)
+            if not (marked and len(sentence) <= POINT_HEADING_MAX_CHARS and not has_figure(sentence))]
+
+
+def _marked_sentences(text: str) -> list[tuple[str, bool]]:
+    """Each sentence without its marker, and whether it had one (一是, （二）, 3.)."""
     found = []
     for line in text.split("\n"):
         for sentence in _SENTENCE.findall(line):
             cleaned = ENUMERATION_MARKER.sub("", sentence.strip(), count=1).strip()
             if len(cleaned) >= 2:
-                found.append(cleaned)
+                found.append((cleaned, cleaned != sentence.strip()))
     return found
 
 
@@ -57,8 +84,9 @@ def counting_figures(text: str) -> list[Figure]:
             and not _ORDINAL_AFTER.match(text[figure.text_end:])]
 
 
+@lru_cache(maxsize=65536)
 def counted_figures(text: str) -> tuple[int, int]:
-    """(unmasked, masked) counting figures of `text`."""
+    """(unmasked, masked) counting figures of `text` (asked of the same clause many times as a brief is fitted)."""
     unmasked = masked = 0
     for figure in counting_figures(text):
         if figure.masked:
@@ -72,11 +100,33 @@ def has_figure(text: str) -> bool:
     return any(counted_figures(text))
 
 
+def specificity(sentence: str) -> float:
+    """What makes a sentence worth a leader's page: its brands in quotes, honours and rankings, named places and
+    projects, large amounts."""
+    return (0.5 * min(len(_QUOTED.findall(sentence)), 3) + 0.7 * min(len(_HONOUR.findall(sentence)), 2)
+            + 0.3 * min(len(_NAMED_PLACE.findall(sentence)), 2) + (0.3 if _BIG_AMOUNT.search(sentence) else 0.0))
+
+
+def telling(clause: str) -> bool:
+    """A clause worth keeping whole when a sentence is shortened: it carries a figure or something specific."""
+    return has_figure(clause) or specificity(clause) > 0
+
+
+def substance(text: str) -> float:
+    """How much a leader would want from `text`: its telling clauses, one each for a brand, honour, place or
+    stated figure, half for a masked figure alone (学习*次 says little)."""
+    total = 0.0
+    for clause in _clauses(text.replace("\n", "。")):
+        unmasked, masked = counted_figures(clause)
+        total += 1.0 if unmasked or specificity(clause) else 0.5 if masked else 0.0
+    return total
+
+
 def compress(sentence: str, max_chars: int | None = None) -> str:
     """A sentence shortened for the brief (lists cut to three items, clauses to the telling ones), then, when
     `max_chars` is given, cut clause by clause to fit; "" when not even its first clause fits."""
     body = sentence.rstrip("。！？!?；;，, ")
-    clauses = [_shorten_list(clause) for clause in _CLAUSE.findall(body)]
+    clauses = [_shorten_list(clause) for clause in _clauses(body)]
     clauses = _telling_clauses(clauses)
     if max_chars is not None:
         clauses = _fit_clauses(clauses, max_chars - 1)
@@ -87,17 +137,45 @@ def _shorten_list(clause: str) -> str:
     """A clause's 、-list of more than three items cut to three (those with figures first, order kept) + 等."""
     tail = clause[-1] if clause[-1:] in "，,；;" else ""
     core = clause[: len(clause) - len(tail)]
-    items = core.split("、")
+    items = _list_items(core)
     if len(items) <= MAX_LIST_ITEMS:
         return clause
-    with_figures = [index for index, item in enumerate(items) if has_figure(item)]
+    with_figures = [index for index, item in enumerate(items) if telling(item)]
     keep = sorted((with_figures + [i for i in range(len(items)) if i not in with_figures])[:MAX_LIST_ITEMS])
     last = items[-1]
+    if keep[-1] != len(items) - 1 and "等" not in last and len(last) > max(map(len, items[:-1])) + RUN_ON_CHARS:
+        return clause   # the last item runs on into the clause's verb (…、*名党员按照“一人一档”要求建档立册)
     # the list's last item often runs on into the rest of the clause ("…、上门送诊等服务"): keep that run-on
     ending = "" if keep[-1] == len(items) - 1 else _after_list(last)
     kept = "、".join(items[index] for index in keep)
     etc = "" if "等" in items[keep[-1]] or ending.startswith("等") else "等"
     return kept + etc + ending + tail
+
+
+def _clauses(text: str) -> list[str]:
+    """A sentence's clauses, each with its comma or semicolon; a comma inside quotes or brackets does not end one
+    (针对“…不够健全，常抓…”的问题 is one clause)."""
+    return [piece for piece in _split_outside(text, "，,；;", keep=True) if piece]
+
+
+def _list_items(text: str) -> list[str]:
+    """A 、-list's items; a 、 inside quotes or brackets (“抓党建、促发展”, 《…、…》) joins, it does not separate."""
+    return _split_outside(text, "、", keep=False)
+
+
+def _split_outside(text: str, separators: str, keep: bool) -> list[str]:
+    """`text` split at `separators` that stand outside quotes and brackets (kept at the end of each piece when
+    `keep`)."""
+    pieces, depth, start = [], 0, 0
+    for index, char in enumerate(text):
+        if char in _OPENING_MARKS:
+            depth += 1
+        elif char in _CLOSING_MARKS:
+            depth = max(0, depth - 1)
+        elif char in separators and depth == 0:
+            pieces.append(text[start:index + 1] if keep else text[start:index])
+            start = index + 1
+    return pieces + [text[start:]]
 
 
 def _after_list(last_item: str) -> str:
@@ -107,30 +185,51 @@ def _after_list(last_item: str) -> str:
 
 
 def _telling_clauses(clauses: list[str]) -> list[str]:
-    """At most MAX_CLAUSES clauses: the first, those with figures, the last."""
-    if len(clauses) <= MAX_CLAUSES:
-        return clauses
-    keep = {0, len(clauses) - 1}
-    for index, clause in enumerate(clauses):
+    """The clauses a leader reads for: when a sentence has telling clauses (figures, brands, honours, places) it
+    keeps those alone, each with the clause before it when it cannot stand alone (达98.5%以上 needs its 满意度), at
+    most MAX_CLAUSES; a sentence with none keeps its first clause and its last, framing left out ("坚持以…为指导")
+    and a time opener (2022年，) kept with the last two."""
+    telling_at = [index for index, clause in enumerate(clauses) if telling(clause)]
+    if not telling_at:
+        plain = [clause for clause in clauses if not FRAMING.search(clause)] or clauses
+        if len(plain) <= 2:
+            return plain
+        return [plain[0], *plain[-2:]] if _OPENER_TIME.match(plain[0]) else [plain[0], plain[-1]]
+    keep: set[int] = set()
+    for index in telling_at:
         if len(keep) >= MAX_CLAUSES:
             break
-        if has_figure(clause):
-            keep.add(index)
+        keep.add(index)
+        if index > 0 and _needs_its_subject(clauses[index]):
+            keep.add(index - 1)
     return [clause for index, clause in enumerate(clauses) if index in keep]
 
 
+def _needs_its_subject(clause: str) -> bool:
+    """A clause that reads as a fragment alone: short, or opening with what states a result of something named
+    before it (同比增长, 达到, 占, 居…)."""
+    return len(clause.rstrip("，,；; ")) <= MIN_ALONE_CHARS or bool(_RESULT_OPENING.match(clause))
+
+
 def _fit_clauses(clauses: list[str], max_chars: int) -> list[str]:
-    """Drop clauses until the sentence fits: an opening adverbial first (自9月10日疫情爆发以来，), then clauses
-    without figures, never the first; [] if nothing does."""
+    """Drop clauses until the sentence fits: an opening adverbial first (自9月10日疫情爆发以来，), then the least
+    telling (a bare activity before a masked count before a brand, honour or stated figure), the first clause only
+    when it tells least; [] if nothing does."""
     clauses = list(clauses)
     if len(clauses) > 1 and len(_join(clauses)) - 1 > max_chars and _OPENER.search(clauses[0].rstrip("，,；; ")):
         del clauses[0]
     while clauses and len(_join(clauses)) - 1 > max_chars:
         if len(clauses) == 1:
             return []
-        droppable = [i for i in range(1, len(clauses)) if not has_figure(clauses[i])] or list(range(1, len(clauses)))
-        del clauses[droppable[-1] if len(droppable) == 1 else droppable[len(droppable) // 2]]
+        weights = [_clause_weight(clause) for clause in clauses]
+        lightest = min(range(1, len(clauses)), key=lambda index: (weights[index], -index))
+        del clauses[0 if weights[0] < weights[lightest] else lightest]
     return clauses
+
+
+def _clause_weight(clause: str) -> float:
+    unmasked, masked = counted_figures(clause)
+    return specificity(clause) + 0.5 * min(unmasked, 2) + 0.2 * min(masked, 2)
 
 
 def _join(clauses: list[str]) -> str:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
 from ..text.chinese import split_sentences, to_half_width
-from ..text.citations import keys_in, strip_citations
+from ..text.citations import ELISION, keys_in, strip_citations
 from ..text.figures import PLACEHOLDER, all_known, find_figures, known_values
 from .retrieval import squash as retrieval_squash
 
@@ -60,7 +60,10 @@ def citation_is_valid(citation: dict[str, Any], chunk_text: ChunkText, facts_tex
     if citation.get("key", "").startswith("F"):
         return bool(quote) and quote in squash(facts_text)
     text = chunk_text(citation.get("chunk_id") or "")
-    return bool(quote) and text is not None and quote in squash(text)
+    if not quote or text is None:
+        return False
+    passage = squash(text)
+    return all(part in passage for part in quote.split(ELISION) if part)
 
 
 def dangling_keys(text: str, citations: list[dict[str, Any]]) -> list[str]:

@@ -82,6 +82,7 @@ SUITE_METRICS: dict[str, list[Metric]] = {
               *_CITATIONS, _CONTAINS, *_GOLDEN, _LENGTH, *_JUDGE],
     "brief": [Metric("page_fit", "一页纸内", "page_fit"),
               Metric("section_coverage", "章节覆盖率", "section_coverage"),
+              Metric("key_point_recall", "要点覆盖率（读者要点）", "key_point_recall"),
               *_GROUNDING, *_CITATIONS, _CONTAINS, *_GOLDEN, _LENGTH, *_JUDGE],
 }
 

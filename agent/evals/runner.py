@@ -34,6 +34,7 @@ from .suites import RUNNERS, CaseResult, SuiteContext, ask_golden_text
 
 MODES = ("offline", "replay", "live")
 GOLDEN_SUITES = ("ask", "draft", "brief")
+_NOT_REPORTS = ("SOURCES.md", "README.md")
 Notify = Callable[[str], None]
 OnCase = Callable[[CaseResult], None]
 
@@ -61,6 +62,11 @@ class EvalOptions:
     def public_reports(self) -> Path:
         """Reports the test split asks about besides the corpus (evals/reports/, with their sources)."""
         return self.evals_dir / "reports"
+
+    @property
+    def long_reports(self) -> Path:
+        """Long public reports (政府工作报告, 党代会 reports) the brief suite condenses (evals/briefs/)."""
+        return self.evals_dir / "briefs"
 
     def check(self) -> None:
         unknown = [mode for mode in self.modes if mode not in MODES]
@@ -108,6 +114,7 @@ def run_eval(options: EvalOptions, notify: Notify | None = None, on_case: OnCase
     run.fingerprints = fingerprints(options.corpus, options.prompts_dir, SUITES)
     baseline = read_baseline(options.baseline_path)
     with _scratch() as scratch:
+        long_reports = _LongReports(options, scratch, notify)
         for split in SPLITS:
             in_split = [case for case in cases if case.split == split]
             if not in_split:
@@ -115,7 +122,8 @@ def run_eval(options: EvalOptions, notify: Notify | None = None, on_case: OnCase
             workspace = _offline_workspace(options, scratch, notify, held_out=split == TEST)
             chunk_text = _chunk_reader(workspace)
             for mode in options.modes:
-                results = _run_mode(mode, in_split, workspace, chunk_text, options, scratch / split, notify, on_case)
+                results = _run_mode(mode, in_split, workspace, chunk_text, options, scratch / split, notify, on_case,
+                                    long_reports)
                 for result in results:
                     if split == DEV:
                         _compare_golden(result, goldens, run.fingerprints[result.case.suite])
@@ -153,7 +161,7 @@ def approve(options: EvalOptions, case_ids: tuple[str, ...], notify: Notify | No
     with _scratch() as scratch:
         workspace = _offline_workspace(options, scratch, notify)
         results = _run_mode("offline", cases, workspace, _chunk_reader(workspace), options, scratch, notify,
-                            lambda result: None)
+                            lambda result: None, _LongReports(options, scratch, notify))
         for result in results:
             if result.error:
                 raise UserError(f"用例 {result.case.id} 运行出错，未更新金标准：{result.error}")
@@ -186,23 +194,49 @@ def _scratch() -> Iterator[Path]:
 def _offline_workspace(options: EvalOptions, scratch: Path, notify: Notify, held_out: bool = False) -> Workspace:
     """The sample corpus ingested into a fresh embedded store with the bundled embedder; for the test split, with
     the public reports of evals/reports/ beside it."""
-    folders = [options.corpus]
-    if held_out and options.public_reports.is_dir():
-        folders.append(options.public_reports)
-    notify(f"导入{'、'.join(str(folder) for folder in folders)} 到临时资料库……")
+    sources = [options.corpus, *(report_files(options.public_reports) if held_out else [])]
     store = scratch / "store-test" if held_out else options.store or scratch / "store"
-    workspace = Workspace(Settings(store=store, corpus=options.corpus))
-    result = workspace.ingest(folders)
+    return _ingested(Settings(store=store, corpus=options.corpus), sources, notify)
+
+
+def report_files(folder: Path) -> list[Path]:
+    """The reports of an evals folder: its files but the notes on where they came from (SOURCES.md, README.md)."""
+    if not folder.is_dir():
+        return []
+    return sorted(path for path in folder.iterdir() if path.is_file() and path.name not in _NOT_REPORTS)
+
+
+def _ingested(settings: Settings, sources: list[Path], notify: Notify) -> Workspace:
+    notify(f"导入{'、'.join(str(source) for source in sources[:3])}{'等' if len(sources) > 3 else ''} 到临时资料库……")
+    workspace = Workspace(settings)
+    result = workspace.ingest(sources)
     if result.failed:
         raise UserError(f"评测报告导入失败：{result.failed[0]}")
     return workspace
 
 
+class _LongReports:
+    """The long public reports the brief suite condenses, in a store of their own ingested on first use (the ask
+    and draft stores never hold them: their answers would change)."""
+
+    def __init__(self, options: EvalOptions, scratch: Path, notify: Notify) -> None:
+        self.options, self.scratch, self.notify = options, scratch, notify
+        self._context: SuiteContext | None = None
+
+    def __call__(self) -> SuiteContext:
+        if self._context is None:
+            settings = Settings(store=self.scratch / "store-briefs", corpus=self.options.corpus)
+            workspace = _ingested(settings, report_files(self.options.long_reports), self.notify)
+            self._context = SuiteContext(workspace, self.scratch / "briefs", _chunk_reader(workspace))
+        return self._context
+
+
 def _run_mode(mode: str, cases: list[Case], offline: Workspace, chunk_text: Callable[[str], "str | None"],
-              options: EvalOptions, scratch: Path, notify: Notify, on_case: OnCase) -> list[CaseResult]:
+              options: EvalOptions, scratch: Path, notify: Notify, on_case: OnCase,
+              long_reports: "_LongReports | None" = None) -> list[CaseResult]:
     """The cases of one mode, each result handed to `on_case` as it is done."""
     if mode == "offline":
-        context = SuiteContext(offline, scratch / "offline", chunk_text)
+        context = SuiteContext(offline, scratch / "offline", chunk_text, long_reports)
         return [_run_case(case, context, mode, on_case) for case in cases]
     generative = [case for case in cases if case.suite in GOLDEN_SUITES]
     if mode == "replay":

@@ -19,6 +19,7 @@ from ..brief import Budget, brief_report, make_condenser
 from ..draft import DraftRequest, draft_section, make_writer
 from ..draft.numbering import marker
 from ..draft.stale import find_honours, find_years
+from ..library.store import matching_reports
 from ..library.topics import resolve_section
 from ..text.citations import strip_citations
 from ..text.facts import load_facts
@@ -80,6 +81,8 @@ class SuiteContext:
     workspace: Any
     scratch: Path
     chunk_text: Callable[[str], "str | None"]
+    # the context of the long public reports of evals/briefs/ (a store of their own, made on first use)
+    other_reports: "Callable[[], SuiteContext] | None" = None
 
 
 # ---------------------------------------------------------------- retrieval
@@ -244,7 +247,9 @@ def _stale_facts(text: str, year: int, facts: list[str]) -> list[str]:
 # ---------------------------------------------------------------- brief
 
 def run_brief(case: Case, context: SuiteContext) -> CaseResult:
-    """Brief the report; check page fit, points, frames, figures verbatim and masks kept."""
+    """Brief the report; check page fit, points, frames, figures verbatim and masks kept, and how many of a
+    reader's key points it carries."""
+    context = _context_holding(case.input["report"], context)
     workspace = context.workspace
     record = workspace.find_report(case.input["report"])
     passages = workspace.passages_of(record)
@@ -267,8 +272,22 @@ def run_brief(case: Case, context: SuiteContext) -> CaseResult:
     pointed = _pointer_share(markdown)
     result.metrics["citation_coverage"] = pointed
     result.metrics["length_chars"] = float(brief.chars)
+    if case.get("key_points"):
+        result.metrics["key_point_recall"] = key_point_recall(markdown, case.get("key_points"))
     _check_strings(result, case)
     return result
+
+
+def _context_holding(report: str, context: SuiteContext) -> SuiteContext:
+    """The context whose store holds the report: the corpus's, else that of the long public reports."""
+    if context.other_reports is None or matching_reports(context.workspace.reports(), report):
+        return context
+    return context.other_reports()
+
+
+def key_point_recall(markdown: str, key_points: list[dict[str, str]]) -> float:
+    """Share of a reader's key points (each the term they would look for) that the brief carries verbatim."""
+    return sum(point["term"] in markdown for point in key_points) / len(key_points)
 
 
 def _without_pointers(markdown: str) -> str:

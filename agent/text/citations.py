@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+ELISION = "……"   # in a quote, between two sentences of a passage that do not follow one another there
+
 _KEY_GROUP = re.compile(r"[\[［【]\s*([SF]\s*\d+(?:\s*[,，、;；]\s*[SF]\s*\d+)*)\s*[\]］】]", re.IGNORECASE)
 _KEY = re.compile(r"([SF])\s*(\d+)", re.IGNORECASE)
 _CLOSING = re.compile(r"[。！？；!?;]*[”’」』）)]*\s*$")

@@ -32,7 +32,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from docx import Document
@@ -110,8 +110,67 @@ CELL_LAYOUT = Layout(align="left")
 HEADER_CELL_LAYOUT = Layout(align="center")
 FOOTER_LAYOUT = Layout(align="center", line_twips=round(FOOTER_LINE_PT * _TWIPS_PER_PT))
 
-STYLES = {"Normal": (BODY, BODY_LAYOUT), "Title": (TITLE, TITLE_LAYOUT),
-          "Heading 1": (HEADING1, HEADING1_LAYOUT), "Heading 2": (HEADING2, HEADING2_LAYOUT)}
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page set-up: A4 with its margins, the text block's lines and characters, and the faces set on it. The
+    公文 page (GB/T 9704) is the default; a brief has a compact page of its own (BRIEF_PAGE)."""
+
+    name: str
+    top_mm: float
+    left_mm: float
+    text_width_mm: float
+    text_height_mm: float
+    lines: int
+    chars: int
+    title: Face
+    heading1: Face
+    heading2: Face
+    body: Face
+    note: Face
+    table: Face
+    title_blank_line: bool = True
+
+    @property
+    def right_mm(self) -> float:
+        return PAGE_WIDTH_MM - self.left_mm - self.text_width_mm
+
+    @property
+    def bottom_mm(self) -> float:
+        return PAGE_HEIGHT_MM - self.top_mm - self.text_height_mm
+
+    @property
+    def line_twips(self) -> int:
+        """Exact line pitch: the text block's height over its lines (rounded down, or the last line falls off)."""
+        return math.floor(self.text_height_mm * _TWIPS_PER_MM / self.lines)
+
+    @property
+    def char_pitch_pt(self) -> float:
+        return self.text_width_mm * _TWIPS_PER_MM / _TWIPS_PER_PT / self.chars
+
+    @property
+    def grid_char_space(self) -> int:
+        return math.floor((self.char_pitch_pt - self.body.size) * 4096)
+
+    @property
+    def condense_twips(self) -> int:
+        """How much a condensed face is tightened so that `chars` characters set a line (0 when they fit)."""
+        return CHAR_CONDENSE_TWIPS if self.char_pitch_pt < self.body.size else 0
+
+    def layout(self, layout: Layout) -> Layout:
+        """`layout` on this page's line pitch (the footer keeps its own)."""
+        return layout if layout is FOOTER_LAYOUT else replace(layout, line_twips=self.line_twips)
+
+
+GONGWEN_PAGE = Page("公文", TOP_MARGIN_MM, LEFT_MARGIN_MM, TEXT_WIDTH_MM, TEXT_HEIGHT_MM, LINES_PER_PAGE,
+                    CHARS_PER_LINE, TITLE, HEADING1, HEADING2, BODY, NOTE, TABLE_TEXT)
+# A brief's page: 20 mm margins, 四号 body on 36 lines of 34 characters (about twice what the 公文 grid holds),
+# 小二 title, 小四 tables. A one-page brief is read, not filed: it need not keep the 公文 body grid.
+XIAO_ER, XIAO_SI = 18.0, 12.0
+BRIEF_PAGE = Page("摘要", 20, 20, 170, 257, 36, 34, Face(TITLE_FONT, XIAO_ER), Face(HEADING1_FONT, SI_HAO),
+                  Face(HEADING2_FONT, SI_HAO), Face(BODY_FONT, SI_HAO), Face(BODY_FONT, XIAO_SI, color=NOTE_COLOR),
+                  Face(BODY_FONT, XIAO_SI), title_blank_line=False)
 
 
 @dataclass(frozen=True)
@@ -132,14 +191,15 @@ class Block:
     rows: tuple[tuple[str, ...], ...] = field(default=())
 
 
-def markdown_to_docx(markdown: str, path: Path) -> None:
-    """Write `markdown` (the drafts' and briefs' subset) to `path` as a GB/T 9704 公文-style docx."""
+def markdown_to_docx(markdown: str, path: Path, page: Page = GONGWEN_PAGE) -> None:
+    """Write `markdown` (the drafts' and briefs' subset) to `path` as a docx on `page`: the GB/T 9704 公文 page by
+    default, a brief's compact page when asked."""
     document = Document()
-    _set_up_page(document.sections[0])
-    _set_up_styles(document)
-    _add_page_number(document.sections[0])
+    _set_up_page(document.sections[0], page)
+    _set_up_styles(document, page)
+    _add_page_number(document.sections[0], page)
     for block in parse_blocks(markdown):
-        _WRITERS[block.kind](document, block)
+        _WRITERS[block.kind](document, block, page)
     document.save(str(path))
 
 
@@ -315,59 +375,60 @@ def _placeholder_spans(text: str, bold: bool) -> Iterator[Span]:
 
 # ---- blocks → docx ----------------------------------------------------------------------------------------
 
-def _write_title(document: DocxDocument, block: Block) -> None:
-    """The title, centred, its lines kept as written, then one blank line."""
+def _write_title(document: DocxDocument, block: Block, page: Page) -> None:
+    """The title, centred, its lines kept as written, then (on the 公文 page) one blank line."""
     paragraph = document.add_paragraph(style="Title")
-    _format_paragraph(paragraph, TITLE, TITLE_LAYOUT)
+    _format_paragraph(paragraph, page.title, page.layout(TITLE_LAYOUT), page)
     for number, line in enumerate(block.text.split("\n")):
         if number:
             line_break = paragraph.add_run()
-            line_break._r.insert(0, _run_properties(TITLE))
+            line_break._r.insert(0, _run_properties(page.title, page))
             line_break.add_break()
-        _add_spans(paragraph, inline_spans(line), TITLE)
-    blank = document.add_paragraph(style="Normal")
-    _format_paragraph(blank, BODY, BODY_LAYOUT)
+        _add_spans(paragraph, inline_spans(line), page.title, page)
+    if page.title_blank_line:
+        blank = document.add_paragraph(style="Normal")
+        _format_paragraph(blank, page.body, page.layout(BODY_LAYOUT), page)
 
 
-def _write_heading1(document: DocxDocument, block: Block) -> None:
+def _write_heading1(document: DocxDocument, block: Block, page: Page) -> None:
     """A level-1 heading (一、…)."""
-    _write_text(document, block.text, "Heading 1", HEADING1, HEADING1_LAYOUT)
+    _write_text(document, block.text, "Heading 1", page.heading1, page.layout(HEADING1_LAYOUT), page)
 
 
-def _write_heading2(document: DocxDocument, block: Block) -> None:
+def _write_heading2(document: DocxDocument, block: Block, page: Page) -> None:
     """A level-2 heading (（一）…)."""
-    _write_text(document, block.text, "Heading 2", HEADING2, HEADING2_LAYOUT)
+    _write_text(document, block.text, "Heading 2", page.heading2, page.layout(HEADING2_LAYOUT), page)
 
 
-def _write_body(document: DocxDocument, block: Block) -> None:
+def _write_body(document: DocxDocument, block: Block, page: Page) -> None:
     """A body paragraph."""
-    _write_text(document, block.text, "Normal", BODY, BODY_LAYOUT)
+    _write_text(document, block.text, "Normal", page.body, page.layout(BODY_LAYOUT), page)
 
 
-def _write_note(document: DocxDocument, block: Block) -> None:
+def _write_note(document: DocxDocument, block: Block, page: Page) -> None:
     """A note such as 【初稿】…, smaller and gray."""
-    _write_text(document, block.text, "Normal", NOTE, NOTE_LAYOUT)
+    _write_text(document, block.text, "Normal", page.note, page.layout(NOTE_LAYOUT), page)
 
 
-def _write_text(document: DocxDocument, text: str, style: str, face: Face, layout: Layout) -> None:
+def _write_text(document: DocxDocument, text: str, style: str, face: Face, layout: Layout, page: Page) -> None:
     """One paragraph of `text` in `style`, every run carrying its fonts."""
     paragraph = document.add_paragraph(style=style)
-    _format_paragraph(paragraph, face, layout)
-    _add_spans(paragraph, inline_spans(text), face)
+    _format_paragraph(paragraph, face, layout, page)
+    _add_spans(paragraph, inline_spans(text), face, page)
 
 
-def _write_table(document: DocxDocument, block: Block) -> None:
+def _write_table(document: DocxDocument, block: Block, page: Page) -> None:
     """A bordered table across the text block, columns as wide as their text needs, its first row bold."""
     table = document.add_table(rows=len(block.rows), cols=len(block.rows[0]))
-    _set_table_properties(table)
-    widths = column_widths(block.rows, round(TEXT_WIDTH_MM * _TWIPS_PER_MM))
+    _set_table_properties(table, page)
+    widths = column_widths(block.rows, round(page.text_width_mm * _TWIPS_PER_MM))
     for grid_column, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths):
         grid_column.set(qn("w:w"), str(width))
     for row_index, row in enumerate(block.rows):
         table.rows[row_index]._tr.get_or_add_trPr().append(_element("w:cantSplit"))
         for cell, text, width in zip(table.rows[row_index].cells, row, widths):
             _set_cell_properties(cell._tc.get_or_add_tcPr(), width)
-            _fill_cell(cell.paragraphs[0], text, header=row_index == 0)
+            _fill_cell(cell.paragraphs[0], text, header=row_index == 0, page=page)
 
 
 def column_widths(rows: tuple[tuple[str, ...], ...], total: int) -> list[int]:
@@ -390,32 +451,32 @@ def _set_cell_properties(properties: OxmlElement, width: int) -> None:
     properties.extend([_element("w:tcW", w=width, type="dxa"), _element("w:vAlign", val="center")])
 
 
-def _fill_cell(paragraph: Paragraph, text: str, header: bool) -> None:
+def _fill_cell(paragraph: Paragraph, text: str, header: bool, page: Page) -> None:
     """One table cell's text."""
-    _format_paragraph(paragraph, TABLE_TEXT, HEADER_CELL_LAYOUT if header else CELL_LAYOUT)
+    _format_paragraph(paragraph, page.table, page.layout(HEADER_CELL_LAYOUT if header else CELL_LAYOUT), page)
     spans = inline_spans(text)
     if header:
         spans = [Span(span.text, True, span.placeholder) for span in spans]
-    _add_spans(paragraph, spans, TABLE_TEXT)
+    _add_spans(paragraph, spans, page.table, page)
 
 
 _WRITERS = {"title": _write_title, "heading1": _write_heading1, "heading2": _write_heading2,
             "body": _write_body, "note": _write_note, "table": _write_table}
 
 
-def _add_spans(paragraph: Paragraph, spans: list[Span], face: Face) -> None:
+def _add_spans(paragraph: Paragraph, spans: list[Span], face: Face, page: Page) -> None:
     """Add one run per span, each with the full run properties of `face`."""
     for span in spans:
         run = paragraph.add_run(span.text)
-        run._r.insert(0, _run_properties(face, bold=span.bold, highlight=span.placeholder))
+        run._r.insert(0, _run_properties(face, page, bold=span.bold, highlight=span.placeholder))
 
 
-def _format_paragraph(paragraph: Paragraph, face: Face, layout: Layout) -> None:
+def _format_paragraph(paragraph: Paragraph, face: Face, layout: Layout, page: Page) -> None:
     """Direct paragraph formatting (after the style reference) and the paragraph mark's run properties."""
     paragraph_properties = paragraph._p.get_or_add_pPr()
     for element in _layout_elements(layout, face.size):
         paragraph_properties.append(element)
-    paragraph_properties.append(_run_properties(face))
+    paragraph_properties.append(_run_properties(face, page))
 
 
 # ---- WordprocessingML properties --------------------------------------------------------------------------
@@ -428,7 +489,7 @@ def _element(tag: str, **attributes: str | int) -> OxmlElement:
     return element
 
 
-def _run_properties(face: Face, bold: bool = False, highlight: bool = False) -> OxmlElement:
+def _run_properties(face: Face, page: Page, bold: bool = False, highlight: bool = False) -> OxmlElement:
     """`w:rPr` for `face`, children in schema order; the East Asian font always named."""
     properties = _element("w:rPr")
     properties.append(_fonts(face.font))
@@ -438,7 +499,7 @@ def _run_properties(face: Face, bold: bool = False, highlight: bool = False) -> 
     if face.color:
         properties.append(_element("w:color", val=face.color))
     # Explicit even when 0: styles are based on Normal, whose condensed spacing would otherwise be inherited.
-    properties.append(_element("w:spacing", val=-CHAR_CONDENSE_TWIPS if face.condensed else 0))
+    properties.append(_element("w:spacing", val=-page.condense_twips if face.condensed else 0))
     half_points = round(face.size * 2)
     properties.extend([_element("w:sz", val=half_points), _element("w:szCs", val=half_points)])
     if highlight:
@@ -480,51 +541,55 @@ def _layout_elements(layout: Layout, size: float) -> list[OxmlElement]:
     return elements
 
 
-def _set_up_page(section: Section) -> None:
-    """A4 portrait, the standard's margins, and the 22 × 28 document grid."""
+def _set_up_page(section: Section, page: Page) -> None:
+    """A4 portrait, the page's margins, and its document grid (22 × 28 on the 公文 page)."""
     section.page_width, section.page_height = Mm(PAGE_WIDTH_MM), Mm(PAGE_HEIGHT_MM)
-    section.top_margin, section.bottom_margin = Mm(TOP_MARGIN_MM), Mm(BOTTOM_MARGIN_MM)
-    section.left_margin, section.right_margin = Mm(LEFT_MARGIN_MM), Mm(RIGHT_MARGIN_MM)
+    section.top_margin, section.bottom_margin = Mm(page.top_mm), Mm(page.bottom_mm)
+    section.left_margin, section.right_margin = Mm(page.left_mm), Mm(page.right_mm)
     section.gutter = Mm(0)
-    section.header_distance = Mm(15)
-    section.footer_distance = Mm(_footer_distance_mm())
+    section.header_distance = Mm(min(15, page.top_mm / 2))
+    section.footer_distance = Mm(_footer_distance_mm(page))
     grid = section._sectPr.find(qn("w:docGrid"))
     if grid is None:
         grid = _element("w:docGrid")
         section._sectPr.append(grid)
     grid.set(qn("w:type"), "linesAndChars")
-    grid.set(qn("w:linePitch"), str(LINE_PITCH_TWIPS))
-    grid.set(qn("w:charSpace"), str(GRID_CHAR_SPACE))
+    grid.set(qn("w:linePitch"), str(page.line_twips))
+    grid.set(qn("w:charSpace"), str(page.grid_char_space))
 
 
-def _footer_distance_mm() -> float:
-    """Bottom edge to the page number line's bottom, so its top is PAGE_NUMBER_GAP_MM under the text block."""
+def _footer_distance_mm(page: Page) -> float:
+    """Bottom edge to the page number line's bottom, so its top is PAGE_NUMBER_GAP_MM under the text block (or
+    half the margin, when the margin is narrow)."""
     footer_line_mm = FOOTER_LINE_PT * 25.4 / 72
-    return BOTTOM_MARGIN_MM - PAGE_NUMBER_GAP_MM - footer_line_mm
+    gap = min(PAGE_NUMBER_GAP_MM, (page.bottom_mm - footer_line_mm) / 2)
+    return page.bottom_mm - gap - footer_line_mm
 
 
-def _set_up_styles(document: DocxDocument) -> None:
-    """Document defaults and the Normal, Title and Heading styles in the standard's fonts and layout."""
+def _set_up_styles(document: DocxDocument, page: Page) -> None:
+    """Document defaults and the Normal, Title and Heading styles in the page's fonts and layout."""
     defaults = document.styles.element.find(qn("w:docDefaults"))
-    _replace_children(defaults.find(qn("w:rPrDefault")), [_style_run_properties(BODY)])
+    _replace_children(defaults.find(qn("w:rPrDefault")), [_style_run_properties(page.body, page)])
     # Single spacing and no gaps for paragraphs outside the styles (headers, table styles); not the body's layout.
     default_paragraph = _element("w:pPr")
     default_paragraph.append(_element("w:spacing", before=0, after=0, line=240, lineRule="auto"))
     _replace_children(defaults.find(qn("w:pPrDefault")), [default_paragraph])
-    for name, (face, layout) in STYLES.items():
+    styles = {"Normal": (page.body, BODY_LAYOUT), "Title": (page.title, TITLE_LAYOUT),
+              "Heading 1": (page.heading1, HEADING1_LAYOUT), "Heading 2": (page.heading2, HEADING2_LAYOUT)}
+    for name, (face, layout) in styles.items():
         style = document.styles[name].element
         for tag in ("w:pPr", "w:rPr"):
             existing = style.find(qn(tag))
             if existing is not None:
                 style.remove(existing)
         paragraph_properties = _element("w:pPr")
-        paragraph_properties.extend(_layout_elements(layout, face.size))
-        style.extend([paragraph_properties, _style_run_properties(face)])
+        paragraph_properties.extend(_layout_elements(page.layout(layout), face.size))
+        style.extend([paragraph_properties, _style_run_properties(face, page)])
 
 
-def _style_run_properties(face: Face) -> OxmlElement:
+def _style_run_properties(face: Face, page: Page) -> OxmlElement:
     """Run properties for a style: the face plus the language."""
-    properties = _run_properties(face)
+    properties = _run_properties(face, page)
     properties.append(_language())
     return properties
 
@@ -536,17 +601,17 @@ def _replace_children(parent: OxmlElement, children: list[OxmlElement]) -> None:
     parent.extend(children)
 
 
-def _add_page_number(section: Section) -> None:
+def _add_page_number(section: Section, page: Page) -> None:
     """Footer "— N —": the PAGE field between one-em dashes, centred."""
     paragraph = section.footer.paragraphs[0]
-    _format_paragraph(paragraph, PAGE_NUMBER, FOOTER_LAYOUT)
-    _add_spans(paragraph, [Span("— ")], PAGE_NUMBER)
-    for field_part in _page_field():
+    _format_paragraph(paragraph, PAGE_NUMBER, FOOTER_LAYOUT, page)
+    _add_spans(paragraph, [Span("— ")], PAGE_NUMBER, page)
+    for field_part in _page_field(page):
         paragraph._p.append(field_part)
-    _add_spans(paragraph, [Span(" —")], PAGE_NUMBER)
+    _add_spans(paragraph, [Span(" —")], PAGE_NUMBER, page)
 
 
-def _page_field() -> list[OxmlElement]:
+def _page_field(page: Page) -> list[OxmlElement]:
     """The runs of a PAGE field, showing 1 until the page is laid out."""
     instruction = _element("w:instrText")
     instruction.set(qn("xml:space"), "preserve")
@@ -558,12 +623,12 @@ def _page_field() -> list[OxmlElement]:
     runs = []
     for part in parts:
         run = _element("w:r")
-        run.extend([_run_properties(PAGE_NUMBER), part])
+        run.extend([_run_properties(PAGE_NUMBER, page), part])
         runs.append(run)
     return runs
 
 
-def _set_table_properties(table: Table) -> None:
+def _set_table_properties(table: Table, page: Page) -> None:
     """Fixed layout over the text width, borders on the text block's edges, single 0.5 pt lines."""
     properties = table._tbl.tblPr
     style = properties.find(qn("w:tblStyle"))
@@ -577,7 +642,7 @@ def _set_table_properties(table: Table) -> None:
     for side in ("left", "right"):
         cell_margins.append(_element(f"w:{side}", w=CELL_MARGIN_TWIPS, type="dxa"))
     # Word lays a table's text, not its border, on the margin; indenting by the cell margin puts the border there.
-    properties.extend([_element("w:tblW", w=round(TEXT_WIDTH_MM * _TWIPS_PER_MM), type="dxa"),
+    properties.extend([_element("w:tblW", w=round(page.text_width_mm * _TWIPS_PER_MM), type="dxa"),
                        _element("w:tblInd", w=CELL_MARGIN_TWIPS, type="dxa"), borders,
                        _element("w:tblLayout", type="fixed"), cell_margins,
                        _element("w:tblLook", val="04A0", firstRow=1, lastRow=0, firstColumn=0, lastColumn=0,

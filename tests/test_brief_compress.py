@@ -1,0 +1,49 @@
+"""How the offline brief shortens a report's sentences: it keeps what a leader reads for (brands in quotes,
+honours, places, figures) and never cuts inside a name, a quoted term or a list's verb."""
+
+from __future__ import annotations
+
+from agent.brief.units import compress, content_sentences, substance
+
+
+def test_framing_clauses_go_and_the_activities_with_names_stay() -> None:
+    sentence = ("组织开展迎“七一”、第一届“服务杯”篮球赛等系列活动，进一步提升全体干部职工昂扬向上的精神风貌，"
+                "为军地双拥共建工作注入新的动力。")
+    assert compress(sentence) == "组织开展迎“七一”、第一届“服务杯”篮球赛等系列活动。"
+
+
+def test_a_figure_that_cannot_stand_alone_keeps_the_clause_it_belongs_to() -> None:
+    sentence = "深入开展平安创建，群众安全感、满意度持续提升，达98.5%以上，辖区大局和谐稳定。"
+    assert compress(sentence) == "群众安全感、满意度持续提升，达98.5%以上。"
+
+
+def test_a_comma_inside_quotes_does_not_split_the_quoted_problem() -> None:
+    sentence = ("针对“抓党建的制度机制还不够健全，常抓、抓长的态势还没有完全形成”的问题，党工委书记带头研究，"
+                "建立责任、问题、任务“三张清单”，做到党建与业务同安排。")
+    text = compress(sentence)
+    assert "“三张清单”" in text
+    assert text.count("“") == text.count("”")
+    assert "还不够健全，常抓" in text or "还不够健全" not in text    # the quote is kept whole or left out whole
+
+
+def test_a_list_whose_last_item_carries_the_verb_is_not_cut() -> None:
+    sentence = "对*名支部书记、*名离任村干部、*名村级后备力量、*名党员按照“一人一档”要求建档立册。"
+    assert compress(sentence) == sentence                        # not "…、*名村级后备力量等。"
+
+
+def test_a_long_list_keeps_three_items_and_says_etc_after_a_whole_item() -> None:
+    sentence = "开展文艺演出、“邻里节”、健康义诊、法律咨询、上门送诊等服务。"
+    assert compress(sentence) == "开展文艺演出、“邻里节”、健康义诊等服务。"
+
+
+def test_cutting_to_a_length_drops_the_least_telling_clause_first() -> None:
+    sentence = ("积极落实中小企业知识产权战略布局，首个瞪羚企业谷揭牌，全省首家“高校专利产业化基地”在辖区创建，"
+                "科创城连续第六年在国家考核中获得优秀。")
+    cut = compress(sentence, 60)
+    assert len(cut) <= 60 and "全省首家“高校专利产业化基地”" in cut and "战略布局" not in cut
+
+
+def test_point_headings_are_not_content_and_masked_counts_weigh_less() -> None:
+    passage = "二是加强作风建设，提升服务能力。签订“十一严禁”承诺书**份，整改完成*项。"
+    assert content_sentences(passage) == ["签订“十一严禁”承诺书**份，整改完成*项。"]
+    assert substance("组织学习*次。") < substance("建成文明实践站17个。")
