@@ -26,7 +26,7 @@ REDUNDANCY_WEIGHT = 0.6
 POINT_TITLE_MAX_CHARS = 20
 LIST_BELOW_CHARS = 40       # an achievements part this short lists its points' headings instead of sentences
 MIN_OVERVIEW_CHARS = 16
-MIN_CUT_CHARS = 8           # a sentence cut shorter than this is a fragment ("2022年8月。")     # below this a cut opening sentence says nothing ("今年以来。")
+MIN_CUT_CHARS = 8           # a sentence cut shorter than this is a fragment ("2022年8月。", "今年以来。")
 SAME_POINT_PENALTY = 0.35
 OVERVIEW_RESULTS = 2
 MAX_UNITS = 10              # sentences of one part at most
@@ -51,19 +51,13 @@ class ExtractiveCondenser:
         if listed and max_chars < LIST_BELOW_CHARS:
             return listed
         if listed and group.kind != ACHIEVEMENT:   # problems and plans: their points' headings, then specifics
-            left = max_chars - sum(len(unit.text) for unit in listed)
-            said = {unit.quote for unit in listed}
-            extra = [unit for unit in score_candidates(group) if unit.quote not in said and _telling_unit(unit)]
-            return sorted(listed + (select(extra, left, group.point_of) if left >= LIST_BELOW_CHARS else []),
-                          key=lambda unit: unit.order)
+            telling = [unit for unit in score_candidates(group) if _telling_unit(unit)]
+            return _then_fill(listed, telling, max_chars, group.point_of, LIST_BELOW_CHARS, MAX_UNITS)
         candidates = score_candidates(group)
         if group.topic:   # a long report's chapters under one topic: each chapter's best sentence first
-            leads = _best_of_each_point(candidates, group.point_of)
-            chosen = select(leads, max_chars, group.point_of)
-            left = max_chars - sum(len(unit.text) for unit in chosen)
-            rest = [unit for unit in candidates if unit.order not in {lead.order for lead in chosen}]
-            more = select(rest, left, group.point_of, limit=MAX_UNITS - len(chosen)) if left >= MIN_CUT_CHARS else []
-            return sorted(chosen + more, key=lambda unit: unit.order) or listed
+            leads = select(_best_of_each_point(candidates, group.point_of), max_chars, group.point_of)
+            return _then_fill(leads, candidates, max_chars, group.point_of, MIN_CUT_CHARS,
+                              MAX_UNITS - len(leads)) or listed
         chosen = select(candidates, max_chars, group.point_of)
         return chosen or listed
 
@@ -135,6 +129,17 @@ def select(candidates: list[Unit], max_chars: int, point_of: PointOf, limit: int
                 chosen.append(Unit(cut, best.chunk, best.quote, best.order, best.score))
                 break
     return sorted(chosen, key=lambda unit: unit.order)
+
+
+def _then_fill(first: list[Unit], candidates: list[Unit], max_chars: int, point_of: PointOf, min_room: int,
+               limit: int) -> list[Unit]:
+    """`first`, then the best of the other candidates in the room left (when at least `min_room`), in document
+    order."""
+    left = max_chars - sum(len(unit.text) for unit in first)
+    said = {unit.quote for unit in first}
+    rest = [unit for unit in candidates if unit.quote not in said]
+    more = select(rest, left, point_of, limit=limit) if left >= min_room else []
+    return sorted(first + more, key=lambda unit: unit.order)
 
 
 def _best_of_each_point(units: list[Unit], point_of: PointOf) -> list[Unit]:
@@ -229,6 +234,6 @@ def _result_units(outline: ReportOutline) -> list[Unit]:
     units = []
     for group in outline.achievements:
         for unit in score_candidates(group):
-            if _RESULT.search(unit.quote) and (specificity(unit.quote) or counted_figures(unit.quote)[0]):
+            if _RESULT.search(unit.quote) and _telling_unit(unit):
                 units.append(unit)
     return units

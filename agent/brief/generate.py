@@ -25,7 +25,7 @@ from ..model.tokens import count_tokens
 from ..settings import Settings
 from ..text.chinese import ENUMERATION_MARKER, count_cjk
 from .extractive import ExtractiveCondenser
-from .outline import ACHIEVEMENT, PLAN, PREAMBLE, PROBLEM, Group, ReportOutline
+from .outline import ACHIEVEMENT, PLAN, PREAMBLE, PROBLEM, Group, ReportOutline, group_key
 from .units import Unit, compress, sentences_of
 
 MIN_MODEL_CHARS = 8          # a quota below this leaves room for the part's label only: no call is worth it
@@ -112,19 +112,23 @@ class LLMCondenser:
 
     def fan_in(self, group: Group, max_chars: int) -> int:
         """How many partial summaries (each at most `partial_chars`) one `combine` prompt holds."""
-        budget = evidence_budget(self._uncapped, self._combine_messages(group, max_chars, []))
-        return budget // (TOKENS_PER_CHAR_BOUND * self.partial_chars(group, max_chars) + SUMMARY_LABEL_TOKENS
-                          + SEPARATOR_TOKENS)
+        return self._combine_plan(group, max_chars)[0]
 
     def partial_chars(self, group: Group, max_chars: int) -> int:
         """How long each part's summary may be: the group's quota, or less when two of that length would not fit
         one `combine` prompt (a small context and a part with much of the page)."""
+        return self._combine_plan(group, max_chars)[1]
+
+    def _combine_plan(self, group: Group, max_chars: int) -> tuple[int, int]:
+        """(fan-in, characters per partial summary) of the group's `combine` prompts."""
         budget = evidence_budget(self._uncapped, self._combine_messages(group, max_chars, []))
-        most = (budget // 2 - SUMMARY_LABEL_TOKENS - SEPARATOR_TOKENS) // TOKENS_PER_CHAR_BOUND
+        per_summary = SUMMARY_LABEL_TOKENS + SEPARATOR_TOKENS
+        most = (budget // 2 - per_summary) // TOKENS_PER_CHAR_BOUND
         if most < MIN_MODEL_CHARS:
             raise UserError(f"模型上下文（context_window={self.settings.chat_context_window}）放不下两段摘要，"
                             "无法合并长章节：请调大 context_window 或调小 answer_tokens")
-        return min(max_chars, most)
+        partial = min(max_chars, most)
+        return budget // (TOKENS_PER_CHAR_BOUND * partial + per_summary), partial
 
     @property
     def _uncapped(self) -> Settings:
@@ -136,13 +140,12 @@ class LLMCondenser:
         """Map (one `section` call per part), then reduce (`combine` rounds); None when a reply is useless."""
         summaries = []
         parts = self.split(group, max_chars)
-        each = max_chars if len(parts) == 1 else self.partial_chars(group, max_chars)
+        fan_in, each = self._combine_plan(group, max_chars) if len(parts) > 1 else (2, max_chars)
         for part in parts:
             reply = self._ask(self._section_messages(group, each, part), "brief_section")
             if reply is None:
                 return self._give_up(group)
             summaries.append(trim_sentences(reply, each))
-        fan_in = self.fan_in(group, max_chars) if len(summaries) > 1 else 2
         while len(summaries) > 1:
             merged = []
             for batch in batched(summaries, fan_in):
@@ -199,11 +202,6 @@ class LLMCondenser:
         return _with_system(load_prompt("brief/overview").render(
             title=outline.title, year=f"{outline.year}年" if outline.year else "年份不详", max_chars=str(max_chars),
             summaries=defuse(summaries), evidence=opening or "（报告开头没有总述）"))
-
-
-def group_key(group: Group) -> tuple:
-    """What identifies a group across the pipeline's refits (and across reports in one run)."""
-    return (group.kind, group.heading_path, *(chunk.chunk_id for chunk in group.passages))
 
 
 def pieces_of(chunks: Iterable[StoredChunk], budget_tokens: int) -> list[Piece]:

@@ -17,7 +17,7 @@ from .units import counting_figures, sentences_of
 
 WHAT_MAX_CHARS = 12
 _MONEY_OR_SHARE = re.compile(r"[万亿]|元|%|％|‰|百分点")
-_WRITTEN = re.compile(r"[0-9０-９*＊]")   # 两个, 千万人: words, not data
+_WRITTEN = re.compile(r"[0-9０-９*＊]")   # a key figure is written in digits; 两个, 八项工程, 千万人 are words
 _CLAUSE_BREAK = re.compile(r"[，,；;。：:、（）()“”]")
 
 

@@ -220,6 +220,11 @@ def _frame_group(kind: str, chunks: list[StoredChunk]) -> Group:
     return Group(kind, path[:frame_depth], chunks)
 
 
+def group_key(group: Group) -> tuple:
+    """What identifies a group across the pipeline's refits (and across reports in one run)."""
+    return (group.kind, group.heading_path, *(chunk.chunk_id for chunk in group.passages))
+
+
 def merge_groups(groups: list[Group]) -> Group:
     """One point for several sections too small to get a line each (the rest of a long report's chapters)."""
     passages = [passage for group in groups for passage in group.passages]

@@ -92,18 +92,13 @@ class Brief:
 
     def citations(self) -> list[dict[str, Any]]:
         """One citation per passage drawn on, keyed S1… in order of use, quoting the sentences taken from it."""
-        by_chunk: dict[str, dict[str, Any]] = {}
+        by_chunk: dict[str, list[Unit]] = {}
         for unit in self.units:
-            if not unit.quote:   # a part with no room but its label quotes nothing
-                continue
-            chunk = unit.chunk
-            entry = by_chunk.setdefault(chunk.chunk_id, {
-                "key": f"S{len(by_chunk) + 1}", "chunk_id": chunk.chunk_id, "source": chunk.source,
-                "heading_path": list(chunk.heading_path), "quote": ""})
-            entry.setdefault("units", []).append(unit)
-        for entry in by_chunk.values():
-            entry["quote"] = _quoted(entry.pop("units"))
-        return list(by_chunk.values())
+            if unit.quote:   # a part with no room but its label quotes nothing
+                by_chunk.setdefault(unit.chunk.chunk_id, []).append(unit)
+        return [{"key": f"S{number}", "chunk_id": chunk_id, "source": units[0].chunk.source,
+                 "heading_path": list(units[0].chunk.heading_path), "quote": _quoted(units)}
+                for number, (chunk_id, units) in enumerate(by_chunk.items(), 1)]
 
     def to_json(self) -> dict[str, Any]:
         """The contract's brief object (plus engine, model, page lines and section coverage)."""
