@@ -223,3 +223,66 @@ def test_a_year_no_report_covers_and_a_term_no_report_uses_are_refused(local_wor
     for question in ("2024年的工作打算有哪些？", "哪份报告写了落实“双减”政策的情况？"):
         answer, _ = _ask(local_workspace, question)
         assert answer.text == "资料中未找到相关内容。" and not answer.citations
+
+
+# --- questions that name a report by what it did or where it is, and speak of 去年 / 准备 / 查摆 -----------------
+
+@pytest.mark.parametrize(("question", "source"), [
+    ("搞“红色驿站”的那个街道，去年民生这块做了哪些事？", "001_b1a17815476a7810.txt"),   # a programme in quotes
+    ("有“一点通”平台的那家街道去年信访怎么做的？", "001_b1a17815476a7810.txt"),
+    ("岱家山所在的街道去年民生方面做了哪些事？", "002_0ddcf7a71d7dee43.txt"),          # a place, 所在的
+    ("江岸区那个街道去年招商引资怎么做的？", "002_0ddcf7a71d7dee43.txt"),
+])
+def test_a_report_described_by_its_programme_or_place_is_the_one_answered_from(local_workspace, question: str,
+                                                                                source: str) -> None:
+    answer, _ = _ask(local_workspace, question)
+    assert answer.citations and {c["source"] for c in answer.citations} == {source}, answer.text
+
+
+def test_last_year_and_question_words_are_not_what_a_question_is_about(local_workspace) -> None:
+    index = local_workspace.retriever.lexical_index()
+    query = analyse("去年新区在医疗上引进了哪家大医院？额济纳那边几月几号爆发的？", index)
+    assert not {"去年", "哪家", "几月", "几号"} & set(query.weights)
+    assert {"医疗", "引进", "额济纳"} <= set(query.weights)
+
+
+def test_a_plan_asked_with_zhunbei_lists_the_plan_of_that_year(local_workspace) -> None:
+    answer, _ = _ask(local_workspace, "街道党工委那份总结里，2023年准备从哪几个方面发力？")
+    lines = answer.text.splitlines()
+    assert lines[1] == "二、2023年工作安排："
+    assert [line.split("：")[0] for line in lines[3:7]] == ["2. 抓党建，强基础", "3. 抓发展，兴经济", "4. 抓治理，强安全",
+                                                           "5. 抓民生，办实事"]
+
+
+def test_words_of_the_named_reports_title_do_not_pick_a_point_over_the_part_asked_for(local_workspace) -> None:
+    # 党建工作 is in the 述职's title and in its first plan point; the question asks for the whole plan
+    answer, _ = _ask(local_workspace, "那份党建述职报告里，2023年党建工作打算怎么抓？")
+    assert "四、2023年工作打算：" in answer.text
+    assert "扛稳基层党建工作责任" in answer.text and "健全队伍建设长效机制" in answer.text
+
+
+def test_a_year_alone_picks_the_part_of_that_year(local_workspace) -> None:
+    answer, _ = _ask(local_workspace, "有岱家山科创城的那个街道，2022年工作总结分了哪几大块？")
+    assert "一、2022年工作总结：" in answer.text and "百年建党“最强音”" in answer.text
+    assert "2023年工作安排" not in answer.text
+
+
+def test_self_examination_asks_for_the_reports_own_shortcomings(local_workspace) -> None:
+    answer, _ = _ask(local_workspace, "述职报告里书记查找出了自己哪些问题？")
+    assert "三、存在问题：" in answer.text and "联系基层还不够多" in answer.text and "教育管理不够严" in answer.text
+
+
+@pytest.mark.parametrize(("question", "kind", "term"), [
+    ("网格化管理这项工作，哪些报告里有写？", "mention", "网格化管理"),
+    ("党建品牌这块，都有哪些单位的报告写了？", "mention", "党建品牌"),
+    ("疫苗接种这事，哪几个单位的材料里写到了？", "mention", "疫苗接种"),
+    ("比一比新区和航天城那个街道办的作风建设", "compare", ""),
+])
+def test_mentions_and_comparisons_in_plain_speech(local_workspace, question: str, kind: str, term: str) -> None:
+    from agent.answer.question import read_question
+    from agent.answer.scope import reports_holding
+
+    read = read_question(question, local_workspace.reports(), lambda phrase: reports_holding(phrase, local_workspace))
+    assert (read.kind, read.term) == (kind, term)
+    if kind == "compare":
+        assert read.reports == ("003_f350a27f9ad2a090.txt", "000_b5634a4a4b3dd6c4.txt")

@@ -32,27 +32,32 @@ MENTION, COMPARE, REPORTS, SECTION, FACT, OPEN = "mention", "compare", "reports"
 
 _QUOTED = re.compile(r"[“\"「『‘《]([^”\"」』’》]{1,20})[”\"」』’》]")
 _MENTION_VERB = r"(?:提到|提及|提|写到|讲到|说到|谈到|出现|涉及|用到|用|写了|写)(?:了|过)"
-_MENTION_VERB_BARE = r"(?:提到|提及|写到|讲到|说到|谈到|出现|涉及|用到)"
+_MENTION_VERB_BARE = r"(?:提到|提及|写到|讲到|说到|谈到|出现|涉及|用到|有写|写有|有提)"
 _ANY_MENTION_VERB = rf"(?:{_MENTION_VERB}|{_MENTION_VERB_BARE})"
 _MENTION = re.compile(
     rf"(?:哪些|哪几份|哪几个|哪份|哪一份|哪个|几份|有没有|是否有|有无|有哪些)(?:报告|总结|材料|文件|单位)?"
     rf"[^，,。？?]{{0,4}}{_ANY_MENTION_VERB}|{_ANY_MENTION_VERB}[^，,。？?]{{0,12}}的(?:报告|材料|总结)"
     rf"|[“\"「『][^”\"」』]+[”\"」』][^，,。？?]{{0,8}}(?:报告|材料)[^，,。？?]{{0,4}}{_ANY_MENTION_VERB}")
 _MENTION_TERM = re.compile(rf"{_ANY_MENTION_VERB}([^，,。？?！!的吗呢]{{2,16}})")
-_COMPARE = re.compile(r"比较|对比|相比|有什么不同|有何不同|有什么区别|有何区别|区别|异同|不一样|差别|差异|不同之处")
+_COMPARE = re.compile(r"比较|对比|相比|比一比|比比|比起来|对照一下|有什么不同|有何不同|有什么区别|有何区别|区别|异同|不一样|差别|差异|不同之处")
 _REPORTS = re.compile(r"(?:哪些|哪几份|哪份|哪一份|几份|各份|各个|各)(?:报告|总结|材料|单位)|^各")
 _SECTION = re.compile(
     r"哪些(?:做法|措施|举措|工作|方面|问题|不足|短板|打算|安排|计划|成效|成绩|亮点|经验|内容|任务|特色|办法|重点|项目)"
-    r"|哪几(?:项|条|点|个方面|方面|类|件)|几(?:项|条|点)(?:工作)?(?:安排|打算|计划|做法|问题)?"
+    r"|哪几(?:项|条|点|个方面|方面|类|件事|件)|几(?:项|条|点)(?:工作)?(?:安排|打算|计划|做法|问题)?"
     r"|具体(?:做了|有|包括|开展了|是)(?:什么|哪些)|做了(?:什么|哪些)|(?:做|干|抓)了哪些|包括(?:什么|哪些)"
     r"|主要(?:内容|做法|工作|有哪些)|存在(?:哪些|什么)|有哪些|是怎么(?:做|抓|开展|推进|落实|整改)的"
-    r"|(?:怎么|如何)(?:做|抓|开展|推进|落实|整改|分析|安排|部署)的"
+    r"|(?:怎么|如何)(?:做|抓|开展|推进|落实|整改|分析|安排|部署)的|(?:打算|准备|计划)(?:怎么|如何|咋)(?:抓|做|干|推进|开展|落实)"
     r"|(?:搞|干|做|弄)了(?:些|哪些)?(?:啥|什么)|都(?:有|干|搞|做)了?(?:啥|哪些|什么)|哪几块|几(?:个|大)?方面|几块"
     r"|讲讲|说说|谈谈|分条|概括|梳理|列一下|咋(?:干|搞|做|抓)|分别(?:是|有|讲)(?:什么|哪些|啥)|(?:都|各)是(?:什么|哪些)"
     r"|(?:有)?(?:什么|哪些|啥)(?:亮点|成效|成绩|特色)|分(?:了)?(?:几|哪几)(?:大)?(?:部分|块|方面)")
+# 准备/计划/要 before what is to be done asks for the plan (打算), not for the word 准备
+_INTENT = re.compile(r"(?:准备|计划|预计|拟|想要)(?=(?:重点|主要|着力|从|在|怎么|如何|咋|哪|抓|干|做|推进|发力))")
+# 查摆/查找/剖析 (出) (自己/自身的) before 问题/不足/短板 asks for the part where the report names its shortcomings
+_SELF_EXAMINED = re.compile(r"(?:查摆|查找|查出|查摆出|查找出|剖析|对照检查|反思)出?了?(?:自己|自身|本身)?的?"
+                            r"(?=(?:哪些|哪几个|什么|啥|的)?(?:问题|不足|短板|差距))")
 _EXAMPLES = re.compile(r"[（(][^（()）]{0,30}[）)]")
 _EACH = re.compile(r"各|分别|两家|两边|两份|两者|二者|各自")
-_LIST_OF_PARTS = re.compile(r"几(?:个|大)?方面|哪几(?:项|条|点|块|类)|几(?:项|条|点|块)(?:工作)?(?:安排|打算|计划|做法)")
+_LIST_OF_PARTS = re.compile(r"几(?:个|大)?方面|哪几(?:项|条|点|块|类|件事|件)|几(?:项|条|点|块)(?:工作)?(?:安排|打算|计划|做法)")
 _QUANTITY = re.compile(r"多少|(?<!哪)几[次个项人家场名户批处所期轮]|数量|比例|金额")
 # Words that name a report rather than a subject: a fragment of the question counts towards naming a report only
 # when it holds a unit or role word, or a year, or (in a fragment of three characters or more, so 报告 alone
@@ -61,7 +66,7 @@ _UNIT_WORDS = ("街道", "办事处", "党工委", "管委会", "党委", "政�
                "主任", "班子", "述职")
 _KIND_WORDS = ("述职", "总结", "计划", "安排", "打算", "要点", "报告", "材料", "汇报")
 _YEAR = re.compile(r"(?:19|20)\d{2}年?")
-_SPLIT = re.compile(r"和|与|跟|同|以及|及|、|还有|对比|比较")
+_SPLIT = re.compile(r"和|与|跟|同|以及|及|、|还有|对比|比较|对照一下|对照|比一比")
 _MASKS = re.compile(r"[*＊]+")
 
 
@@ -82,6 +87,8 @@ class Question:
         """The question without the words that name its reports (街道办, 新区领导班子, 述职报告): what it is about.
         A naming fragment that holds a topic's name stays (2023年工作计划 is also the section asked for)."""
         text = _EXAMPLES.sub(" ", self.text)   # （信访、网格、疫情防控这些）: examples, not more subject
+        text = _INTENT.sub("打算", text)   # 2023年准备抓哪几件事: what the report planned
+        text = _SELF_EXAMINED.sub("存在", text)   # 书记查摆出哪些不足: the report's own 存在问题
         for fragment in sorted(self.naming, key=len, reverse=True):
             if not _names_a_part(fragment):
                 text = text.replace(fragment, " ")
@@ -89,14 +96,14 @@ class Question:
 
 
 def _names_a_part(fragment: str) -> bool:
-    """A fragment that names one of the report's parts too (2023年工作计划, 存在问题, 2022年工作总结), unless it
+    """A fragment that names one of the report's parts too (2023年工作计划, 存在问题, 2022年工作总结; a year alone), unless it
     holds a unit or role (街道党工委): such words ask for a section, they do not only point at the report."""
     plain = normalize(fragment)
     if any(word in fragment for word in _UNIT_WORDS):
         return False
     frame = any(normalize(name) in plain for topic in TOPICS if topic.id in FRAME_TOPIC_IDS
                 for name in (topic.name, *topic.synonyms))
-    return frame or any(word in fragment for word in ("总结", "计划", "安排", "打算"))
+    return frame or any(word in fragment for word in ("总结", "计划", "安排", "打算")) or bool(_YEAR.fullmatch(fragment))
 
 
 Holders = Callable[[str], set[str]]   # a phrase → the sources of the reports whose text holds it
@@ -109,7 +116,7 @@ def read_question(text: str, reports: Sequence[ReportRecord], holders: Holders |
     # 哪几份报告… and 各报告… ask of every report, whatever else the question says
     named = ((), ()) if kind in (MENTION, REPORTS) else name_reports(text, reports, holders)
     if named[0]:   # 江岸那个街道办 / words of its title (抓基层党建述职) point at the report, however it was named
-        described = tuple(match.group(0) for match in _PLACE.finditer(text))
+        described = tuple(match.group(0) for match in _descriptions(text))
         described += tuple(fragment for source in named[0] for fragment in _title_words(text, reports, source))
         named = (named[0], named[1] + described)
     if len(named[0]) >= 2 and kind in (SECTION, FACT, OPEN) and _EACH.search(text):
@@ -145,25 +152,33 @@ def mention_term(text: str) -> str:
     quoted = _QUOTED.search(text)
     if quoted:
         return quoted.group(1).strip()
-    first = _TERM_FIRST.search(to_half_width(text)) or _TERM_BEFORE.search(to_half_width(text))
-    if first:   # 巩固党史学习教育成果，哪些报告里写了？ / 三会一课都有哪些报告提过
-        return first.group(1).strip()
-    match = _MENTION_TERM.search(to_half_width(text))
-    if not match:
+    found = (_TERM_FIRST.search(to_half_width(text)) or _TERM_BEFORE.search(to_half_width(text))   # 三会一课都有哪些报告提过
+             or _MENTION_TERM.search(to_half_width(text)))
+    if not found:
         return ""
-    term = match.group(1).strip()
+    term = _THIS_ONE.sub("", found.group(1).strip())   # 信访这块, 谈心谈话这项工作: the term without the pointing
     bare = _GENERIC_TAIL.sub("", term)
     return bare if len(bare) >= 2 else term
 
 
+_THIS_ONE = re.compile(r"(?:这块|这项工作|这项|这方面|这件事|这事|这个|这一块|这些)$")
 _GENERIC_TAIL = re.compile(r"(?:工作|情况|方面|内容|问题|做法|的事)$")
-_TERM_FIRST = re.compile(rf"^[“\"「]?([^，,。？?“”\"「」]{{2,20}}?)[”\"」]?[，,]\s*(?:哪些|哪几份|哪份|几份|有没有|有哪些)"
-                         rf"(?:报告|总结|材料|文件)?[^，,。？?]{{0,3}}{_ANY_MENTION_VERB}")
+_TERM_FIRST = re.compile(rf"^[“\"「]?([^，,。？?“”\"「」]{{2,20}}?)[”\"」]?[，,]\s*(?:都|还|也)?(?:有)?(?:哪些|哪几份|哪几个|哪份|几份|有没有)"
+                         rf"(?:单位|部门)?的?(?:报告|总结|材料|文件)?[^，,。？?]{{0,3}}{_ANY_MENTION_VERB}")
 _TERM_BEFORE = re.compile(rf"^([^，,。？?]{{2,12}}?)(?:都|还|也)?(?:有)?(?:哪些|哪几份|几份)(?:报告|总结|材料)[^，,。？?]{{0,3}}"
                           rf"{_ANY_MENTION_VERB}")
 _PART = re.compile(r"第([一二三四五六七八九十]{1,3}|\d{1,2})(?:个)?(?:部分|大部分|大项|大块|块|章|节)")
-_PLACE = re.compile(r"(?:有)?([\u4e00-\u9fff]{2,8}?)(?:的)?(?:那个|那家|那份|那边的?|这个|这家)?"
-                    r"(?:街道办事处|街道办|街道|镇|乡|新区|开发区|报告|总结)")
+_UNIT_NOUN = r"(?:街道办事处|街道办|街道|镇|乡|新区|开发区|单位|报告|总结|述职)"
+_PLACE = re.compile(r"(?:有)?([\u4e00-\u9fff]{2,8}?)(?:所在)?(?:的)?(?:那个|那家|那份|那边的?|这个|这家)?" + _UNIT_NOUN)
+# A report named by something it did or has, in quotes: 搞“六亮”行动的那个街道, 有“一点通”平台的那家, “两创一管”那份总结
+_DESCRIBED = re.compile(r"[“\"「]([^”\"」]{2,12})[”\"」][\u4e00-\u9fff]{0,3}?的?(?:那个|那家|那份|那边的?|这个|这家)"
+                        + _UNIT_NOUN + "?")
+
+
+def _descriptions(text: str) -> list[re.Match[str]]:
+    """The phrases that describe a report rather than name it: a quoted programme it ran, else a place before a
+    unit word (江岸区那个街道); group 1 is what a report's text must hold."""
+    return [*_DESCRIBED.finditer(text), *_PLACE.finditer(text)]
 
 
 def name_reports(text: str, reports: Sequence[ReportRecord],
@@ -206,13 +221,17 @@ def _named_by_title(part: str, names: dict[str, str], chosen: list[str]) -> tupl
 
 
 def _named_by_place(part: str, holders: Holders | None, chosen: list[str]) -> tuple[str, list[str]] | None:
-    """江岸那个街道办 / 航天城街道办: a place that only one report's text names."""
+    """江岸那个街道办 / 航天城街道办 / 搞“六亮”行动的那个街道: a place or programme only one report's text names."""
     if holders is None:
         return None
-    for match in _PLACE.finditer(part):
-        held = holders(match.group(1)) - set(chosen)
-        if len(held) == 1:
-            return held.pop(), [match.group(0)]
+    for match in _descriptions(part):
+        phrase = match.group(1)
+        for start in range(len(phrase) - 1):   # 对照一下一点通平台那家: the place is the end of the run
+            held = holders(phrase[start:]) - set(chosen)
+            if len(held) == 1:
+                return held.pop(), [match.group(0)]
+            if held:   # a shorter end is held by as many reports or more
+                break
     return None
 
 
@@ -282,15 +301,19 @@ QUESTION_WORDS = frozenset(
     "啥 咋 咋样 咋干 咋搞 搞 搞了 干 干了 做了 弄 都 些 讲讲 讲 聊聊 这块 那块 这方面 那方面 那份 那个 这个 那边 "
     "这边 那位 里 请 分条 概括 一共 总共 大概 主要是 哪块 哪几块 块 一些 有啥 是啥 "
     # the report's own year, and words that only frame what is asked
-    "今年 全年 当年 到底 究竟 专门 最后 什么样 多少钱 几句话 哪句话 说法 提法 大动作 动作 举动 "
+    "今年 去年 前年 上年 上一年 本年 本年度 这一年 一年来 过去一年 全年 当年 到底 究竟 专门 最后 什么样 多少钱 几句话 哪句话 说法 提法 大动作 动作 举动 "
     "帮我 梳理 下面 又 分了 分为 分成 部分 那部分 大块 整体 讲什么 写了 写 是什么 侧重点 侧重 开头 结尾 "
-    "亮点 成效 特色 列 列一下 各自 两者 二者 谁 更多".split())
+    "亮点 成效 特色 列 列一下 各自 两者 二者 谁 更多 几件事 件事 哪几件 几件 事 自己 自身 本人 他们 我们 咱们 "
+    # effort verbs frame what is asked (从哪几个方面发力, 重点在哪着力)
+    "分 发力 着力 用力 使劲 下功夫 入手 着手 年 月 日 号".split())
 _REPORT_NOUNS = r"(报告|总结|材料|单位|街道)"
 # Questions over several reports: which of them say something, or what each of them says.
 _ACROSS_REPORTS = re.compile(rf"哪(份|几份|一份|些|个)?{_REPORT_NOUNS}|几份报告|各(份|个)?{_REPORT_NOUNS}|^(比较|对比)")
 # "How many": a figure is wanted. "有哪几条" asks for a list, not a count.
 _HOW_MANY = re.compile(r"多少|(?<!哪)几[次个项人家场名户批处条所]?|数量|比例|比重|规模|金额|增长")
 _ASKED_YEAR = re.compile(r"(20\d{2})\s*年?")
+# 哪家, 几月, 几号, 几句话, 哪天: a question word with its measure word asks, it names nothing
+_INTERROGATIVE = re.compile(r"(?:哪|几(?!乎))[\u4e00-\u9fff]{0,2}")
 
 
 @dataclass(frozen=True)
@@ -314,7 +337,7 @@ def analyse(question: str, index: LexicalIndex) -> Query:
     """Content words of the question weighted by rarity, each with its thesaurus synonyms, and the kind of
     answer wanted."""
     tokens = [token for token in dict.fromkeys(tokenize(question)) if token not in QUESTION_WORDS
-              and not _ASKED_YEAR.fullmatch(token) and not token.isdigit()]
+              and not _INTERROGATIVE.fullmatch(token) and not _ASKED_YEAR.fullmatch(token) and not token.isdigit()]
     tokens = [token for token in tokens if len(token) > 1] or tokens  # 年, 党 … say little on their own
     words = _outermost(tokens, index)
     weights = {word: index.idf(word) for word in words}

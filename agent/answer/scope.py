@@ -7,7 +7,7 @@ reports' own sentences, a model gets the same passages in its context.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from ..library.lexical import LexicalIndex, tokenize, words
@@ -74,10 +74,29 @@ def _asked_section(question: Question, subject: "Subject", library: Library) -> 
     else the heading that names the subject."""
     if question.part and question.reports:
         return part_of(question.part, question.reports[0], library)
+    if question.reports:   # words of the named report's own title (党建 in a 抓基层党建述职) tell none of its parts apart
+        subject = subject.without(_title_of(question.reports[0], library))
     if not subject.weights and question.reports:
         passages = library.report_passages(question.reports[0])
-        return Section(question.reports[0], passages[0].report_title, (), passages) if passages else None
+        if not passages:
+            return None
+        dated = _chapters_of_the_year(passages, subject.years)   # 2022年工作总结分了哪几块: the part of that year
+        return dated or Section(question.reports[0], passages[0].report_title, (), passages)
     return find_section(subject, library, question.reports)
+
+
+def _title_of(source: str, library: Library) -> str:
+    return next((report.title for report in library.reports() if report.source == source), "")
+
+
+def _chapters_of_the_year(passages: list[Hit], years: tuple[str, ...]) -> Section | None:
+    """The one top-level part whose heading names the year asked about (一、2022年工作总结), if just one does."""
+    chapters = list(dict.fromkeys(tuple(hit.heading_path[:1]) for hit in passages if hit.heading_path))
+    dated = [path for path in chapters if years and any(year in path[0] for year in years)]
+    if len(dated) != 1:
+        return None
+    inside = [hit for hit in passages if tuple(hit.heading_path[:1]) == dated[0]]
+    return Section(inside[0].source, inside[0].report_title, dated[0], inside)
 
 
 def plan_scope(text: str, library: Library, filters: SearchFilters | None = None) -> Scope:
@@ -124,6 +143,15 @@ class Subject:
         named = sum(weight for word, weight in self.weights.items()
                     if any(_affirmed(term, plain) for term in self._terms(word, topic_names, synonyms)))
         return named / total
+
+    def without(self, title: str) -> "Subject":
+        """The subject less the words `title` holds, unless that leaves none (a report's title words say what all
+        of it is about)."""
+        plain = normalize(title)
+        kept = {word: weight for word, weight in self.weights.items() if word not in plain}
+        if not kept or len(kept) == len(self.weights):
+            return self
+        return replace(self, weights=kept)
 
     def _terms(self, word: str, topic_names: bool, synonyms: bool) -> tuple[str, ...]:
         return (word, *(self.synonyms.get(word, ()) if synonyms else ()),
