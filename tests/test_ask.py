@@ -286,3 +286,20 @@ def test_mentions_and_comparisons_in_plain_speech(local_workspace, question: str
     assert (read.kind, read.term) == (kind, term)
     if kind == "compare":
         assert read.reports == ("003_f350a27f9ad2a090.txt", "000_b5634a4a4b3dd6c4.txt")
+
+
+def test_set_against_another_named_report_is_a_comparison_but_against_last_year_is_not(local_workspace) -> None:
+    from agent.answer.question import read_question
+    from agent.answer.scope import reports_holding
+
+    def read(question: str):
+        return read_question(question, local_workspace.reports(), lambda phrase: reports_holding(phrase, local_workspace))
+
+    against = read("江岸区那家街道跟新区比，在招商引资上谁的举措更多？")
+    assert against.kind == "compare" and against.reports == ("002_0ddcf7a71d7dee43.txt", "003_f350a27f9ad2a090.txt")
+    assert read("新区的税收跟上年比增长了多少？").kind == "fact"
+
+
+def test_a_report_pointed_at_with_a_kind_word_is_not_taken_for_the_part_asked(local_workspace) -> None:
+    answer, _ = _ask(local_workspace, "军民融合那份总结开头讲目标任务完成情况，概括一下是哪几条")
+    assert "强化政治引领，狠抓责任落实" in answer.text and "抓好项目建设，助推军地深度融合发展" in answer.text

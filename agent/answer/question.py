@@ -57,6 +57,8 @@ _SELF_EXAMINED = re.compile(r"(?:查摆|查找|查出|查摆出|查找出|剖析
                             r"(?=(?:哪些|哪几个|什么|啥|的)?(?:问题|不足|短板|差距))")
 _EXAMPLES = re.compile(r"[（(][^（()）]{0,30}[）)]")
 _EACH = re.compile(r"各|分别|两家|两边|两份|两者|二者|各自")
+# 跟新区比 / 谁的举措更多: a comparison when two reports are named (跟上年比 in one report is a figure's change)
+_SET_AGAINST = re.compile(r"(?:跟|和|与|同)[^，,。？?]{1,16}比(?![例重较])|谁(?:的)?[^，,。？?]{0,8}更")
 _LIST_OF_PARTS = re.compile(r"几(?:个|大)?方面|哪几(?:项|条|点|块|类|件事|件)|几(?:项|条|点|块)(?:工作)?(?:安排|打算|计划|做法)")
 _QUANTITY = re.compile(r"多少|(?<!哪)几[次个项人家场名户批处所期轮]|数量|比例|金额")
 # Words that name a report rather than a subject: a fragment of the question counts towards naming a report only
@@ -66,6 +68,7 @@ _UNIT_WORDS = ("街道", "办事处", "党工委", "管委会", "党委", "政�
                "主任", "班子", "述职")
 _KIND_WORDS = ("述职", "总结", "计划", "安排", "打算", "要点", "报告", "材料", "汇报")
 _YEAR = re.compile(r"(?:19|20)\d{2}年?")
+_POINTER = re.compile(r"那份|那个|那家|那边|这个|这家|这份|所在")
 _SPLIT = re.compile(r"和|与|跟|同|以及|及|、|还有|对比|比较|对照一下|对照|比一比")
 _MASKS = re.compile(r"[*＊]+")
 
@@ -99,7 +102,7 @@ def _names_a_part(fragment: str) -> bool:
     """A fragment that names one of the report's parts too (2023年工作计划, 存在问题, 2022年工作总结; a year alone), unless it
     holds a unit or role (街道党工委): such words ask for a section, they do not only point at the report."""
     plain = normalize(fragment)
-    if any(word in fragment for word in _UNIT_WORDS):
+    if any(word in fragment for word in _UNIT_WORDS) or _POINTER.search(fragment):   # 军民融合那份总结 points
         return False
     frame = any(normalize(name) in plain for topic in TOPICS if topic.id in FRAME_TOPIC_IDS
                 for name in (topic.name, *topic.synonyms))
@@ -119,8 +122,8 @@ def read_question(text: str, reports: Sequence[ReportRecord], holders: Holders |
         described = tuple(match.group(0) for match in _descriptions(text))
         described += tuple(fragment for source in named[0] for fragment in _title_words(text, reports, source))
         named = (named[0], named[1] + described)
-    if len(named[0]) >= 2 and kind in (SECTION, FACT, OPEN) and _EACH.search(text):
-        kind = COMPARE   # A和B…各有什么做法
+    if len(named[0]) >= 2 and kind in (SECTION, FACT, OPEN) and (_EACH.search(text) or _SET_AGAINST.search(text)):
+        kind = COMPARE   # A和B…各有什么做法, A跟B比…
 
     term = mention_term(text) if kind == MENTION else ""
     part = _PART.search(text)
