@@ -263,6 +263,33 @@ def show(
     out.print(tree)
 
 
+@app.command()
+@reports_errors
+@common_options("store", "store_url", "embedder", "as_json")
+def remove(
+    report: Annotated[str, typer.Argument(help="要删除的报告：文件名、编号或标题中的词（须只对应一份）")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="不再询问，直接删除")] = False,
+    common: Common = Common(),
+) -> None:
+    """从资料库删除一份报告：它的段落、检索词、外发检查记录和网页上传的原文件都会删除，之后检索和问答都找不到它。
+    原始文件（如 corpus/ 中的）不动；想恢复就重新导入。"""
+    workspace = common.workspace()
+    record = workspace.find_report(report)
+    if not yes:
+        if common.as_json or not sys.stdin.isatty():
+            raise UserError(f"删除《{record.title}》需要确认：请加 --yes")
+        if not typer.confirm(f"删除《{record.title}》（{record.source}，{record.chunks} 段）？", default=False):
+            err.print("未删除。")
+            raise typer.Exit(1)
+    removed = workspace.remove(record.source)
+    if common.as_json:
+        _print_json(removed.to_json(remaining=len(workspace.reports())))
+        return
+    note = "，网页上传的原文件也已删除" if removed.upload_deleted else ""
+    out.print(f"已删除《{record.title}》：{removed.passages} 段{note}。资料库还有 {len(workspace.reports())} 份报告。",
+              highlight=False)
+
+
 def _outline_json(node: OutlineNode) -> dict[str, Any]:
     """An outline node as nested JSON."""
     return {"title": node.title, "passages": node.passages, "children": [_outline_json(c) for c in node.children]}
@@ -371,6 +398,8 @@ def draft(
     _write_stdout(result.outline_markdown() if outline_only else result.to_markdown())  # unwrapped, for pasting
     for warning in result.warnings:
         err.print(f"[yellow]提示：[/yellow]{warning}", highlight=False)
+    if facts is None and not outline_only:
+        err.print("[yellow]提示：[/yellow]用 --facts 今年数字.yaml 提供今年的数字，正文会直接写入并注明依据", highlight=False)
     hint = f"提纲可修改后用 --outline {result.run_dir}/outline.md 继续起草" if outline_only else "各步骤的文件"
     err.print(f"{hint}（运行目录：{result.run_dir}）", highlight=False, markup=False)
 

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from pathlib import Path
 from typing import Any, Callable
+
+# Characters Windows refuses in a file name (the masks' `*` among them), control characters, and the names it
+# reserves for devices.
+_ILLEGAL = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f＊]')
+_RESERVED = re.compile(r"^(?:CON|PRN|AUX|NUL|COM\d|LPT\d)$", re.IGNORECASE)
+NAME_MAX_CHARS = 80
 
 
 def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
@@ -28,3 +36,13 @@ def save_markdown(path: Path, markdown: str, docx_markdown: str | None = None, p
                                                                 page or GONGWEN_PAGE))
     else:
         write_text_atomically(path, markdown)
+
+
+def readable_file_name(stem: str, suffix: str, fallback: str = "文件") -> str:
+    """A file name a staffer recognises and any Windows or Linux machine accepts: `stem` without masks (`*`),
+    characters illegal in Windows names or trailing dots, cut to a sane length, then `suffix` (".docx")."""
+    clean = _ILLEGAL.sub("", unicodedata.normalize("NFC", stem))
+    clean = re.sub(r"\s+", " ", clean).strip(" .")[:NAME_MAX_CHARS].rstrip(" .")
+    if not clean or _RESERVED.match(clean):
+        clean = fallback
+    return clean + suffix

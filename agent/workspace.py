@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from .errors import UserError
 from .library.ingest import IngestResult, Screening, discover_files, ingest_paths
@@ -32,6 +32,20 @@ class OutlineNode:
     title: str
     children: list["OutlineNode"]
     passages: int = 0
+    texts: list[str] = field(default_factory=list)   # the passages directly under this heading, in order
+
+
+@dataclass(frozen=True)
+class RemovedReport:
+    """What `Workspace.remove` took out."""
+
+    record: ReportRecord
+    passages: int
+    upload_deleted: bool
+
+    def to_json(self, remaining: int) -> dict[str, Any]:
+        return {"removed": self.record.source, "title": self.record.title, "passages": self.passages,
+                "upload_deleted": self.upload_deleted, "reports": remaining}
 
 
 class Workspace:
@@ -94,6 +108,26 @@ class Workspace:
         finally:
             if stored:
                 index.save(self.settings.store)
+
+    @property
+    def uploads(self) -> Path:
+        """Where files uploaded through the web page are kept (ingested from there)."""
+        return self.settings.store / "uploads"
+
+    def remove(self, wanted: str) -> RemovedReport:
+        """Take a report out of the 资料库: its passages and record, its BM25 words, its entry in the index
+        egress checks, and the uploaded file it came from; afterwards nothing of it is found."""
+        record = self.find_report(wanted)
+        passages = self.store.remove_report(record)
+        index = SensitiveIndex.load(self.settings.store)
+        index.forget(record.source)
+        index.save(self.settings.store)
+        if self.retriever.cache_dir:
+            TermsCache(self.retriever.cache_dir / "terms").forget(record.report_id)
+        upload = self.uploads / record.source
+        had_upload = upload.is_file()
+        upload.unlink(missing_ok=True)
+        return RemovedReport(record, passages, had_upload)
 
     def not_local_reason(self) -> str:
         """Which configured endpoint is not on this machine ("" when none is)."""
@@ -180,4 +214,5 @@ def build_outline(title: str, chunks: Iterable[StoredChunk]) -> OutlineNode:
                 node.children.append(OutlineNode(title=heading, children=[]))
             node = node.children[-1]
         node.passages += 1
+        node.texts.append(chunk.text)
     return root

@@ -118,6 +118,20 @@ def test_gbk_report_ingests_with_the_same_passages_as_the_utf8_original(tmp_path
     assert any("三会一课" in chunk.text for chunk in workspace.store.iter_chunks())
 
 
+def test_a_report_without_a_title_line_is_named_by_its_first_heading_or_its_file_name(tmp_path: Path) -> None:
+    folder = tmp_path / "untitled"
+    folder.mkdir()
+    body = (CORPUS / "001_b1a17815476a7810.txt").read_text(encoding="utf-8").split("\n", 1)[1]  # title line cut
+    (folder / "005_0123456789abcdef.txt").write_text(body, encoding="utf-8")
+    (folder / "006_fedcba9876543210_梅林街道2023年工作总结.txt").write_text(body, encoding="utf-8")
+    workspace = _workspace(tmp_path / "store")
+    assert workspace.ingest([folder]).failed == []
+    titles = {record.source: record.title for record in workspace.reports()}
+    assert titles["005_0123456789abcdef.txt"] == "2022年工作总结"   # 一、2022年工作总结, without its number
+    assert titles["006_fedcba9876543210_梅林街道2023年工作总结.txt"] == "梅林街道2023年工作总结"
+    assert workspace.find_report("005_0123456789abcdef.txt").year == 2022
+
+
 def test_an_ingest_cut_off_midway_keeps_what_was_done_and_the_rerun_completes_it(tmp_path: Path) -> None:
     store = tmp_path / "store"
     with pytest.raises(ModelError):

@@ -68,6 +68,23 @@ def test_status_topics_reports_and_a_heading_tree(client) -> None:
     assert missing.status_code == 400 and "找不到" in missing.json()["error"]
 
 
+def test_a_heading_tree_carries_the_text_under_each_heading_once(client) -> None:
+    tree = client.get("/api/reports/000_b5634a4a4b3dd6c4.txt/outline").json()
+    chapter = next(node for node in tree["children"] if node["heading"].startswith("三、党风廉政建设"))
+    assert chapter["passages"] == []                         # only sub-sections under it: their text is theirs
+    integrity, centralism = chapter["children"]
+    assert integrity["heading"] == "（一）党风廉政建设方面"
+    assert integrity["passages"][0].startswith("（一）党风廉政建设方面。认真履行党风廉政主体责任")
+    assert "认真执行三重一大" in centralism["passages"][0]
+    assert tree["passages"][0].startswith("根据全市考核工作安排")   # the opening, before the first heading
+
+    def passages(node: dict) -> int:
+        return len(node["passages"]) + sum(passages(child) for child in node["children"])
+
+    listed = {report["source"]: report for report in client.get("/api/reports").json()["reports"]}
+    assert passages(tree) == listed["000_b5634a4a4b3dd6c4.txt"]["chunks"]   # the whole report, each passage once
+
+
 def test_an_answer_streams_as_events_then_comes_whole_with_its_passages_and_follow_ups_continue(client) -> None:
     response = client.post("/api/chat", json={"session": "s-1", "question": "组织干部观看了哪些廉政纪律片？"})
     assert response.headers["content-type"].startswith("text/event-stream")
@@ -182,3 +199,59 @@ def test_draft_and_brief_come_as_json_and_as_word_files(client) -> None:
     assert brief["text"].startswith("# 2022年某街道办党工委书记抓基层党建工作述职报告")
     brief_word = client.post("/api/brief/docx", json={"report": "004_3a5482bd6e48631d.txt"})
     assert "一、主要成效" in "".join(p.text for p in docx.Document(io.BytesIO(brief_word.content)).paragraphs)
+
+
+def _saved_as(response) -> str:
+    """The file name a browser saves a download under (the RFC 5987 UTF-8 name)."""
+    from urllib.parse import unquote
+
+    disposition = response.headers["content-disposition"]
+    assert disposition.startswith("attachment;") and 'filename="' in disposition   # with an ASCII fallback
+    return unquote(disposition.split("filename*=UTF-8''", 1)[1])
+
+
+def _docx_text(content: bytes) -> str:
+    return "\n".join(paragraph.text for paragraph in docx.Document(io.BytesIO(content)).paragraphs)
+
+
+def test_word_files_are_named_after_the_report_and_the_section(client) -> None:
+    brief = client.post("/api/brief/docx", json={"report": "001_b1a17815476a7810.txt"})
+    assert _saved_as(brief) == "街道党工委2022年工作总结和2023年工作安排摘要.docx"
+    words = _docx_text(brief.content)
+    assert words.startswith("街道党工委2022年工作总结和2023年工作安排") and "[S" not in words and "--" not in words
+    masked = client.post("/api/brief/docx", json={"report": "000_b5634a4a4b3dd6c4.txt"})
+    assert _saved_as(masked) == "街道办领导班子2022年工作总结摘要.docx"            # masks (***) dropped
+    draft = client.post("/api/draft/docx", json={"section": "党风廉政"})
+    assert _saved_as(draft) == "2023年党风廉政建设工作情况.docx"
+    odd_unit = client.post("/api/draft/docx", json={"section": "党建", "org": "梅林/街道:"})
+    assert _saved_as(odd_unit) == "梅林街道2023年基层党建工作情况.docx"               # no / or : for Windows
+
+
+def test_a_drafted_word_file_speaks_plainly_and_lists_its_basis_by_number(client) -> None:
+    import re
+
+    word = client.post("/api/draft/docx", json={"section": "党风廉政"})
+    text = _docx_text(word.content)
+    assert "[S" not in text and "[F" not in text and "--" not in text and "离线抽取" not in text
+    assert "未提供今年的数字，文中〔待补〕处请按实际填写" in text
+    body, basis = text.split("\n依据\n", 1)                              # a heading 依据, then the list
+    cited = {int(number) for group in re.findall(r"〔([\d、]+)〕", body) for number in group.split("、")}
+    entries = re.findall(r"^〔(\d+)〕《([^》]+)》，所在标题：([^\n]+?)，原文：(.+)$", basis, re.MULTILINE)
+    numbers = list(range(1, len(entries) + 1))
+    assert [int(entry[0]) for entry in entries] == numbers and cited == set(numbers)   # each number has its entry
+    assert all(title and where and quote for _, title, where, quote in entries)
+    page = client.post("/api/draft", json={"section": "党风廉政"}).json()
+    assert "离线抽取" not in page["markdown"] and "--" not in page["markdown"].replace("|---", "")
+    assert "[S#]" not in page["markdown"]
+
+
+def test_a_report_without_a_title_line_is_listed_by_its_first_heading(own_workspace) -> None:
+    client = TestClient(create_app(own_workspace))
+    body = (CORPUS / "001_b1a17815476a7810.txt").read_text(encoding="utf-8").split("\n", 1)[1]
+    sent = client.post("/api/upload", files={"file": ("005_0123456789abcdef.txt", io.BytesIO(body.encode()))})
+    assert sent.status_code == 200 and sent.json()["title"] == "2022年工作总结"
+    listed = {report["source"]: report for report in client.get("/api/reports").json()["reports"]}
+    assert listed["005_0123456789abcdef.txt"]["title"] == "2022年工作总结"
+    assert listed["005_0123456789abcdef.txt"]["year"] == 2022
+    word = client.post("/api/brief/docx", json={"report": "005_0123456789abcdef.txt"})
+    assert _saved_as(word) == "2022年工作总结摘要.docx"

@@ -2,7 +2,9 @@
 streaming in and its passage opening, a refusal that looks like one, a draft and a brief downloaded as Word
 files, the reports and their heading trees, uploads with clear errors, and report text that stays text.
 
-Screenshots of each page (1366×768) are saved in tests/artifacts/web/.
+Every tab is also run at a phone's, a tablet's and a laptop's size (390×844, 768×1024, 1280×800): nothing runs
+off the screen and every control can be reached. Screenshots of each page (1366×768, and `phone-ask`,
+`tablet-draft`, `desktop-reports` … at those sizes) are saved in tests/artifacts/web/.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = Path(__file__).parent / "artifacts" / "web"
 STATIC = ROOT / "agent" / "web" / "static"
 VIEWPORT = {"width": 1366, "height": 768}
+SIZES = {"phone": {"width": 390, "height": 844}, "tablet": {"width": 768, "height": 1024},
+         "desktop": {"width": 1280, "height": 800}}
 DEBIAN_BROWSER = "/usr/bin/chromium-headless-shell"
 SLOW = 60_000  # ms: a draft or a brief over the real store, on a slow CI machine
 
@@ -79,10 +83,10 @@ def browser() -> Iterator[Browser]:
         launched.close()
 
 
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    """A fresh 1366×768 Chinese-locale tab; fails the test if the page's own script throws."""
-    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN", accept_downloads=True)
+@contextmanager
+def _tab(browser: Browser, **options: Any) -> Iterator[Page]:
+    """A fresh Chinese-locale tab; fails the test if the page's own script throws."""
+    context = browser.new_context(locale="zh-CN", accept_downloads=True, **options)
     tab = context.new_page()
     errors: list[str] = []
     tab.on("pageerror", lambda error: errors.append(str(error)))
@@ -90,6 +94,21 @@ def page(browser: Browser) -> Iterator[Page]:
     yield tab
     context.close()
     assert not errors, f"the page's script failed: {errors}"
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A fresh 1366×768 tab."""
+    with _tab(browser, viewport=VIEWPORT) as tab:
+        yield tab
+
+
+@pytest.fixture(params=list(SIZES))
+def sized_page(request: pytest.FixtureRequest, browser: Browser) -> Iterator[tuple[str, Page]]:
+    """A fresh tab the size of a phone, a tablet (both touch screens) or a laptop; yields the size's name too."""
+    touch = request.param != "desktop"
+    with _tab(browser, viewport=SIZES[request.param], is_mobile=touch, has_touch=touch) as tab:
+        yield request.param, tab
 
 
 def _free_port() -> int:
@@ -256,6 +275,8 @@ def test_a_draft_shows_its_outline_and_placeholders_and_downloads_as_word(page: 
     import docx
 
     page.goto(site + "/#draft")
+    expect(page.locator("#draft-year-note")).to_have_text(   # the default year, and why, on the form
+        "默认起草 2023 年（资料库最新报告为 2022 年），可在“年度”中改为其他年份。")
     page.select_option("#draft-section", label="党风廉政")
     page.fill("#draft-facts", "开展警示教育: 12次")
     page.click("#draft-run")
@@ -270,6 +291,9 @@ def test_a_draft_shows_its_outline_and_placeholders_and_downloads_as_word(page: 
     expect(text.locator("mark.placeholder").first).to_have_text("〔待补〕")   # figures to fill in, highlighted
     expect(text.locator("table")).to_contain_text("用户提供")               # the evidence table names the facts
     expect(page.locator("#draft-summary")).to_contain_text("处")
+    shown = page.locator("#draft-result").inner_text()
+    assert "离线抽取" not in shown and "--" not in shown and "[S" not in shown and "[F" not in shown
+    expect(text.locator(".doc-note")).to_contain_text("本稿由往年报告原句整理")
     _screenshot(page, "draft")
     text.locator("button.cite-key[data-key='S1']").first.click()
     expect(page.locator("#cite-panel")).to_be_visible()
@@ -285,6 +309,9 @@ def test_a_draft_shows_its_outline_and_placeholders_and_downloads_as_word(page: 
     paragraphs = [paragraph.text for paragraph in docx.Document(str(saved)).paragraphs]
     assert "2023年党风廉政建设工作情况" in paragraphs
     assert any("〔待补〕" in paragraph for paragraph in paragraphs)
+    words = "\n".join(paragraphs)
+    assert "[S" not in words and "[F" not in words and "--" not in words and "离线抽取" not in words
+    assert "依据" in paragraphs and any(p.startswith("〔1〕《") for p in paragraphs)   # the numbered 依据 list
 
 
 # ---------------------------------------------------------------- 摘要
@@ -295,6 +322,9 @@ def test_a_brief_of_a_chosen_report_is_shown_and_downloads_as_word(page: Page, s
     page.goto(site + "/#brief")
     report = page.locator("#brief-report")
     expect(report.locator("option")).to_have_count(len(SAMPLE_SOURCES))
+    labels = report.locator("option").all_inner_texts()
+    assert "街道党工委2022年工作总结和2023年工作安排（**街道党工委、办事处）" in labels   # title and unit
+    assert not any(re.search(r"\d{3}_[0-9a-f]{16}", label) for label in labels)      # never a stored file name
     report.select_option(value="004_3a5482bd6e48631d.txt")
     page.click("#brief-run")
     expect(page.locator("#brief-result")).to_be_visible(timeout=SLOW)
@@ -309,7 +339,7 @@ def test_a_brief_of_a_chosen_report_is_shown_and_downloads_as_word(page: Page, s
     with page.expect_download() as download_info:
         page.click("#brief-docx")
     download = download_info.value
-    assert download.suggested_filename.endswith(".docx")
+    assert download.suggested_filename == "2022年某街道办党工委书记抓基层党建工作述职报告摘要.docx"
     saved = tmp_path / "brief.docx"
     download.save_as(saved)
     paragraphs = [paragraph.text for paragraph in docx.Document(str(saved)).paragraphs]
@@ -326,6 +356,8 @@ def test_the_reports_page_lists_the_samples_and_opens_a_heading_tree(page: Page,
     expect(page.locator("#reports-count")).to_have_text("共 5 份")
     report = page.locator("li.report[data-source='000_b5634a4a4b3dd6c4.txt']")
     expect(report.locator(".report-title")).to_have_text("***街道办领导班子2022年工作总结")
+    expect(report.locator(".report-meta")).to_contain_text("***街道办 · 2022年")
+    assert not re.search(r"\d{3}_[0-9a-f]{16}", page.locator("#reports-list").inner_text())
     report.locator(".report-toggle").click()
     tree = report.locator(".report-tree")
     expect(tree).to_be_visible()
@@ -335,6 +367,226 @@ def test_the_reports_page_lists_the_samples_and_opens_a_heading_tree(page: Page,
     _screenshot(page, "reports")
     report.locator(".report-toggle").click()
     expect(tree).to_be_hidden()
+
+
+def test_the_delete_button_asks_by_title_then_removes_the_row_and_the_report_everywhere(page: Page, site: str
+                                                                                         ) -> None:
+    removed = "001_b1a17815476a7810.txt"
+    answers = iter([(200, {"removed": removed, "title": "街道党工委2022年工作总结和2023年工作安排", "reports": 4}),
+                    (409, {"error": "正在导入报告，请稍后再删除"})])
+
+    def fulfil(route) -> None:   # the shared sample store stays whole: the server's answer is played here
+        if route.request.method != "DELETE":
+            return route.fallback()
+        status, body = next(answers)
+        route.fulfill(status=status, json=body)
+
+    page.route("**/api/reports/*", fulfil)
+    asked: list[str] = []
+
+    def answer(dialog) -> None:
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", answer)
+    page.goto(site + "/#reports")
+    row = page.locator(f"li.report[data-source='{removed}']")
+    row.locator(".report-delete").click()
+    expect(row).to_have_count(0)
+    assert "《街道党工委2022年工作总结和2023年工作安排》" in asked[0]
+    expect(page.locator("#reports-count")).to_have_text("共 4 份")
+    expect(page.locator("#brief-report option")).to_have_count(len(SAMPLE_SOURCES) - 1)
+    assert removed not in page.locator("#brief-report option").evaluate_all("nodes => nodes.map(n => n.value)")
+    other = page.locator("li.report[data-source='004_3a5482bd6e48631d.txt']")
+    other.locator(".report-delete").click()
+    expect(other.locator(".report-error")).to_contain_text("正在导入报告，请稍后再删除")
+    expect(page.locator("#reports-list li.report")).to_have_count(len(SAMPLE_SOURCES) - 1)
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.remove_listener("dialog", answer)
+    other.locator(".report-delete").click()          # 取消 in the dialog: nothing is sent, the row stays
+    expect(page.locator("#reports-list li.report")).to_have_count(len(SAMPLE_SOURCES) - 1)
+
+
+# ---------------------------------------------------------------- phones, tablets and laptops
+
+def test_every_tab_fits_a_phone_a_tablet_and_a_laptop(sized_page: tuple[str, Page], site: str) -> None:
+    size, page = sized_page
+    width = SIZES[size]["width"]
+    page.goto(site + "/")
+    expect(page.locator("#status")).to_contain_text("5 份报告")
+
+    _open_tab(page, "ask", width)
+    for example in page.locator(".example").all():
+        _assert_inside(page, example, width)
+    _screenshot(page, f"{size}-ask-examples")
+    answer = _ask(page, QUESTION)
+    _assert_fits(page, width)
+    _screenshot(page, f"{size}-ask")
+    answer.locator(".answer-text button.cite-key[data-key='S1']").click()
+    expect(page.locator("#cite-panel mark.quote")).to_contain_text("《永远在路上》")
+    _assert_fits(page, width)
+    _screenshot(page, f"{size}-ask-citation")
+    close = page.locator("#cite-close")
+    box = _assert_inside(page, close, width)
+    if size == "phone":   # a full-screen sheet, closed by a button a thumb can hit
+        assert page.locator("#cite-panel").bounding_box()["width"] >= width - 1
+        assert box["width"] >= 44 and box["height"] >= 44, box
+        close.tap()
+    else:
+        close.click()
+    expect(page.locator("#cite-panel")).to_be_hidden()
+
+    _open_tab(page, "draft", width)
+    page.select_option("#draft-section", label="党风廉政")
+    page.fill("#draft-facts", "开展警示教育: 12次")
+    page.click("#draft-run")
+    expect(page.locator("#draft-result")).to_be_visible(timeout=SLOW)
+    expect(page.locator("#draft-warnings mark.placeholder").first).to_have_text("〔待补〕")  # as in the text below
+    _assert_inside(page, page.locator("#draft-docx"), width)
+    _assert_fits(page, width)
+    _screenshot(page, f"{size}-draft")
+
+    _open_tab(page, "brief", width)
+    page.select_option("#brief-report", value="004_3a5482bd6e48631d.txt")
+    page.click("#brief-run")
+    expect(page.locator("#brief-result")).to_be_visible(timeout=SLOW)
+    _assert_inside(page, page.locator("#brief-docx"), width)
+    _assert_fits(page, width)
+    _screenshot(page, f"{size}-brief")
+
+    _open_tab(page, "reports", width)
+    report = page.locator("li.report[data-source='000_b5634a4a4b3dd6c4.txt']")
+    assert report.locator(".report-title").bounding_box()["width"] > 200   # a title reads as a line, not a column
+    _assert_fits(page, width)
+    _screenshot(page, f"{size}-reports-list")
+    report.locator(".report-toggle").click()
+    report.locator(".tree-heading", has_text="（一）党风廉政建设方面").click()
+    expect(report.locator(".tree-section:visible")).to_contain_text("认真履行党风廉政主体责任")
+    _assert_fits(page, width)
+    _screenshot(page, f"{size}-reports")
+
+
+def _open_tab(page: Page, view: str, width: int) -> None:
+    """Go to a tab the way a user does: by its menu entry, which must be on screen."""
+    entry = page.locator(f".nav-item[data-view='{view}']")
+    expect(entry).to_be_visible()
+    _assert_inside(page, entry, width)
+    entry.click()
+    expect(page.locator(f"#view-{view}")).to_be_visible()
+
+
+def _assert_inside(page: Page, locator: Any, width: int) -> dict[str, float]:
+    """The element is wholly on screen (left to right, and top to bottom once scrolled to); returns its box."""
+    locator.scroll_into_view_if_needed()
+    box = locator.bounding_box()
+    height = page.viewport_size["height"]
+    assert box is not None and box["x"] >= -1 and box["x"] + box["width"] <= width + 1, (locator, box)
+    assert box["y"] >= -1 and box["y"] + box["height"] <= height + 1, (locator, box)
+    return box
+
+
+def _assert_fits(page: Page, width: int) -> None:
+    """Nothing runs off the right edge: the page does not scroll sideways, no scrolling box inside it does, and no
+    shown element reaches past the screen (wide tables excepted: they scroll inside their own frame)."""
+    overflowing = page.evaluate("""(width) => {
+        const name = (node) => node.tagName.toLowerCase() + (node.id ? "#" + node.id : "")
+            + (node.className && typeof node.className === "string" ? "." + node.className.split(" ").join(".") : "");
+        const found = [];
+        if (document.documentElement.scrollWidth > width + 1) found.push("page " + document.documentElement.scrollWidth);
+        document.querySelectorAll("main, .chat-log, .cite-panel").forEach((box) => {
+            if (box.clientWidth && box.scrollWidth > box.clientWidth + 1) found.push(name(box) + " scrolls sideways");
+        });
+        document.querySelectorAll("body *").forEach((node) => {
+            if (node.closest(".table-wrap")) return;
+            const box = node.getBoundingClientRect();
+            if (box.width && box.height && (box.left < -1 || box.right > width + 1))
+                found.push(name(node) + " " + Math.round(box.left) + "…" + Math.round(box.right));
+        });
+        return found.slice(0, 8);
+    }""", width)
+    assert not overflowing, overflowing
+
+
+# ---------------------------------------------------------------- section text, citation chips, the status line
+
+def test_a_heading_in_a_report_tree_shows_the_text_under_it(page: Page, site: str) -> None:
+    page.goto(site + "/#reports")
+    report = page.locator("li.report[data-source='000_b5634a4a4b3dd6c4.txt']")
+    report.locator(".report-toggle").click()
+    sub_heading = report.locator(".tree-heading", has_text="（一）党风廉政建设方面")
+    sub_heading.click()
+    shown = report.locator(".tree-section:visible")
+    expect(shown).to_have_count(1)
+    expect(shown).to_contain_text("认真履行党风廉政主体责任，严格落实“一岗双责”")
+    expect(shown).not_to_contain_text("三重一大")           # the next sub-section's text is not part of it
+    expect(sub_heading).to_have_attribute("aria-expanded", "true")
+
+    report.locator(".tree-heading", has_text="三、党风廉政建设和执行民主集中制情况").click()
+    whole = report.locator(".tree-section:visible").first   # a parent heading: both of its sub-sections
+    expect(whole).to_contain_text("认真履行党风廉政主体责任")
+    expect(whole).to_contain_text("认真执行三重一大、民主集中制、末位表态制度")
+    _screenshot(page, "reports-section")
+
+    sub_heading.click()
+    expect(report.locator(".tree-section:visible")).to_have_count(1)   # clicked again: its text folds away
+
+
+CHIP_DRAFT_CITATIONS = [{"key": "S1", "source": "a.txt", "report_title": "样例报告", "heading_path": ["一、党建"],
+                         "quote": "原文句子。", "passage": "原文句子。", "chunk_id": "a-1"}]
+
+
+def _chip_draft() -> dict[str, Any]:
+    """A draft whose paragraphs put a [S1]。 at every position along a phone's line, so some land at a line's end."""
+    paragraphs = ["开" * n + "[S1]" + "。，；"[n % 3] + "后文继续。" for n in range(1, 41)]
+    return {"title": "测试", "outline": ["一是测试"], "placeholders": 0, "citations": CHIP_DRAFT_CITATIONS,
+            "warnings": ["1 个数字在事实文件和资料中都找不到（疑似编造），已替换为〔待补〕：12次"],
+            "markdown": "# 测试\n\n" + "\n\n".join(paragraphs)}
+
+
+def test_a_citation_chip_keeps_the_punctuation_after_it_on_its_own_line(page: Page, site: str) -> None:
+    page.set_viewport_size(SIZES["phone"])
+    page.route("**/api/draft", lambda route: route.fulfill(json=_chip_draft()))
+    page.goto(site + "/#draft")
+    page.click("#draft-run")
+    expect(page.locator("#draft-result")).to_be_visible()
+    expect(page.locator("#draft-warnings mark.placeholder")).to_have_text("〔待补〕")   # notes mark it too
+    ties = page.evaluate("""() => Array.from(document.querySelectorAll("#draft-text p .cite-tie")).map((tie) => {
+        const chip = tie.querySelector(".cite-key").getBoundingClientRect();
+        const range = document.createRange();
+        range.selectNodeContents(tie.lastChild);
+        const mark = range.getClientRects()[0];
+        const line = tie.parentElement.getBoundingClientRect();
+        return {punctuation: tie.lastChild.textContent, apart: Math.abs((chip.top + chip.bottom) / 2 -
+                (mark.top + mark.bottom) / 2), startsLine: chip.left - line.left < 4};
+    })""")
+    assert len(ties) == 40 and {tie["punctuation"] for tie in ties} == {"。", "，", "；"}
+    assert all(tie["apart"] < 12 for tie in ties), ties       # the mark sits on the chip's line
+    assert any(tie["startsLine"] for tie in ties)             # ...also where the line broke just before the chip
+    _screenshot(page, "phone-chip-punctuation")
+
+
+def test_the_status_line_says_when_the_server_cannot_be_reached_and_recovers(page: Page, site: str) -> None:
+    page.clock.install()
+    page.goto(site + "/#brief")
+    status = page.locator("#status")
+    expect(status).to_contain_text("5 份报告")
+    expect(page.locator("#brief-report option")).to_have_count(len(SAMPLE_SOURCES))
+
+    page.route("**/api/**", lambda route: route.abort("connectionrefused"))
+    page.click("#brief-run")                                  # a request that fails says so at once
+    expect(status).to_contain_text(re.compile(r"无法连接服务器（上次连接正常：\d{2}:\d{2}）"))
+    expect(status).to_have_class(re.compile(r"is-error"))
+    assert "zongjie" not in status.inner_text()
+
+    page.unroute("**/api/**")
+    page.clock.run_for(15_000)                                # the next poll finds the server back
+    expect(status).to_contain_text("5 份报告")
+    expect(status).not_to_have_class(re.compile(r"is-error"))
+
+    page.route("**/api/status", lambda route: route.abort("connectionrefused"))
+    page.clock.run_for(15_000)                                # nobody clicks: the poll alone notices
+    expect(status).to_contain_text("无法连接服务器")
+    _screenshot(page, "status-unreachable")
 
 
 def test_uploads_show_progress_and_clear_errors_for_wrong_type_and_size(page: Page, upload_site: str,
@@ -402,6 +654,9 @@ def test_html_inside_a_report_is_shown_as_text_and_never_runs(page: Page, upload
     expect(report.locator(".report-title")).to_have_text(HOSTILE_TITLE)
     report.locator(".report-toggle").click()
     expect(report.locator(".report-tree")).to_contain_text("一、<script>window.__xss=2</script>基层党建工作")
+    report.locator(".tree-heading", has_text="基层党建工作").click()   # its text, shown as text too
+    expect(report.locator(".tree-section:visible")).to_contain_text('“红色网格<img src=x onerror="window.__xss=3">”')
+    assert report.locator(".tree-section img, .tree-section b").count() == 0
 
     page.goto(upload_site + "/#ask")
     answer = _ask(page, "哪份报告提到了红色网格？")

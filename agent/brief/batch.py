@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,12 +110,14 @@ def run_briefs(workspace: Any, records: list[ReportRecord], condenser: Callable[
     index = _read_index(request.out_dir)
     result = BatchResult()
     outcomes: dict[str, dict[str, Any] | dict[str, str]] = {}
+    file_names = _file_names(records, request.format)
 
     def brief_one(record: ReportRecord) -> None:
         engine = condenser()
         key = _brief_key(record, engine, request)
         saved = index.get(record.source)
-        if saved and saved.get("key") == key and request.out_dir and (request.out_dir / saved["file"]).is_file():
+        if (saved and saved.get("key") == key and saved.get("file") == file_names[record.source]
+                and request.out_dir and (request.out_dir / saved["file"]).is_file()):
             outcomes[record.source] = saved | {"reused": True}
             _tell(on_brief, record.source, "reused")
             return
@@ -126,7 +129,7 @@ def run_briefs(workspace: Any, records: list[ReportRecord], condenser: Callable[
             return
         entry = brief.to_json() | {"key": key}
         if request.out_dir is not None:
-            entry["file"] = write_brief(brief, request.out_dir / brief_file_name(record.source, request.format))
+            entry["file"] = write_brief(brief, request.out_dir / file_names[record.source])
         outcomes[record.source] = entry
         _tell(on_brief, record.source, "done")
 
@@ -145,6 +148,15 @@ def run_briefs(workspace: Any, records: list[ReportRecord], condenser: Callable[
     if request.out_dir is not None:
         _write_index(request.out_dir, index | {entry["source"]: entry for entry in result.briefs})
     return result
+
+
+def _file_names(records: list[ReportRecord], file_format: str) -> dict[str, str]:
+    """Each report's brief file, named after its title; reports sharing a title add their file's name."""
+    names = {record.source: brief_file_name(record.title, record.source, file_format) for record in records}
+    shared = Counter(names.values())
+    return {record.source: names[record.source] if shared[names[record.source]] == 1 else
+            brief_file_name(f"{record.title}（{Path(record.source).stem}）", record.source, file_format)
+            for record in records}
 
 
 def _tell(on_brief: OnBrief | None, source: str, outcome: str) -> None:

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..files import save_markdown
+from ..files import readable_file_name, save_markdown
 from .layout import PAGE
 from .pipeline import docx_markdown
 from .result import Brief
 
 
-def brief_file_name(source: str, file_format: str) -> str:
-    """004_3a5482bd6e48631d.txt → 004_3a5482bd6e48631d.摘要.docx"""
-    return f"{Path(source).stem}.摘要.{file_format}"
+def brief_file_name(title: str, source: str, file_format: str) -> str:
+    """The brief's file, named after its report: 街道党工委2022年工作总结和2023年工作安排摘要.docx (masks dropped;
+    a report without a usable title is called by its file's name)."""
+    named = title if readable_file_name(title, "", fallback="") else Path(source).stem
+    return readable_file_name(f"{named}摘要", f".{file_format}")
 
 
 def write_brief(brief: Brief, path: Path) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import UserError
-from ..files import save_markdown
+from ..files import readable_file_name, save_markdown
 from .result import Draft
 
 SUFFIXES = (".md", ".docx")
@@ -22,7 +22,13 @@ def check_out_path(path: Path) -> None:
 
 
 def export_draft(draft: Draft, path: Path) -> Path:
-    """Write the draft (title, note, text, evidence table) as Markdown or docx, replacing the file atomically."""
+    """Write the draft (title, note, text, its 依据) as Markdown, or as a docx whose keys are numbered 〔1〕 like
+    its 依据 list, replacing the file atomically."""
     check_out_path(path)
-    save_markdown(path, draft.to_markdown())
+    save_markdown(path, draft.to_markdown(), draft.to_docx_markdown())
     return path
+
+
+def draft_file_name(draft: Draft, suffix: str) -> str:
+    """The file a drafted section is saved as: its title (梅林街道2023年党风廉政建设工作情况.docx)."""
+    return readable_file_name(draft.title, suffix, fallback=f"{draft.year}年{draft.section}")

@@ -165,12 +165,17 @@ def _context_warnings(context: SentenceContext) -> list[str]:
 
 
 def _note(draft: Draft, evidence: DraftEvidence, facts: Facts) -> str:
-    """The first-draft label shown above the text."""
+    """The first-draft label shown above the text, in words for whoever reads the draft (no flags, no keys)."""
     reports = len({citation["source"] for citation in draft.citations if citation["chunk_id"]})
-    who = "离线抽取引擎用往年报告原句拼写" if draft.engine == "extractive" else f"模型 {draft.model} 起草、经数字与引用核查"
-    facts_part = f"，今年数字取自用户提供的 {len(facts.items)} 条事实" if facts else "，未提供今年的事实文件（--facts）"
-    return (f"【初稿】本节由{who}，参考 {reports} 份报告的 {len(evidence.passages)} 段相关资料{facts_part}；"
-            f"{draft.placeholders} 处{PLACEHOLDER}请按{draft.year}年实际填写，[S#]/[F#] 编号对应文末依据表。")
+    how = "由往年报告原句整理" if draft.engine == "extractive" else f"由模型 {draft.model} 参照往年报告起草"
+    if not facts:
+        numbers = f"未提供今年的数字，文中{PLACEHOLDER}处请按实际填写。"
+    elif draft.placeholders:
+        numbers = f"今年的数字取自提供的 {len(facts.items)} 项，文中 {draft.placeholders} 处{PLACEHOLDER}请按实际填写。"
+    else:
+        numbers = f"今年的数字取自提供的 {len(facts.items)} 项。"
+    return (f"【初稿】本稿{how}（参考 {reports} 份报告的 {len(evidence.passages)} 段相关内容），"
+            f"数字请按{draft.year}年实际填写。{numbers}文中编号对应文末的依据。")
 
 
 def _read_outline_file(path: Path | None) -> str | None:
@@ -186,7 +191,7 @@ def _draft_year(requested: int | None, workspace: Any) -> int:
     """The year asked for, else the year after the newest report in the store."""
     if requested is not None:
         if not MIN_YEAR <= requested <= MAX_YEAR:
-            raise UserError(f"--year {requested} 不是合理的年份（应在 {MIN_YEAR}–{MAX_YEAR} 之间）")
+            raise UserError(f"起草年份 {requested} 不合理（应在 {MIN_YEAR}–{MAX_YEAR} 之间）")
         return requested
     years = [report.year for report in workspace.reports() if report.year]
     return max(years) + 1 if years else datetime.date.today().year

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from .numbering import BRACKET_STYLE, marker
 from .outline import Outline
 
 QUOTE_MAX_CHARS = 60
+_KEY_RUN = re.compile(r"(?:[\[［【]\s*[SF]\s*\d+(?:\s*[,，、;；]\s*[SF]\s*\d+)*\s*[\]］】])+", re.IGNORECASE)
 
 
 @dataclass
@@ -58,6 +60,15 @@ class Draft:
             parts.append(evidence_table(self.citations))
         return "\n\n".join(part for part in parts if part) + "\n"
 
+    def to_docx_markdown(self) -> str:
+        """The Markdown a Word file is made from: keys become numbers 〔1〕 and the table a numbered 依据 list."""
+        numbers = {citation["key"]: number for number, citation in enumerate(self.citations, 1)}
+        text = numbered_keys(self.text, numbers)
+        parts = [f"# {self.title}", f"> {self.note}" if self.note else "", text]
+        if self.citations:
+            parts += ["## 依据", *(basis_entry(number, citation) for number, citation in enumerate(self.citations, 1))]
+        return "\n\n".join(part for part in parts if part) + "\n"
+
     def outline_markdown(self) -> str:
         """The outline alone, as the editable outline file."""
         return self.outline.render()
@@ -97,6 +108,27 @@ def evidence_table(citations: list[dict[str, Any]]) -> str:
             if citation["chunk_id"] else citation["source"]
         rows.append(f"| {citation['key']} | {_cell(where)} | {_cell(_short(citation['quote']))} |")
     return "\n".join(rows)
+
+
+def numbered_keys(text: str, numbers: dict[str, int]) -> str:
+    """`text` with each run of keys ([S1][F2]) as the numbers of its 依据 entries (〔1、2〕); unknown keys go."""
+    def number(match: re.Match[str]) -> str:
+        found = [str(numbers[key]) for key in keys_in(match.group(0)) if key in numbers]
+        return f"〔{'、'.join(dict.fromkeys(found))}〕" if found else ""
+    return _KEY_RUN.sub(number, text)
+
+
+def basis_entry(number: int, citation: dict[str, Any]) -> str:
+    """One 依据 entry: its number, the report's title, the heading it sits under, and the quoted words (a fact the
+    user supplied names itself instead). Stars are escaped: in a quote they are masked figures, never bold."""
+    quote = f"原文：{citation['quote']}"
+    if citation.get("chunk_id"):
+        where = " › ".join(citation.get("heading_path") or [])
+        title = citation.get("report_title") or citation["source"]
+        parts = [f"《{title}》", f"所在标题：{where}" if where else "", quote]
+    else:
+        parts = ["今年的数字（起草时提供）", quote]
+    return f"〔{number}〕" + "，".join(part for part in parts if part).replace("*", "\\*")
 
 
 def _short(text: str) -> str:

@@ -24,7 +24,7 @@ from .lexical import TermsCache, tokenize
 from .loaders import SUPPORTED_SUFFIXES, LoadedDocument, load_document
 from .manifest import MANIFEST, read_manifest
 from .store import ReportRecord, ReportStore, counted
-from .structure import ParsedReport, parse_report
+from .structure import ParsedReport, parse_report, title_from_file_name
 from .topics import tag_topics
 
 
@@ -153,7 +153,8 @@ def read_report(path: Path, max_bytes: int, manifest: dict[str, Any] | None = No
     source = path.name
     document = load_document(path, max_bytes=max_bytes)
     screening.check_shape(source, document.text)
-    parsed = _apply_manifest(parse_report(document.paragraphs, fallback_title=path.stem), manifest or {})
+    file_title = title_from_file_name(source) or path.stem
+    parsed = _apply_manifest(parse_report(document.paragraphs, fallback_title=file_title), manifest or {})
     chunks = [replace(chunk, topics=tuple(tag_topics(chunk.heading_path, chunk.text)))
               for chunk in chunk_report(parsed.root, source)]
     if not chunks:

@@ -169,6 +169,10 @@ class TermsCache:
         document = {"tokenizer": tokenizer_signature(), "terms": terms}
         write_text_atomically(self.directory / f"{report_id}.json", json.dumps(document, ensure_ascii=False))
 
+    def forget(self, report_id: str) -> None:
+        """Drop the words recorded for a removed report."""
+        (self.directory / f"{report_id}.json").unlink(missing_ok=True)
+
     def load(self) -> dict[str, list[str]]:
         """Words per chunk id from every report file made by the current tokenizer."""
         known: dict[str, list[str]] = {}

@@ -175,6 +175,14 @@ class ReportStore:
                             documents=[record.title], metadatas=[record.metadata()])
         self._bump_revision()
 
+    def remove_report(self, record: ReportRecord) -> int:
+        """Delete a report's passages and its record; the number of passages removed."""
+        chunk_ids = self.chunk_ids_of(record.report_id)
+        self.delete_chunks(sorted(chunk_ids))
+        self.reports.delete(ids=[record.report_id])
+        self._bump_revision()
+        return len(chunk_ids)
+
     # --- chunks --------------------------------------------------------------------------------------------
     def chunk_ids_of(self, report_id: str) -> set[str]:
         """Ids of the chunks stored for one report."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Iterator, Sequence
 
 from ..text.chinese import chinese_number, split_sentences, to_half_width
@@ -102,12 +103,13 @@ _MARKING_ONLY = re.compile(r"\s*(?:\d{3,8}|特\s*急|加\s*急|平\s*急|特\s*�
 def parse_report(paragraphs: Sequence[Paragraph | str], fallback_title: str = "") -> ParsedReport:
     """Parse a report's paragraphs (loaded ones, or plain lines) into its heading tree and metadata."""
     kept = [paragraph for paragraph in map(_as_paragraph, paragraphs) if paragraph.text]
-    title, body_start = _find_title(kept, fallback_title)
+    title, body_start = _find_title(kept)
     root = Section(title=title, rank=0)
     builder = _TreeBuilder(root)
     body = kept[body_start:]
     for index, paragraph in enumerate(body):
         builder.add(paragraph, introduces_deeper=_introduces_deeper(body, index))
+    title = root.title = title or _untitled(root, fallback_title)
     full_text = "\n".join(paragraph.text for paragraph in kept)
     return ParsedReport(title=title, year=infer_year(title, full_text), doc_type=infer_doc_type(title),
                         unit=infer_unit(title, full_text), root=root, body=[paragraph.text for paragraph in body])
@@ -126,17 +128,38 @@ def _introduces_deeper(body: list[Paragraph], index: int) -> bool:
     return depth is not None and following is not None and following > depth
 
 
-def _find_title(paragraphs: list[Paragraph], fallback: str) -> tuple[str, int]:
-    """The report title and the index of the first body paragraph."""
+def _find_title(paragraphs: list[Paragraph]) -> tuple[str, int]:
+    """The report title ("" when the report has no title line) and the index of the first body paragraph."""
     if not paragraphs:
-        return fallback, 0
+        return "", 0
     skipped = _marking_lines(paragraphs)
     if skipped < len(paragraphs) - 1 and _reads_as_title(paragraphs, skipped):
         return paragraphs[skipped].text, skipped + 1
     match = _PREAMBLE_TITLE.search(paragraphs[0].text)
     if match:
         return match.group(1).strip("：:，, "), 0
-    return fallback, 0
+    return "", 0
+
+
+def _untitled(root: Section, file_title: str) -> str:
+    """A name for a report with no title line: the file's name when it names a document (2023年工作总结), else
+    the first heading without its number (一、2022年工作总结 → 2022年工作总结), else the file's name."""
+    names_document = any(word in file_title for word in _DOC_WORDS) or bool(_YEAR.search(file_title))
+    first = root.children[0] if root.children else None
+    heading = first.title[len(first.marker):].strip("：:。 ") if first else ""
+    if names_document or not heading:
+        return file_title
+    return heading
+
+
+_STORE_PREFIX = re.compile(r"^\d{1,4}_[0-9a-fA-F]{8,}(?:$|[ _.\-]+)")
+
+
+def title_from_file_name(name: str) -> str:
+    """A file's name as a reader would call it: no folder, extension or `NNN_hash` prefix
+    ("005_b1a17815476a7810_梅林街道总结.docx" → "梅林街道总结"; a bare "005_b1a17815476a7810.txt" → "")."""
+    stem = Path(name.replace("\\", "/").rsplit("/", 1)[-1]).stem
+    return _STORE_PREFIX.sub("", stem).strip(" _.-")
 
 
 def _reads_as_title(paragraphs: list[Paragraph], index: int) -> bool:

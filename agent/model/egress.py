@@ -90,6 +90,11 @@ class SensitiveIndex:
             fingerprints = sorted({s.strip() for s in sentences if len(s.strip()) >= _FINGERPRINT_CHARS})
             self.classified[source] = {"marks": marks, "title": title, "fingerprints": fingerprints}
 
+    def forget(self, source: str) -> None:
+        """Drop a removed report's title and fingerprints (new dicts, as in `remember`)."""
+        self.titles = {name: known for name, known in self.titles.items() if known != source}
+        self.classified = {known: entry for known, entry in self.classified.items() if known != source}
+
     def sources_in(self, text: str) -> set[str]:
         """Reports whose title or classified sentences the text contains."""
         found = {source for title, source in self.titles.items() if len(title) >= 4 and title in text}

@@ -15,8 +15,9 @@ from fastapi.responses import FileResponse, JSONResponse, Response, StreamingRes
 from pydantic import BaseModel
 
 from ..brief import Budget, brief_report, make_condenser
-from ..brief.export import write_brief
+from ..brief.export import brief_file_name, write_brief
 from ..draft import DraftRequest, draft_section, export_draft, make_writer
+from ..draft.export import draft_file_name
 from ..errors import UserError, ZongjieError
 from ..library.topics import TOPICS
 from ..workspace import OutlineNode, Workspace
@@ -137,10 +138,19 @@ def _routes(app: FastAPI, web: _Web) -> None:
         record = workspace.find_report(source)
         return {"source": record.source, "title": record.title} | _tree(workspace.outline(record))
 
+    @app.delete("/api/reports/{source}")
+    def remove(source: str) -> dict[str, Any]:
+        with web.writing:
+            record = workspace.store.get_report(source)   # by file name only: a page never removes by guess
+            if record is None:
+                raise UserError(f"资料库中没有这份报告（{source}），可能已经删除；请刷新页面")
+            removed = workspace.remove(record.source)
+        return removed.to_json(remaining=len(workspace.reports()))
+
     @app.post("/api/upload")
     def upload(file: UploadFile = File(...)) -> dict[str, Any]:
         with web.writing:
-            path = save_upload(file.file, file.filename or "", workspace.settings.store / "uploads", web.max_bytes)
+            path = save_upload(file.file, file.filename or "", workspace.uploads, web.max_bytes)
             result = workspace.ingest([path])
         if result.failed:
             path.unlink(missing_ok=True)
@@ -172,7 +182,7 @@ def _routes(app: FastAPI, web: _Web) -> None:
     def draft_docx(form: DraftForm) -> Response:
         result = web.draft(form)
         path = export_draft(result, web.scratch / f"{hashlib.sha256(result.text.encode()).hexdigest()[:16]}.docx")
-        return _download(path, f"{result.title}.docx")
+        return _download(path, draft_file_name(result, ".docx"), "draft.docx")
 
     @app.post("/api/brief")
     def brief(form: BriefForm) -> dict[str, Any]:
@@ -182,17 +192,19 @@ def _routes(app: FastAPI, web: _Web) -> None:
     @app.post("/api/brief/docx")
     def brief_docx(form: BriefForm) -> Response:
         result = web.brief(form)
-        path = web.scratch / f"{Path(result.source).stem}.摘要.docx"
+        path = web.scratch / f"{hashlib.sha256(result.source.encode()).hexdigest()[:16]}.brief.docx"
         write_brief(result, path)
-        return _download(path, path.name)
+        return _download(path, brief_file_name(result.title, result.source, "docx"), "brief.docx")
 
 
 def _tree(node: OutlineNode) -> dict[str, Any]:
-    """A heading tree as nested JSON."""
-    return {"heading": node.title, "children": [_tree(child) for child in node.children]}
+    """A heading tree as nested JSON, each heading with the text of the passages directly under it (the page
+    shows a section's text when its heading is clicked; the whole report is sent once, not once per level)."""
+    return {"heading": node.title, "passages": list(node.texts),
+            "children": [_tree(child) for child in node.children]}
 
 
-def _download(path: Path, name: str) -> Response:
-    """A file the browser saves under `name` (Chinese names as RFC 5987)."""
-    disposition = f"attachment; filename=\"download.docx\"; filename*=UTF-8''{quote(name)}"
+def _download(path: Path, name: str, ascii_name: str) -> Response:
+    """A file the browser saves under `name` (RFC 5987 UTF-8; `ascii_name` for clients that cannot read it)."""
+    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
     return Response(path.read_bytes(), media_type=DOCX, headers={"Content-Disposition": disposition})

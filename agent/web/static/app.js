@@ -14,6 +14,9 @@
   // masked figures in the reports are runs of "*" ("谈心谈话**余人次") and must stay as they are.
   const LEAD_BOLD = /^\*\*([^*\n]+?[。：:！？])\*\*/;
   const VIEWS = ["ask", "draft", "brief", "reports"];
+  // Punctuation that must not start a line: it stays on the line of the [S1] chip before it.
+  const AFTER_CHIP = /^[。，；：、！？）」』”’.,;:!?)]+/;
+  const STATUS_EVERY_MS = 15000;
 
   const $ = (id) => document.getElementById(id);
 
@@ -53,8 +56,10 @@
       response = await fetch(path, Object.assign({ credentials: "same-origin" }, options || {}));
     } catch (error) {
       if (error && error.name === "AbortError") throw error;
-      throw new ApiError("无法连接服务，请确认 zongjie serve 仍在运行。");
+      connectionLost();
+      throw new ApiError("无法连接服务器，请稍后再试；一直连不上时请联系管理员。");
     }
+    connectionAnswered(path);
     if (!response.ok) throw new ApiError(await errorOf(response));
     return response;
   }
@@ -112,7 +117,10 @@
         if (xhr.status >= 200 && xhr.status < 300) resolve(body);
         else reject(new ApiError(uploadError(xhr.status, body)));
       };
-      xhr.onerror = () => reject(new ApiError("上传失败：无法连接服务。"));
+      xhr.onerror = () => {
+        connectionLost();
+        reject(new ApiError("上传失败：无法连接服务。"));
+      };
       state.progress(0);
       xhr.send(form);
     });
@@ -159,10 +167,25 @@
     let match;
     while ((match = INLINE.exec(text)) !== null) {
       appendText(parent, text.slice(last, match.index));
-      parent.appendChild(inlineNode(match, citations));
+      let node = inlineNode(match, citations);
       last = match.index + match[0].length;
+      const tail = match[1] ? AFTER_CHIP.exec(text.slice(last)) : null;
+      if (tail) {
+        node = tiedToChip(node, tail[0]);
+        last += tail[0].length;
+        INLINE.lastIndex = last;
+      }
+      parent.appendChild(node);
     }
     appendText(parent, text.slice(last));
+  }
+
+  /** A chip and the "。" after it in one unbreakable span, so the "。" never starts the next line alone. */
+  function tiedToChip(chip, punctuation) {
+    const tie = el("span", "cite-tie");
+    tie.appendChild(chip);
+    tie.appendChild(document.createTextNode(punctuation));
+    return tie;
   }
 
   function inlineNode(match, citations) {
@@ -300,6 +323,7 @@
     renderPassage($("cite-passage"), citation.passage || citation.quote || "", citation.quote || "");
     show($("cite-panel"), true);
     document.body.classList.add("has-cite");
+    if (window.matchMedia("(max-width: 600px)").matches) $("cite-close").focus({ preventScroll: true });
   }
 
   /** The cited passage, with the quoted sentence marked when it is found inside the passage. */
@@ -344,7 +368,11 @@
 
   function warningList(node, warnings) {
     clear(node);
-    (warnings || []).forEach((warning) => node.appendChild(el("li", "", warning)));
+    (warnings || []).forEach((warning) => {
+      const item = el("li");
+      renderInline(item, String(warning), null);  // 〔待补〕 marked as in the draft's text
+      node.appendChild(item);
+    });
     show(node, Boolean(warnings && warnings.length));
   }
 
@@ -370,16 +398,39 @@
 
   let reports = [];
 
+  const STATUS_PATH = "/api/status";
+  const connection = { lost: false, lastContact: null };
+
   async function loadStatus() {
     try {
-      const status = await getJSON("/api/status");
-      const engine = status.engine === "llm" ? `模型：${status.model || "已接入"}` : "离线模式（直接引用原文句子）";
+      const status = await getJSON(STATUS_PATH);
+      const engine = status.engine === "llm" ? `模型：${status.model || "已接入"}` : "未接入模型：回答直接引用报告原句";
       $("status").textContent = `${engine} · 资料库 ${status.reports} 份报告`;
       $("status").classList.remove("is-error");
     } catch (error) {
+      if (connection.lost) return;  // connectionLost() has already said so, with the time
       $("status").textContent = error.message;
       $("status").classList.add("is-error");
     }
+  }
+
+  /** A request could not reach the server: say so on the status line, with when it last answered. */
+  function connectionLost() {
+    connection.lost = true;
+    const since = connection.lastContact ? `（上次连接正常：${clockTime(connection.lastContact)}）` : "";
+    $("status").textContent = `无法连接服务器${since}，正在重试……`;
+    $("status").classList.add("is-error");
+  }
+
+  function connectionAnswered(path) {
+    const wasLost = connection.lost;
+    connection.lost = false;
+    connection.lastContact = new Date();
+    if (wasLost && path !== STATUS_PATH) loadStatus();  // back: refresh the line now, not at the next poll
+  }
+
+  function clockTime(date) {
+    return date.toTimeString().slice(0, 5);
   }
 
   async function loadTopics() {
@@ -406,13 +457,35 @@
     }
     fillReportSelect(selectSource);
     renderReportList();
+    showDraftYear();
+  }
+
+  /** The year a draft is for when the form leaves it empty — the year after the newest report, as the server
+   * decides it — said on the form, so an upload never moves it unseen. */
+  function showDraftYear() {
     const years = reports.map((report) => report.year).filter(Number.isInteger);
-    if (years.length) $("draft-year").placeholder = `默认 ${Math.max(...years) + 1}`;
+    const newest = years.length ? Math.max(...years) : null;
+    const year = newest ? newest + 1 : new Date().getFullYear();
+    $("draft-year").placeholder = `默认 ${year}`;
+    $("draft-year-note").textContent = `默认起草 ${year} 年` +
+      (newest ? `（资料库最新报告为 ${newest} 年）` : "（资料库中的报告没有标明年份）") + "，可在“年度”中改为其他年份。";
+  }
+
+  /** What a reader calls a report: its title (never the stored file's name when there is a title). */
+  function reportName(report) {
+    return report.title || report.source;
+  }
+
+  /** The unit and year of a report, each left out when unknown or already in the title. */
+  function reportDetails(report) {
+    const title = reportName(report);
+    return [report.unit && !title.includes(report.unit) ? report.unit : "",
+      report.year && !title.includes(String(report.year)) ? `${report.year}年` : ""].filter(Boolean);
   }
 
   function reportLabel(report) {
-    const title = report.title || report.source;
-    return report.year && !title.includes(String(report.year)) ? `${title}（${report.year}年）` : title;
+    const details = reportDetails(report);
+    return details.length ? `${reportName(report)}（${details.join("，")}）` : reportName(report);
   }
 
   function fillReportSelect(selectSource) {
@@ -758,7 +831,7 @@
   function renderReportList() {
     const list = $("reports-list");
     clear(list);
-    $("reports-count").textContent = `共 ${reports.length} 份`;
+    showReportCount();
     if (!reports.length) list.appendChild(el("li", "report-empty", "资料库中还没有报告。用上面的“导入报告”添加。"));
     reports.forEach((report) => list.appendChild(reportItem(report)));
   }
@@ -771,18 +844,56 @@
     toggle.setAttribute("aria-expanded", "false");
     toggle.appendChild(el("span", "report-arrow", "▸"));
     const text = el("span", "report-text");
-    text.appendChild(el("span", "report-title", report.title || report.source));
-    const meta = [report.year ? `${report.year}年` : "", report.doc_type || "", report.unit || "",
-      report.chunks ? `${report.chunks} 段` : "", report.source].filter(Boolean).join(" · ");
+    text.appendChild(el("span", "report-title", reportName(report)));
+    const meta = [report.unit || "", report.year ? `${report.year}年` : "", report.doc_type || "",
+      report.chunks ? `${report.chunks} 段` : ""].filter(Boolean).join(" · ");
     text.appendChild(el("span", "report-meta", meta));
     toggle.appendChild(text);
     toggle.appendChild(el("span", "report-action", "查看标题层级"));
     const tree = el("div", "report-tree");
     tree.hidden = true;
     toggle.addEventListener("click", () => toggleTree(report, toggle, tree));
-    item.appendChild(toggle);
+    const remove = el("button", "btn btn-small btn-quiet report-delete", "删除");
+    remove.type = "button";
+    remove.title = `从资料库删除《${reportName(report)}》`;
+    remove.addEventListener("click", () => removeReport(report, item, remove));
+    const head = el("div", "report-head");
+    head.appendChild(toggle);
+    head.appendChild(remove);
+    item.appendChild(head);
     item.appendChild(tree);
     return item;
+  }
+
+  function showReportCount() {
+    $("reports-count").textContent = `共 ${reports.length} 份`;
+  }
+
+  /** Ask, then remove a report from the store; its row, the count and the report pickers follow. */
+  async function removeReport(report, item, button) {
+    const name = reportName(report);
+    if (!window.confirm(`确定从资料库中删除《${name}》吗？\n删除后，问答、起草和摘要都不再用到这份报告。`)) return;
+    const shown = item.querySelector(".report-error");
+    if (shown) shown.remove();
+    button.disabled = true;
+    try {
+      await request(`/api/reports/${encodeURIComponent(report.source)}`, { method: "DELETE" });
+    } catch (error) {
+      button.disabled = false;
+      item.appendChild(el("p", "error-box report-error", `未能删除《${name}》：${error.message}`));
+      return;
+    }
+    reports = reports.filter((other) => other.source !== report.source);
+    item.remove();
+    if (!reports.length) renderReportList();
+    showReportCount();
+    fillReportSelect();
+    showDraftYear();
+    if (lastBriefBody && lastBriefBody.report === report.source) {
+      lastBriefBody = null;
+      show($("brief-result"), false);
+    }
+    loadStatus();
   }
 
   async function toggleTree(report, toggle, tree) {
@@ -807,24 +918,44 @@
     }
   }
 
+  /** The whole heading tree; each heading is a button that shows the text under it, right beneath it. */
   function headingList(nodes, depth) {
     const list = el("ul", `tree tree-depth-${Math.min(depth, 4)}`);
     nodes.forEach((node) => {
       const item = el("li");
-      const heading = node.heading !== undefined ? node.heading : node.title;
-      const children = node.children || [];
-      if (children.length) {
-        const details = el("details");
-        details.open = depth === 1;
-        details.appendChild(el("summary", "tree-heading", heading));
-        details.appendChild(headingList(children, depth + 1));
-        item.appendChild(details);
-      } else {
-        item.appendChild(el("span", "tree-heading tree-leaf", heading));
-      }
+      const section = el("div", "tree-section");
+      section.hidden = true;
+      item.appendChild(headingButton(node, section));
+      item.appendChild(section);
+      if ((node.children || []).length) item.appendChild(headingList(node.children, depth + 1));
       list.appendChild(item);
     });
     return list;
+  }
+
+  function headingButton(node, section) {
+    const button = el("button", "tree-heading", node.heading !== undefined ? node.heading : node.title);
+    button.type = "button";
+    button.title = "显示这一节的原文";
+    button.setAttribute("aria-expanded", "false");
+    button.addEventListener("click", () => {
+      const open = button.getAttribute("aria-expanded") !== "true";
+      button.setAttribute("aria-expanded", String(open));
+      if (open && !section.firstChild) fillSection(section, sectionPassages(node));
+      show(section, open);
+    });
+    return button;
+  }
+
+  /** Every passage under a heading, in document order: its own, then each sub-heading's in turn. */
+  function sectionPassages(node) {
+    const own = Array.isArray(node.passages) ? node.passages : [];
+    return [...own, ...(node.children || []).flatMap(sectionPassages)];
+  }
+
+  function fillSection(section, passages) {
+    if (!passages.length) section.appendChild(el("p", "field-note", "这一标题下没有正文。"));
+    passages.forEach((text) => section.appendChild(el("p", "section-passage", text)));
   }
 
   async function uploadFromReports() {
@@ -871,6 +1002,7 @@
     window.addEventListener("hashchange", route);
     route();
     loadStatus();
+    setInterval(loadStatus, STATUS_EVERY_MS);  // notices a stopped server even while nobody clicks
     loadTopics();
     loadReports();
   }
