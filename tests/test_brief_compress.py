@@ -47,3 +47,35 @@ def test_point_headings_are_not_content_and_masked_counts_weigh_less() -> None:
     passage = "二是加强作风建设，提升服务能力。签订“十一严禁”承诺书**份，整改完成*项。"
     assert content_sentences(passage) == ["签订“十一严禁”承诺书**份，整改完成*项。"]
     assert substance("组织学习*次。") < substance("建成文明实践站17个。")
+
+
+def test_an_average_or_a_bare_share_never_stands_without_what_it_counts() -> None:
+    # cut to fit, the sentence loses clauses; 平均每天新增1.2万户 without the 企业 it counts would say nothing
+    sentence = "大众创业、万众创新蓬勃发展，全年新登记注册企业增长21.6%，平均每天新增1.2万户。"
+    for room in range(10, 40):
+        text = compress(sentence, room)
+        assert not text.startswith(("平均", "每天")), (room, text)
+        assert "平均每天新增1.2万户" not in text or "新登记注册企业" in text
+    shares = "外商投资限制性条目减少一半，95%以上实行备案管理，实际使用外资1263亿美元，增长5.6%。"
+    assert not compress(shares, 30).startswith("95%")
+
+
+def test_the_overview_says_what_the_year_was_in_the_reports_words_not_a_byline_or_one_result(local_workspace,
+                                                                                            tmp_path) -> None:
+    from pathlib import Path
+
+    from agent.brief import Budget, brief_report
+    from agent.brief.extractive import ExtractiveCondenser
+    from agent.settings import Settings
+    from agent.workspace import Workspace
+
+    briefs = Path(__file__).resolve().parent.parent / "evals" / "briefs"
+    workspace = Workspace(Settings(store=tmp_path / "store", corpus=tmp_path), embedder=local_workspace.embedder)
+    workspace.ingest([briefs / "b06_state_council_gov_report_2016.txt", briefs / "b04_hebei_gov_report_2026.txt"])
+    overviews = {}
+    for record in workspace.reports():
+        brief = brief_report(record, workspace.passages_of(record), ExtractiveCondenser(), Budget())
+        overviews[record.source] = brief.to_markdown().split("总体情况：")[1].split("\n")[0]
+    # 过去一年…在…坚强领导下，…攻坚克难，…经济社会发展稳中有进、稳中有好，完成了全年主要目标任务，…
+    assert overviews["b06_state_council_gov_report_2016.txt"].startswith("经济社会发展稳中有进、稳中有好，完成了全年主要目标任务。")
+    assert "王正谱" not in overviews["b04_hebei_gov_report_2026.txt"]   # the byline under the title

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 from typing import Callable
 
 from ..answer.evidence import char_bigrams
@@ -20,7 +21,7 @@ from ..library.store import StoredChunk
 from ..library.structure import is_run_in_heading
 from ..text.chinese import ENUMERATION_MARKER
 from .outline import ACHIEVEMENT, Group, ReportOutline, short_label
-from .units import FRAMING, Unit, compress, content_sentences, counted_figures, specificity
+from .units import FRAMING, Unit, clauses_saying, compress, content_sentences, counted_figures, specificity
 
 REDUNDANCY_WEIGHT = 0.6
 POINT_TITLE_MAX_CHARS = 20
@@ -29,11 +30,16 @@ MIN_OVERVIEW_CHARS = 16
 MIN_CUT_CHARS = 8           # a sentence cut shorter than this is a fragment ("2022年8月。", "今年以来。")
 SAME_POINT_PENALTY = 0.35
 OVERVIEW_RESULTS = 2
+SUMMARY_CLAUSES = 2         # the year in one line (稳中有进，完成了全年主要目标任务), the room left for its results
 MAX_UNITS = 10              # sentences of one part at most
 _RESULT = re.compile(r"增长|完成|实现|达到|突破|同比|提升|下降|位居|荣获|获评|取得|新台阶|新成效|新进展|稳中有进|成效显著")
+# How a report says what its year was (过去一年…完成了全年主要目标任务, 经济社会发展稳中有进), not one result of it
+_SUMS_UP = re.compile(r"(?:全年|年度)(?:各项)?(?:主要)?目标任务|主要目标任务|稳中有进|稳中向好|稳中提质|"
+                      r"取得(?:了)?新的(?:重大)?成就|各项(?:工作|事业)(?:取得|迈上|实现|全面)")
 PointOf = Callable[[StoredChunk], tuple[str, ...]]   # the point of its part a passage belongs to
-# ceremony, not the year: 现将…汇报如下, 各位代表：, 并请…提出意见, ——…在…会议上
-_NOT_OVERVIEW = re.compile(r"现将|如下|汇报|评议|报告|请予|请各位|各位|同志们|提出意见|会议上|大会|[：:]$")
+# ceremony, not the year: 现将…汇报如下, 各位代表：, 并请…提出意见, ——…在…会议上, 省长 王正谱
+_NOT_OVERVIEW = re.compile(r"现将|如下|汇报|评议|报告|请予|请各位|各位|同志们|提出意见|会议上|大会|[：:]$"
+                           r"|(?:省长|市长|区长|县长|镇长|主任|书记|主席)\s*[\u4e00-\u9fff·]{2,4}。?$")   # the byline
 
 
 class ExtractiveCondenser:
@@ -66,7 +72,9 @@ class ExtractiveCondenser:
         rankings, results with figures) that the points do not already carry."""
         used = {unit.quote for part in parts for unit in part}
         opening = [unit for unit in _preamble_units(outline) if not _NOT_OVERVIEW.search(unit.quote)]
-        summary = [unit for unit in opening if _RESULT.search(unit.quote)] or opening
+        summed_up = [replace(unit, text=clauses_saying(unit.quote, _SUMS_UP, SUMMARY_CLAUSES))
+                     for unit in opening if _SUMS_UP.search(unit.quote)]
+        summary = summed_up or [unit for unit in opening if _RESULT.search(unit.quote)] or opening
         chosen = select(summary, max_chars, _chapter, limit=1)
         left = max_chars - sum(len(unit.text) for unit in chosen)
         results = _result_units(outline)

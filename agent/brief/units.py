@@ -26,7 +26,10 @@ _SENTENCE = re.compile(r"[^。！？!?\n]+(?:[。！？!?]+[”’」』）)]*|$
 _OPENER = re.compile(r"^(?:自|在|为|按照|根据|围绕|通过|截至|随着)|(?:以来|期间|之际|过程中)$")
 # What every report says: the political framing of a sentence, not what this unit did.
 FRAMING = re.compile(r"习近平|为指导|高度重视|认真贯彻|深入学习贯彻|坚决贯彻|决策部署|重要讲话|重要指示|二十大精神|坚强领导|领导下")
-_RESULT_OPENING = re.compile(r"^(?:同比|比上年|较上年|分别|均|达|占|居|位居|位列|增长|下降|提高|排名|列|其中|共|累计|实现|总计|合计|计划总投资|总投资)")
+# A clause opening with a result, an average or a bare figure states it of something named before it
+# (同比增长…, 平均每天新增1.2万户, 95%以上实行备案管理); a year (2022年，) opens a sentence of its own.
+_RESULT_OPENING = re.compile(r"^(?:同比|比上年|较上年|分别|均|达|占|居|位居|位列|增长|下降|提高|排名|列|其中|共|累计|实现|总计|合计|"
+                             r"计划总投资|总投资|平均|人均|年均|(?!(?:19|20)\d\d年)[0-9０-９])")
 _OPENER_TIME = re.compile(r"^(?:(?:19|20)\d\d年|今年以来|全年|一年来|过去一年|过去五年)[，,]?$")
 _OPENING_MARKS, _CLOSING_MARKS = "“‘《「（(【", "”’》」）)】"
 # Not counts: dates, ranks and ordinals (第十一次党代会, 十一届二次全会, 十八届, 三级).
@@ -133,6 +136,13 @@ def compress(sentence: str, max_chars: int | None = None) -> str:
     return _join(clauses)
 
 
+def clauses_saying(sentence: str, wanted: re.Pattern[str], most: int) -> str:
+    """The first `most` clauses of `sentence` that `wanted` finds, as one sentence ("" when none does): 经济社会
+    发展稳中有进，完成了全年主要目标任务 out of a sentence that opens with who led and how hard everyone worked."""
+    kept = [clause for clause in _clauses(sentence.rstrip("。！？!?；;，, ")) if wanted.search(clause)]
+    return _join(kept[:most])
+
+
 def _shorten_list(clause: str) -> str:
     """A clause's 、-list of more than three items cut to three (those with figures first, order kept) + 等."""
     tail = clause[-1] if clause[-1:] in "，,；;" else ""
@@ -223,7 +233,10 @@ def _fit_clauses(clauses: list[str], max_chars: int) -> list[str]:
             return []
         weights = [_clause_weight(clause) for clause in clauses]
         lightest = min(range(1, len(clauses)), key=lambda index: (weights[index], -index))
-        del clauses[0 if weights[0] < weights[lightest] else lightest]
+        dropped = 0 if weights[0] < weights[lightest] else lightest
+        del clauses[dropped]
+        while dropped < len(clauses) and _RESULT_OPENING.match(clauses[dropped]):   # 平均每天新增1.2万户
+            del clauses[dropped]                                 # without the 企业 it counts says nothing
     return clauses
 
 
