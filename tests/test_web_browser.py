@@ -197,9 +197,12 @@ def test_a_question_streams_a_cited_answer_whose_marker_opens_the_passage(page: 
     expect(answer.locator(".answer-text")).to_contain_text("《永远在路上》")
     expect(answer).to_have_class(re.compile(r"is-grounded"))
     marker = answer.locator(".answer-text button.cite-key[data-key='S1']")
+    expect(marker).to_have_text("1")   # a number, as in the Word file's 〔1〕: no key syntax on the page
+    expect(answer).not_to_contain_text("S1")
     marker.click()
     panel = page.locator("#cite-panel")
     expect(panel).to_be_visible()
+    expect(panel.locator("#cite-key")).to_have_text("1")
     expect(panel.locator("#cite-report")).to_have_text("《***街道办领导班子2022年工作总结》")
     expect(panel.locator("#cite-path")).to_contain_text("党风廉政建设方面")
     expect(panel.locator("mark.quote")).to_contain_text("《永远在路上》")  # the quoted sentence, in its passage

@@ -291,15 +291,23 @@
 
   // ---------------------------------------------------------------- the citation panel
 
+  /** What a reader sees of a key: S3 is the third source ("3"), F2 the second of this year's facts ("今年2");
+   * the key itself stays in data-key. */
+  function keyLabel(key) {
+    const match = /^([SF])(\d+)$/.exec(key || "");
+    if (!match) return key;
+    return match[1] === "F" ? "今年" + match[2] : match[2];
+  }
+
   /** A [S1] marker: a button opening its passage when the citation is known, else a plain label. */
   function citeMarker(key, citations) {
     const citation = citations ? citations.find((item) => item.key === key) : null;
     if (!citation) {
-      const plain = el("span", "cite-key is-plain", key);
+      const plain = el("span", "cite-key is-plain", keyLabel(key));
       plain.dataset.key = key;
       return plain;
     }
-    const button = el("button", "cite-key", key);
+    const button = el("button", "cite-key", keyLabel(key));
     button.type = "button";
     button.dataset.key = key;
     button.title = "查看原文：" + (citation.report_title || citation.source || "");
@@ -313,7 +321,7 @@
     if (activeMarker) activeMarker.classList.remove("is-active");
     activeMarker = marker || null;
     if (activeMarker) activeMarker.classList.add("is-active");
-    $("cite-key").textContent = citation.key;
+    $("cite-key").textContent = keyLabel(citation.key);
     const fromUser = citation.source === "用户提供" && !citation.chunk_id;
     const title = citation.report_title || citation.source || "";
     $("cite-report").textContent = fromUser ? "用户提供的今年事实" : (title ? `《${title}》` : "");
@@ -355,7 +363,7 @@
       const item = el("li");
       const button = el("button", "source-link");
       button.type = "button";
-      button.appendChild(el("span", "cite-key is-static", citation.key));
+      button.appendChild(el("span", "cite-key is-static", keyLabel(citation.key)));
       const where = [citation.report_title ? `《${citation.report_title}》` : citation.source,
         ...(citation.heading_path || [])].filter(Boolean).join(" › ");
       button.appendChild(el("span", "source-where", where));
