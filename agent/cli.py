@@ -281,7 +281,7 @@ def remove(
         if not typer.confirm(f"删除《{record.title}》（{record.source}，{record.chunks} 段）？", default=False):
             err.print("未删除。")
             raise typer.Exit(1)
-    removed = workspace.remove(record.source)
+    removed = workspace.remove(record)
     if common.as_json:
         _print_json(removed.to_json(remaining=len(workspace.reports())))
         return

@@ -91,7 +91,7 @@ class Workspace:
         `allow_classified`, and then only while every model endpoint is on this machine; files that do not look
         like a Chinese report (no Chinese, tens of thousands of passages) only with `force`."""
         max_bytes = int(self.settings.max_file_mb * 1024 * 1024)
-        terms = TermsCache(self.retriever.cache_dir / "terms") if self.retriever.cache_dir else None
+        terms = self._terms_cache()
         index = SensitiveIndex.load(self.settings.store)
         stored: list[str] = []
 
@@ -109,21 +109,25 @@ class Workspace:
             if stored:
                 index.save(self.settings.store)
 
+    def _terms_cache(self) -> TermsCache | None:
+        """The BM25 words written at ingest, beside the derived indexes (none without a cache folder)."""
+        return TermsCache(self.retriever.cache_dir / "terms") if self.retriever.cache_dir else None
+
     @property
     def uploads(self) -> Path:
         """Where files uploaded through the web page are kept (ingested from there)."""
         return self.settings.store / "uploads"
 
-    def remove(self, wanted: str) -> RemovedReport:
+    def remove(self, record: ReportRecord) -> RemovedReport:
         """Take a report out of the 资料库: its passages and record, its BM25 words, its entry in the index
         egress checks, and the uploaded file it came from; afterwards nothing of it is found."""
-        record = self.find_report(wanted)
         passages = self.store.remove_report(record)
         index = SensitiveIndex.load(self.settings.store)
         index.forget(record.source)
         index.save(self.settings.store)
-        if self.retriever.cache_dir:
-            TermsCache(self.retriever.cache_dir / "terms").forget(record.report_id)
+        terms = self._terms_cache()
+        if terms:
+            terms.forget(record.report_id)
         upload = self.uploads / record.source
         had_upload = upload.is_file()
         upload.unlink(missing_ok=True)

@@ -56,7 +56,7 @@ def test_the_page_and_its_files_come_from_the_package_with_nothing_from_outside(
 
 def test_status_topics_reports_and_a_heading_tree(client) -> None:
     assert client.get("/api/status").json() == {"engine": "extractive", "model": None, "reports": 5,
-                                                "max_upload_mb": 20.0}
+                                                "max_upload_mb": 20.0, "draft_year": 2023, "newest_year": 2022}
     names = [topic["name"] for topic in client.get("/api/topics").json()["topics"]]
     assert "党风廉政" in names
     sources = [report["source"] for report in client.get("/api/reports").json()["reports"]]

@@ -68,7 +68,8 @@ _UNIT_WORDS = ("街道", "办事处", "党工委", "管委会", "党委", "政�
                "主任", "班子", "述职")
 _KIND_WORDS = ("述职", "总结", "计划", "安排", "打算", "要点", "报告", "材料", "汇报")
 _YEAR = re.compile(r"(?:19|20)\d{2}年?")
-_POINTER = re.compile(r"那份|那个|那家|那边|这个|这家|这份|所在")
+_POINTING = r"那个|那家|那份|那边的?|这个|这家"   # 江岸区那个街道, “六亮”的那家
+_POINTER = re.compile(rf"{_POINTING}|这份|所在")
 _SPLIT = re.compile(r"和|与|跟|同|以及|及|、|还有|对比|比较|对照一下|对照|比一比")
 _MASKS = re.compile(r"[*＊]+")
 
@@ -84,6 +85,7 @@ class Question:
     naming: tuple[str, ...] = ()
     term: str = ""
     part: int | None = None   # 第三部分: the report's third top-level part
+    titles: tuple[str, ...] = ()   # the named reports' titles, in the order of `reports`
 
     @property
     def subject_text(self) -> str:
@@ -130,7 +132,9 @@ def read_question(text: str, reports: Sequence[ReportRecord], holders: Holders |
     number = (int(part.group(1)) if part.group(1).isdigit() else chinese_number(part.group(1))) if part else None
     if part and kind == OPEN:
         kind = SECTION
-    return Question(text=text, kind=kind, reports=named[0], naming=named[1], term=term, part=number)
+    titles = {report.source: report.title for report in reports}
+    return Question(text=text, kind=kind, reports=named[0], naming=named[1], term=term, part=number,
+                    titles=tuple(titles.get(source, "") for source in named[0]))
 
 
 def _kind(text: str) -> str:
@@ -172,10 +176,9 @@ _TERM_BEFORE = re.compile(rf"^([^，,。？?]{{2,12}}?)(?:都|还|也)?(?:有)?(
                           rf"{_ANY_MENTION_VERB}")
 _PART = re.compile(r"第([一二三四五六七八九十]{1,3}|\d{1,2})(?:个)?(?:部分|大部分|大项|大块|块|章|节)")
 _UNIT_NOUN = r"(?:街道办事处|街道办|街道|镇|乡|新区|开发区|单位|报告|总结|述职)"
-_PLACE = re.compile(r"(?:有)?([\u4e00-\u9fff]{2,8}?)(?:所在)?(?:的)?(?:那个|那家|那份|那边的?|这个|这家)?" + _UNIT_NOUN)
+_PLACE = re.compile(rf"(?:有)?([\u4e00-\u9fff]{{2,8}}?)(?:所在)?(?:的)?(?:{_POINTING})?{_UNIT_NOUN}")
 # A report named by something it did or has, in quotes: 搞“六亮”行动的那个街道, 有“一点通”平台的那家, “两创一管”那份总结
-_DESCRIBED = re.compile(r"[“\"「]([^”\"」]{2,12})[”\"」][\u4e00-\u9fff]{0,3}?的?(?:那个|那家|那份|那边的?|这个|这家)"
-                        + _UNIT_NOUN + "?")
+_DESCRIBED = re.compile(rf"[“\"「]([^”\"」]{{2,12}})[”\"」][\u4e00-\u9fff]{{0,3}}?的?(?:{_POINTING}){_UNIT_NOUN}?")
 
 
 def _descriptions(text: str) -> list[re.Match[str]]:

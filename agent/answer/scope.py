@@ -75,7 +75,7 @@ def _asked_section(question: Question, subject: "Subject", library: Library) -> 
     if question.part and question.reports:
         return part_of(question.part, question.reports[0], library)
     if question.reports:   # words of the named report's own title (党建 in a 抓基层党建述职) tell none of its parts apart
-        subject = subject.without(_title_of(question.reports[0], library))
+        subject = subject.without(question.titles[0])
     if not subject.weights and question.reports:
         passages = library.report_passages(question.reports[0])
         if not passages:
@@ -83,10 +83,6 @@ def _asked_section(question: Question, subject: "Subject", library: Library) -> 
         dated = _chapters_of_the_year(passages, subject.years)   # 2022年工作总结分了哪几块: the part of that year
         return dated or Section(question.reports[0], passages[0].report_title, (), passages)
     return find_section(subject, library, question.reports)
-
-
-def _title_of(source: str, library: Library) -> str:
-    return next((report.title for report in library.reports() if report.source == source), "")
 
 
 def _chapters_of_the_year(passages: list[Hit], years: tuple[str, ...]) -> Section | None:

@@ -6,13 +6,14 @@ from typing import TYPE_CHECKING
 
 from .compose import ExtractiveWriter
 from .export import check_out_path, export_draft
-from .pipeline import DraftRequest, DraftWriter, Notify, draft_section
+from .pipeline import DraftRequest, DraftWriter, Notify, default_draft_year, draft_section
 from .result import Draft
 
 if TYPE_CHECKING:
     from ..workspace import Workspace
 
-__all__ = ["Draft", "DraftRequest", "ExtractiveWriter", "check_out_path", "draft_section", "export_draft",
+__all__ = ["Draft", "DraftRequest", "ExtractiveWriter", "check_out_path", "default_draft_year", "draft_section",
+           "export_draft",
            "make_writer"]
 
 

@@ -13,7 +13,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Protocol
+from typing import Any, Callable, Iterable, Protocol
 
 from ..errors import UserError
 from ..files import write_text_atomically
@@ -193,8 +193,13 @@ def _draft_year(requested: int | None, workspace: Any) -> int:
         if not MIN_YEAR <= requested <= MAX_YEAR:
             raise UserError(f"起草年份 {requested} 不合理（应在 {MIN_YEAR}–{MAX_YEAR} 之间）")
         return requested
-    years = [report.year for report in workspace.reports() if report.year]
-    return max(years) + 1 if years else datetime.date.today().year
+    return default_draft_year(report.year for report in workspace.reports())
+
+
+def default_draft_year(years: Iterable[int | None]) -> int:
+    """The year a draft is for when none is asked: the year after the newest report, else this year."""
+    known = [year for year in years if year]
+    return max(known) + 1 if known else datetime.date.today().year
 
 
 def _run_name(workspace: Any, topic: Topic, year: int, org: str, facts: Facts, writer: DraftWriter) -> str:

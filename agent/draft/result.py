@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..answer.evidence import best_quote
-from ..text.citations import keys_in
+from ..text.citations import keys_in, number_keys
 from ..text.facts import Facts
 from ..text.figures import PLACEHOLDER
 from .evidence import DraftEvidence
@@ -17,7 +16,6 @@ from .numbering import BRACKET_STYLE, marker
 from .outline import Outline
 
 QUOTE_MAX_CHARS = 60
-_KEY_RUN = re.compile(r"(?:[\[［【]\s*[SF]\s*\d+(?:\s*[,，、;；]\s*[SF]\s*\d+)*\s*[\]］】])+", re.IGNORECASE)
 
 
 @dataclass
@@ -63,7 +61,7 @@ class Draft:
     def to_docx_markdown(self) -> str:
         """The Markdown a Word file is made from: keys become numbers 〔1〕 and the table a numbered 依据 list."""
         numbers = {citation["key"]: number for number, citation in enumerate(self.citations, 1)}
-        text = numbered_keys(self.text, numbers)
+        text = number_keys(self.text, numbers)
         parts = [f"# {self.title}", f"> {self.note}" if self.note else "", text]
         if self.citations:
             parts += ["## 依据", *(basis_entry(number, citation) for number, citation in enumerate(self.citations, 1))]
@@ -108,14 +106,6 @@ def evidence_table(citations: list[dict[str, Any]]) -> str:
             if citation["chunk_id"] else citation["source"]
         rows.append(f"| {citation['key']} | {_cell(where)} | {_cell(_short(citation['quote']))} |")
     return "\n".join(rows)
-
-
-def numbered_keys(text: str, numbers: dict[str, int]) -> str:
-    """`text` with each run of keys ([S1][F2]) as the numbers of its 依据 entries (〔1、2〕); unknown keys go."""
-    def number(match: re.Match[str]) -> str:
-        found = [str(numbers[key]) for key in keys_in(match.group(0)) if key in numbers]
-        return f"〔{'、'.join(dict.fromkeys(found))}〕" if found else ""
-    return _KEY_RUN.sub(number, text)
 
 
 def basis_entry(number: int, citation: dict[str, Any]) -> str:

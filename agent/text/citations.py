@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 ELISION = "……"   # in a quote, between two sentences of a passage that do not follow one another there
 
 _KEY_GROUP = re.compile(r"[\[［【]\s*([SF]\s*\d+(?:\s*[,，、;；]\s*[SF]\s*\d+)*)\s*[\]］】]", re.IGNORECASE)
+_KEY_RUN = re.compile(rf"(?:{_KEY_GROUP.pattern})+", re.IGNORECASE)   # [S1][F2]: one place cited
 _KEY = re.compile(r"([SF])\s*(\d+)", re.IGNORECASE)
 _CLOSING = re.compile(r"[。！？；!?;]*[”’」』）)]*\s*$")
 
@@ -55,6 +56,15 @@ def check_citations(text: str, valid_keys: set[str] | list[str]) -> CitationChec
 def strip_citations(text: str) -> str:
     """The text without any citation markers (for quoting or exporting plain prose)."""
     return _KEY_GROUP.sub("", text)
+
+
+def number_keys(text: str, numbers: dict[str, int]) -> str:
+    """`text` with each run of keys ([S1][F2]) written as the numbers of their entries (〔1、2〕), as a Word file
+    cites; a key without a number goes."""
+    def numbered(match: re.Match[str]) -> str:
+        found = [str(numbers[key]) for key in keys_in(match.group(0)) if key in numbers]
+        return f"〔{'、'.join(dict.fromkeys(found))}〕" if found else ""
+    return _KEY_RUN.sub(numbered, text)
 
 
 def insert_key(sentence: str, key: str) -> str:

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from ..brief import Budget, brief_report, make_condenser
 from ..brief.export import brief_file_name, write_brief
-from ..draft import DraftRequest, draft_section, export_draft, make_writer
+from ..draft import DraftRequest, default_draft_year, draft_section, export_draft, make_writer
 from ..draft.export import draft_file_name
 from ..errors import UserError, ZongjieError
 from ..library.topics import TOPICS
@@ -120,9 +120,12 @@ def _routes(app: FastAPI, web: _Web) -> None:
     @app.get("/api/status")
     def status() -> dict[str, Any]:
         settings = workspace.settings
+        reports = workspace.reports()
+        years = [report.year for report in reports if report.year]
         return {"engine": "extractive" if settings.is_offline else "llm",
-                "model": None if settings.is_offline else settings.chat_model, "reports": len(workspace.reports()),
-                "max_upload_mb": round(web.max_bytes / (1024 * 1024), 2)}
+                "model": None if settings.is_offline else settings.chat_model, "reports": len(reports),
+                "max_upload_mb": round(web.max_bytes / (1024 * 1024), 2),
+                "draft_year": default_draft_year(years), "newest_year": max(years, default=None)}
 
     @app.get("/api/topics")
     def topics() -> dict[str, Any]:
@@ -144,7 +147,7 @@ def _routes(app: FastAPI, web: _Web) -> None:
             record = workspace.store.get_report(source)   # by file name only: a page never removes by guess
             if record is None:
                 raise UserError(f"资料库中没有这份报告（{source}），可能已经删除；请刷新页面")
-            removed = workspace.remove(record.source)
+            removed = workspace.remove(record)
         return removed.to_json(remaining=len(workspace.reports()))
 
     @app.post("/api/upload")

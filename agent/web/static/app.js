@@ -415,6 +415,7 @@
       const engine = status.engine === "llm" ? `模型：${status.model || "已接入"}` : "未接入模型：回答直接引用报告原句";
       $("status").textContent = `${engine} · 资料库 ${status.reports} 份报告`;
       $("status").classList.remove("is-error");
+      showDraftYear(status.draft_year, status.newest_year);
     } catch (error) {
       if (connection.lost) return;  // connectionLost() has already said so, with the time
       $("status").textContent = error.message;
@@ -465,15 +466,11 @@
     }
     fillReportSelect(selectSource);
     renderReportList();
-    showDraftYear();
   }
 
-  /** The year a draft is for when the form leaves it empty — the year after the newest report, as the server
-   * decides it — said on the form, so an upload never moves it unseen. */
-  function showDraftYear() {
-    const years = reports.map((report) => report.year).filter(Number.isInteger);
-    const newest = years.length ? Math.max(...years) : null;
-    const year = newest ? newest + 1 : new Date().getFullYear();
+  /** The year a draft is for when the form leaves it empty (the server's rule, sent with the status), said on
+   * the form, so an upload or a removal never moves it unseen. */
+  function showDraftYear(year, newest) {
     $("draft-year").placeholder = `默认 ${year}`;
     $("draft-year-note").textContent = `默认起草 ${year} 年` +
       (newest ? `（资料库最新报告为 ${newest} 年）` : "（资料库中的报告没有标明年份）") + "，可在“年度”中改为其他年份。";
@@ -896,7 +893,6 @@
     if (!reports.length) renderReportList();
     showReportCount();
     fillReportSelect();
-    showDraftYear();
     if (lastBriefBody && lastBriefBody.report === report.source) {
       lastBriefBody = null;
       show($("brief-result"), false);
