@@ -364,7 +364,9 @@ def chat(
 @reports_errors
 @common_options()
 def draft(
-    section: Annotated[str, typer.Option("--section", "-s", help="要起草的栏目，如 党风廉政、党建、平安建设、存在问题、下一步打算")],
+    section: Annotated[Optional[str], typer.Option("--section", "-s", help="要起草的栏目，如 党风廉政、党建、平安建设、存在问题、下一步打算")] = None,
+    whole: Annotated[bool, typer.Option("--all", help="起草全文：按本单位往年报告的结构，一节一节写成一份完整的总结")] = False,
+    materials: Annotated[Optional[Path], typer.Option("--materials", help="今年各科室报来的材料目录（.docx/.txt），正文的事实和数字取自这里并注明出处")] = None,
     year: Annotated[Optional[int], typer.Option("--year", help="起草哪一年的总结（默认：资料库中最新报告的下一年）")] = None,
     org: Annotated[str, typer.Option("--org", help="单位名称，如“梅林街道”：用于标题和替换原文中打码的单位名")] = "",
     facts: Annotated[Optional[Path], typer.Option("--facts", help="今年的事实文件（YAML，每行“事项: 数字”），正文数字只取自这里")] = None,
@@ -373,21 +375,36 @@ def draft(
     out_file: Annotated[Optional[Path], typer.Option("--out", help="另存为 .md 或 .docx（公文格式）")] = None,
     common: Common = Common(),
 ) -> None:
-    """按往年报告的结构和写法起草今年总结中的一节（初稿），今年的数字只取自 --facts，缺的写成〔待补〕。
+    """按往年报告的结构和写法起草今年的总结（初稿）：一节（--section），或全文（--all）。
 
-    步骤：收集往年该栏目的原文 → 拟提纲（一是…二是… 或（一）…）→ 写正文 → 核查数字、年份和引用 → 导出。
+    今年的事实取自 --materials（各科室材料）和 --facts，数字照抄并注明出处，缺的写成〔待补〕；
+    材料中没有写进初稿的内容（对不上栏目、重复、各科室数字不一致）会逐条列出。
     每一步保存在资料库下的 drafts/ 运行目录中，可查看；--outline-only 先出提纲，改好后用 --outline 文件 接着写。
+    例：zongjie draft --all --materials 科室材料/ --org 梅林街道 --out 总结.docx
     例：zongjie draft --section 党风廉政 --facts 今年数字.yaml --out 党风廉政.docx
     """
-    from .draft import DraftRequest, check_out_path, draft_section, export_draft, make_writer
+    from .draft import check_out_path
 
+    if whole == bool(section):
+        raise typer.BadParameter("请用 --section 指定一个栏目，或用 --all 起草全文（二者选一）")
     if out_file is not None:
         check_out_path(out_file)
     workspace = common.workspace()
     _auto_ingest(workspace)
-    request = DraftRequest(section=section, year=year, org=org.strip(), facts_path=facts, outline_path=outline,
+    if whole or materials is not None:
+        _draft_report(workspace, common, section, materials, year, org.strip(), facts, outline, outline_only, out_file)
+        return
+    _draft_section(workspace, common, section, year, org.strip(), facts, outline, outline_only, out_file)
+
+
+def _draft_section(workspace: Any, common: Common, section: str, year: int | None, org: str, facts: Path | None,
+                   outline: Path | None, outline_only: bool, out_file: Path | None) -> None:
+    """`draft --section` from past reports and --facts."""
+    from .draft import DraftRequest, draft_section, export_draft, make_writer
+
+    request = DraftRequest(section=section, year=year, org=org, facts_path=facts, outline_path=outline,
                            outline_only=outline_only)
-    notify = lambda message: err.print(message, highlight=False, markup=False)  # noqa: E731
+    notify = _notify_stderr
     with _WritingStatus() as status:
         result = draft_section(workspace, request, make_writer(workspace, notify), notify, status.update)
     if out_file is not None and not outline_only:
@@ -399,9 +416,44 @@ def draft(
     for warning in result.warnings:
         err.print(f"[yellow]提示：[/yellow]{warning}", highlight=False)
     if facts is None and not outline_only:
-        err.print("[yellow]提示：[/yellow]用 --facts 今年数字.yaml 提供今年的数字，正文会直接写入并注明依据", highlight=False)
+        err.print("[yellow]提示：[/yellow]用 --facts 今年数字.yaml 或 --materials 科室材料/ 提供今年的事实，正文会直接写入并注明依据",
+                  highlight=False)
     hint = f"提纲可修改后用 --outline {result.run_dir}/outline.md 继续起草" if outline_only else "各步骤的文件"
     err.print(f"{hint}（运行目录：{result.run_dir}）", highlight=False, markup=False)
+
+
+def _draft_report(workspace: Any, common: Common, section: str | None, materials: Path | None, year: int | None,
+                  org: str, facts: Path | None, outline: Path | None, outline_only: bool,
+                  out_file: Path | None) -> None:
+    """`draft --all`, or one section with --materials: the report in the unit's outline from the materials."""
+    from .draft import ReportRequest, draft_report, export_draft, make_writer
+
+    request = ReportRequest(year=year, org=org, materials_dir=materials, facts_path=facts, outline_path=outline,
+                            outline_only=outline_only, section=section)
+    with _WritingStatus() as status:
+        result = draft_report(workspace, request, make_writer(workspace, _notify_stderr), _notify_stderr,
+                              status.update)
+    if out_file is not None and not outline_only:
+        err.print(f"已保存：{export_draft(result, out_file)}", highlight=False, markup=False)
+    if common.as_json:
+        _print_json(result.to_json())
+        return
+    _write_stdout(result.outline.render() if outline_only else result.to_markdown())
+    if not outline_only:
+        if materials is not None:
+            _write_stderr_block(result.unused_report())
+        for warning in result.warnings:
+            err.print(f"[yellow]提示：[/yellow]{warning}", highlight=False)
+    hint = f"提纲可修改后用 --outline {result.run_dir}/outline.md 继续起草" if outline_only else "各步骤的文件"
+    err.print(f"{hint}（运行目录：{result.run_dir}）", highlight=False, markup=False)
+
+
+def _notify_stderr(message: str) -> None:
+    err.print(message, highlight=False, markup=False)
+
+
+def _write_stderr_block(text: str) -> None:
+    err.print(text, highlight=False, markup=False, soft_wrap=True)
 
 
 @app.command()

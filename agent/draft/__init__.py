@@ -1,4 +1,5 @@
-"""Drafting a section of this year's report (`zongjie draft`): see pipeline.py for the stages."""
+"""Drafting this year's report (`zongjie draft`): a section from past reports and facts (pipeline.py), or the
+whole report, or a section, from this year's department materials (whole.py)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,13 @@ from .compose import ExtractiveWriter
 from .export import check_out_path, export_draft
 from .pipeline import DraftRequest, DraftWriter, Notify, default_draft_year, draft_section
 from .result import Draft
+from .whole import ReportRequest, draft_report
 
 if TYPE_CHECKING:
     from ..workspace import Workspace
 
-__all__ = ["Draft", "DraftRequest", "ExtractiveWriter", "check_out_path", "default_draft_year", "draft_section",
-           "export_draft",
-           "make_writer"]
+__all__ = ["Draft", "DraftRequest", "ExtractiveWriter", "ReportRequest", "check_out_path", "default_draft_year",
+           "draft_report", "draft_section", "export_draft", "make_writer"]
 
 
 def make_writer(workspace: "Workspace", notify: Notify | None = None) -> DraftWriter:

@@ -19,6 +19,7 @@ from ..text.citations import insert_key
 from ..text.facts import Fact, Facts
 from ..text.figures import PLACEHOLDER, find_figures
 from .evidence import DraftEvidence, SourceSentence, SubthemeGroup
+from .from_materials import MaterialPoint, point_body
 from .outline import Outline, OutlinePoint, plan_outline
 from .result import point_paragraphs
 from .stale import find_honours, rewrite_years
@@ -100,6 +101,17 @@ class ExtractiveWriter:
             paragraphs += point_paragraphs(outline.style, index, point.heading, body)
             quotes.update({key: quote for key, quote in point.quotes.items() if key not in quotes})
         return Written(paragraphs=paragraphs, quotes=quotes)
+
+
+    def write_materials(self, outline: Outline, points: list[MaterialPoint], evidence: DraftEvidence,
+                        context: SentenceContext, on_text: Callable[[str], None] | None = None) -> Written:
+        """Each point of a materials section as a paragraph: the house-style lead (cited to the past passage it
+        comes from) and the material sentences, each cited [M#]."""
+        paragraphs: list[str] = []
+        for index, point in enumerate(points):
+            heading = point.heading + (f"[{point.heading_key}]" if point.heading_key else "")
+            paragraphs += point_paragraphs(outline.style, index, heading, point_body(point, context.org))
+        return Written(paragraphs=paragraphs)
 
 
 def compose_points(outline: Outline, evidence: DraftEvidence, context: SentenceContext) -> list[ComposedPoint]:

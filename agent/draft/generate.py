@@ -21,6 +21,7 @@ from ..settings import Settings
 from ..text.facts import Facts
 from .compose import SentenceContext, Written
 from .evidence import DraftEvidence
+from .from_materials import MaterialPoint
 from .numbering import BRACKET_STYLE, POINT_STYLE, marker, style_of
 from .outline import MIN_POINTS, Outline, parse_outline, plan_outline
 
@@ -71,6 +72,19 @@ class LLMWriter:
                 on_text(piece)
         return Written(paragraphs=to_paragraphs("".join(pieces), outline.style), shown_keys=self.shown_keys)
 
+    def write_materials(self, outline: Outline, points: list[MaterialPoint], evidence: DraftEvidence,
+                        context: SentenceContext, on_text: OnText | None = None) -> Written:
+        """A materials section: the model rephrases each point's material facts under its lead, streamed."""
+        messages = self._messages("draft/materials", evidence, title=outline.title, year=str(context.year),
+                                  org=context.org or "本单位", outline="\n".join(outline.numbered()),
+                                  materials=render_material_points(outline, points))
+        pieces = []
+        for piece in self.chat_model.stream(messages, purpose="draft_materials"):
+            pieces.append(piece)
+            if on_text:
+                on_text(piece)
+        return Written(paragraphs=to_paragraphs("".join(pieces), outline.style), shown_keys=self.shown_keys)
+
     def _messages(self, prompt: str, evidence: DraftEvidence, **values: str) -> Messages:
         """System rules plus a user prompt whose evidence fills what the context budget leaves (the keys that
         made it in are kept in `shown_keys`: a key the model was not shown is one it guessed)."""
@@ -99,6 +113,14 @@ def render_grouped(evidence: DraftEvidence, budget_tokens: int) -> tuple[str, li
         if len(lines) > 1:
             blocks.append("\n\n".join(lines))
     return "\n\n".join(blocks), sorted(seen, key=lambda key: int(key[1:]))
+
+
+def render_material_points(outline: Outline, points: list[MaterialPoint]) -> str:
+    """Each point's material facts under its numbered heading, one per line with its key."""
+    blocks = []
+    for heading, point in zip(outline.numbered(), points):
+        blocks.append("\n".join([f"【{heading}】", *(f"[{fact.key}] {fact.label}" for fact in point.facts)]))
+    return "\n\n".join(blocks)
 
 
 def render_facts(facts: Facts) -> str:

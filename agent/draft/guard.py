@@ -4,7 +4,7 @@
 - Figures: this year's figures come only from the facts file. Any other figure becomes 〔待补〕 — one found in the
   past reports is *stale* (last year's number), one found nowhere is *invented*; both are reported.
 - Masked figures (`**次`) are unknown in the sources and stay unknown: 〔待补〕, never a number.
-- Years other than the draft year (and, in a plan, the year after it) become 〔待补〕; past honours are replaced
+- Years other than the draft year (and, in a plan, the year after it, and any the facts state) become 〔待补〕; past honours are replaced
   unless the user's facts state them.
 """
 
@@ -17,7 +17,7 @@ from ..text.citations import check_citations
 from ..text.facts import Facts
 from ..text.figures import all_known, find_figures, guard_figures, known_values
 from .evidence import DraftEvidence
-from .stale import replace_foreign_years, replace_honours
+from .stale import find_years, replace_foreign_years, replace_honours
 
 _BOLD_LEAD = re.compile(r"^\*\*(?P<lead>[^*\n]+?)\*\*(?P<rest>.*)$", re.DOTALL)
 
@@ -60,7 +60,7 @@ class DraftGuard:
                  shown: list[str] | None = None) -> None:
         self.evidence = evidence
         self.facts = facts
-        self.years = {year, year + 1} if plan else {year}
+        self.years = ({year, year + 1} if plan else {year}) | set(find_years(" ".join(facts.texts())))
         self.allowed = known_values(facts.texts()) | {float(value) for value in self.years}
         self.past_values = known_values(passage.text for passage in evidence.passages)
         passage_keys = [passage.key for passage in evidence.passages] if shown is None else shown

@@ -22,7 +22,7 @@ MIN_POINTS, MAX_POINTS = 3, 6
 _POINT_LINE = re.compile(r"^\s*(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、"
                          r"|\d+[、.．)]|[-*•])\s*(?P<rest>.+)$")
 _SUBTHEME_TAG = re.compile(r"〔(?P<name>[^〔〕]+)〕")
-_KEYS = re.compile(r"\s*[\[［【][SF]\d+[^\]］】]*[\]］】]")
+_KEYS = re.compile(r"\s*[\[［【][SFM]\d+[^\]］】]*[\]］】]")
 
 
 @dataclass

@@ -22,6 +22,7 @@ from ..text.facts import Facts, load_facts
 from ..text.figures import PLACEHOLDER
 from .compose import SentenceContext, Written
 from .evidence import DraftEvidence, gather_evidence, section_title
+from .from_materials import MaterialPoint
 from .guard import DraftGuard
 from .outline import Outline, parse_outline
 from .result import Draft, collect_citations
@@ -44,6 +45,10 @@ class DraftWriter(Protocol):
     def write(self, outline: Outline, evidence: DraftEvidence, context: SentenceContext,
               on_text: OnText | None = None) -> Written:
         """The section's paragraphs, citing evidence and facts keys."""
+
+    def write_materials(self, outline: Outline, points: list[MaterialPoint], evidence: DraftEvidence,
+                        context: SentenceContext, on_text: OnText | None = None) -> Written:
+        """A section of the whole report from this year's material facts, in the past reports' style."""
 
 
 @dataclass(frozen=True)
@@ -85,9 +90,9 @@ def draft_section(workspace: Any, request: DraftRequest, writer: DraftWriter, no
     notify = notify or (lambda message: None)
     topic = resolve_section(request.section)
     facts = load_facts(request.facts_path)
-    edited_outline = _read_outline_file(request.outline_path)
+    edited_outline = read_outline_file(request.outline_path)
     workspace.ensure_ingested(notify)
-    year = _draft_year(request.year, workspace)
+    year = draft_year(request.year, workspace)
     evidence = gather_evidence(topic, workspace.store.chunks_with_topic(topic.id))
     if not evidence.passages:
         raise UserError(f"资料库的往年报告中没有“{topic.name}”方面的内容，无法起草；请先导入包含这一部分的报告")
@@ -146,14 +151,14 @@ def _guard_stage(draft: Draft, written: Written, evidence: DraftEvidence, facts:
     guard = DraftGuard(evidence, facts, context.year, plan=evidence.topic.id == "dasuan", shown=written.shown_keys)
     draft.paragraphs = [guard.check(paragraph) for paragraph in written.paragraphs]
     draft.citations = collect_citations(draft.text, evidence, facts, written.quotes)
-    draft.warnings = [*writer.warnings, *_context_warnings(context), *guard.report.warnings()]
+    draft.warnings = [*writer.warnings, *context_warnings(context), *guard.report.warnings()]
     unused = [fact.wording for fact in facts.items if f"[{fact.key}]" not in draft.text]
     if unused:
         draft.warnings.append("以下事实没有写进正文，请手工补入：" + "；".join(unused))
     draft.note = _note(draft, evidence, facts)
 
 
-def _context_warnings(context: SentenceContext) -> list[str]:
+def context_warnings(context: SentenceContext) -> list[str]:
     """What adapting past sentences changed, for the user to check."""
     lines = []
     if context.year_changes:
@@ -178,7 +183,7 @@ def _note(draft: Draft, evidence: DraftEvidence, facts: Facts) -> str:
             f"数字请按{draft.year}年实际填写。{numbers}文中编号对应文末的依据。")
 
 
-def _read_outline_file(path: Path | None) -> str | None:
+def read_outline_file(path: Path | None) -> str | None:
     """An edited outline's text (checked before any work starts)."""
     if path is None:
         return None
@@ -187,7 +192,7 @@ def _read_outline_file(path: Path | None) -> str | None:
     return path.read_text(encoding="utf-8-sig", errors="replace")
 
 
-def _draft_year(requested: int | None, workspace: Any) -> int:
+def draft_year(requested: int | None, workspace: Any) -> int:
     """The year asked for, else the year after the newest report in the store."""
     if requested is not None:
         if not MIN_YEAR <= requested <= MAX_YEAR:

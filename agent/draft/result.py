@@ -103,7 +103,7 @@ def evidence_table(citations: list[dict[str, Any]]) -> str:
     rows = ["附：依据表", "", "| 编号 | 出处 | 引文 |", "|---|---|---|"]
     for citation in citations:
         where = " › ".join([f"《{citation['report_title']}》", *citation["heading_path"]]) \
-            if citation["chunk_id"] else citation["source"]
+            if citation["chunk_id"] else material_place(citation) or citation["source"]
         rows.append(f"| {citation['key']} | {_cell(where)} | {_cell(_short(citation['quote']))} |")
     return "\n".join(rows)
 
@@ -116,9 +116,18 @@ def basis_entry(number: int, citation: dict[str, Any]) -> str:
         where = " › ".join(citation.get("heading_path") or [])
         title = citation.get("report_title") or citation["source"]
         parts = [f"《{title}》", f"所在标题：{where}" if where else "", quote]
+    elif citation.get("file"):
+        parts = [f"今年的科室材料 {material_place(citation)}", quote]
     else:
         parts = ["今年的数字（起草时提供）", quote]
     return f"〔{number}〕" + "，".join(part for part in parts if part).replace("*", "\\*")
+
+
+def material_place(citation: dict[str, Any]) -> str:
+    """Where a material fact stands: 《纪工委2023年工作材料》（纪工委材料.txt 第7行）; "" for any other citation."""
+    if not citation.get("file"):
+        return ""
+    return f"《{citation['report_title']}》（{citation['file']} 第{citation['line']}行）"
 
 
 def _short(text: str) -> str:

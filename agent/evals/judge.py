@@ -29,7 +29,7 @@ from ..text.citations import keys_in, strip_citations
 SUPPORTED, UNSUPPORTED, COVERED, UNCOVERED, UNKNOWN = "支持", "不支持", "覆盖", "未覆盖", "无法判断"
 NO_VERDICT = "评审没有给出可读的结论"
 _OUR_TAGS = re.compile(r"</?\s*(资料|陈述|待评文本)\s*>")
-_LEADING_KEYS = re.compile(r"^\s*(?:[\[［【]\s*[SF]\s*\d+[^\]］】\n]*[\]］】]\s*)+", re.IGNORECASE)
+_LEADING_KEYS = re.compile(r"^\s*(?:[\[［【]\s*[SFM]\s*\d+[^\]］】\n]*[\]］】]\s*)+", re.IGNORECASE)
 _JSON_FENCE = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL | re.IGNORECASE)
 _JSON_START = re.compile(r"[{\[]")
 

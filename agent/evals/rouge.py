@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from ..library.lexical import words
 
-_CITATION_KEY = re.compile(r"[\[【［][SF]\d+(?:[,，、][SF]?\d+)*[\]】］]")
+_CITATION_KEY = re.compile(r"[\[【［][SFM]\d+(?:[,，、][SFM]?\d+)*[\]】］]")
 _CONTENT_CHAR = re.compile(r"[\w〔〕*%]")   # letters, digits, CJK ideographs, placeholders, masks, percent
 
 

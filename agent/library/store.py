@@ -22,6 +22,7 @@ from .chunking import Chunk, embedding_text
 
 CHUNKS = "zongjie_chunks"
 REPORTS = "zongjie_reports"
+MATERIALS = "zongjie_materials"  # this year's department materials: never searched with the past reports
 META = "zongjie_meta"  # one record whose `revision` changes with every write: the cheap key of derived indexes
 HNSW = {"space": "cosine", "ef_construction": 200, "ef_search": 200, "max_neighbors": 32}
 _PAGE = 5000
@@ -235,6 +236,24 @@ class ReportStore:
         found = self.chunks.query(query_embeddings=vector.reshape(1, -1), n_results=limit, where=where,
                                   include=["distances"])
         return [(chunk_id, 1.0 - distance) for chunk_id, distance in zip(found["ids"][0], found["distances"][0])]
+
+    # --- this year's materials -----------------------------------------------------------------------------
+    def replace_materials(self, year: int, folder: str, records: Sequence[dict[str, Any]], vectors: np.ndarray) -> None:
+        """Store one folder's material sentences for `year` (id, text and metadata per record), replacing what the
+        same folder gave for that year before; kept in a collection of their own, apart from the past reports."""
+        materials = self._collection(MATERIALS)
+        materials.delete(where={"$and": [{"year": year}, {"folder": folder}]})
+        for start in range(0, len(records), _PAGE):
+            batch = records[start: start + _PAGE]
+            materials.upsert(ids=[record["id"] for record in batch], embeddings=vectors[start: start + _PAGE],
+                             documents=[record["text"] for record in batch],
+                             metadatas=[record["metadata"] | {"year": year, "folder": folder} for record in batch])
+
+    def materials_of(self, year: int) -> list[dict[str, Any]]:
+        """The stored material sentences of `year` (text and metadata), in file and line order."""
+        found = self._collection(MATERIALS).get(where={"year": year}, include=["documents", "metadatas"])
+        rows = [meta | {"text": text} for text, meta in zip(found["documents"], found["metadatas"])]
+        return sorted(rows, key=lambda row: (row.get("file", ""), row.get("line", 0)))
 
     def fingerprint(self) -> str:
         """Changes whenever the stored chunks change: keys derived indexes (BM25). Costs two small reads at

@@ -1,6 +1,6 @@
 """Citation keys in generated text: `[S1]`, also the forms models drift into (`［S1］`, `[S1, S3]`, `【S2】`).
 
-`S` keys cite report passages, `F` keys the user's own facts (drafts). Keys are normalised to `[S1][S3]`; a key
+`S` keys cite report passages, `F` keys the user's own facts, `M` keys this year's department materials (drafts). Keys are normalised to `[S1][S3]`; a key
 the evidence never offered is stripped and counted, never shown.
 """
 
@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 
 ELISION = "……"   # in a quote, between two sentences of a passage that do not follow one another there
 
-_KEY_GROUP = re.compile(r"[\[［【]\s*([SF]\s*\d+(?:\s*[,，、;；]\s*[SF]\s*\d+)*)\s*[\]］】]", re.IGNORECASE)
+_KEY_GROUP = re.compile(r"[\[［【]\s*([SFM]\s*\d+(?:\s*[,，、;；]\s*[SFM]\s*\d+)*)\s*[\]］】]", re.IGNORECASE)
 _KEY_RUN = re.compile(rf"(?:{_KEY_GROUP.pattern})+", re.IGNORECASE)   # [S1][F2]: one place cited
-_KEY = re.compile(r"([SF])\s*(\d+)", re.IGNORECASE)
+_KEY = re.compile(r"([SFM])\s*(\d+)", re.IGNORECASE)
 _CLOSING = re.compile(r"[。！？；!?;]*[”’」』）)]*\s*$")
 
 
@@ -71,3 +71,11 @@ def insert_key(sentence: str, key: str) -> str:
     """The sentence with `[key]` before its closing punctuation and quotes (at its end when it has none)."""
     closing = _CLOSING.search(sentence)
     return f"{sentence[:closing.start()]}[{key}]{sentence[closing.start():]}"
+
+
+def rename_keys(text: str, names: dict[str, str]) -> str:
+    """`text` with keys renamed (S1 → S7), as when sections keyed on their own join one document; a key not in
+    `names` stays."""
+    def renamed(match: re.Match[str]) -> str:
+        return "".join(f"[{names.get(key, key)}]" for key in keys_in(match.group(0)))
+    return _KEY_GROUP.sub(renamed, text)

@@ -92,7 +92,8 @@ _MARKERS = re.compile("|".join([
     rf"(?:^|(?<=[^\u4e00-\u9fff0-9A-Za-z])){_CN_ORDINAL}是",
     rf"其{_CN_ORDINAL}(?=[，,、:：是])",
 ]), re.MULTILINE)
-_CITATION = re.compile(r"[\[【][SF][0-9]+(?:\s*[,，、;；]\s*[SF]?[0-9]+)*[\]】]")  # [S1] passages, [F1] user facts
+_CITATION = re.compile(r"[\[【][SFM][0-9]+(?:\s*[,，、;；]\s*[SFM]?[0-9]+)*[\]】]")  # [S1] passages, [F1] facts, [M1] materials
+_YEAR_FIGURE = re.compile(r"(?:19|20)\d\d年度?")
 _URL = re.compile(r"(?:https?://|www\.)[!-~]+|[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+")
 
 
@@ -155,6 +156,11 @@ class _Number:
 def find_figures(text: str) -> list[Figure]:
     """Every figure in `text` in order (fixed expressions, enumeration markers and non-quantity words excluded)."""
     return [token.figure for token in _scan(text)]
+
+
+def counts_in(text: str) -> list[Figure]:
+    """The figures of `text` that count something: its figures less the years ("2023年" dates, not counts)."""
+    return [figure for figure in find_figures(text) if not _YEAR_FIGURE.fullmatch(figure.text)]
 
 
 def known_values(texts: Iterable[str]) -> set[float]:

@@ -9,7 +9,7 @@
 
 (function () {
   const PLACEHOLDER = "〔待补〕";
-  const INLINE = /\[([SF]\d+)\]|〔待补〕|〔见[^〔〕\n]{1,30}〕/g;
+  const INLINE = /\[([SFM]\d+)\]|〔待补〕|〔见[^〔〕\n]{1,30}〕/g;
   // A draft point's run-in lead ("**一是……。**"). Only at a paragraph's start and ending in 。/：, because
   // masked figures in the reports are runs of "*" ("谈心谈话**余人次") and must stay as they are.
   const LEAD_BOLD = /^\*\*([^*\n]+?[。：:！？])\*\*/;
@@ -291,12 +291,12 @@
 
   // ---------------------------------------------------------------- the citation panel
 
-  /** What a reader sees of a key: S3 is the third source ("3"), F2 the second of this year's facts ("今年2");
-   * the key itself stays in data-key. */
+  /** What a reader sees of a key: S3 is the third source ("3"), F2 the second of this year's facts ("今年2"),
+   * M4 the fourth sentence of this year's department materials ("材料4"); the key itself stays in data-key. */
   function keyLabel(key) {
-    const match = /^([SF])(\d+)$/.exec(key || "");
+    const match = /^([SFM])(\d+)$/.exec(key || "");
     if (!match) return key;
-    return match[1] === "F" ? "今年" + match[2] : match[2];
+    return ({F: "今年", M: "材料"}[match[1]] || "") + match[2];
   }
 
   /** A [S1] marker: a button opening its passage when the citation is known, else a plain label. */
