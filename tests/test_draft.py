@@ -88,11 +88,24 @@ def test_the_draft_year_defaults_to_the_year_after_the_newest_report_and_can_be_
                                                                                     tmp_path) -> None:
     default = _draft(local_workspace, tmp_path, "党建")
     assert default.year == 2023 and default.title == "2023年基层党建工作情况"
-    assert "2023年度基层党建工作任务清单" in default.text  # 2022年度 of the 2022 report, moved to the draft year
-    assert any("2022年→2023年" in warning for warning in default.warnings)
     later = _draft(local_workspace, tmp_path, "党建", year=2025, org="梅林街道")
     assert later.title == "梅林街道2025年基层党建工作情况"
-    assert "2025年度基层党建工作任务清单" in later.text and "2022年" not in later.text and "2023年" not in later.text
+    assert "2022年" not in later.text and "2023年" not in later.text
+
+
+def test_a_past_plan_or_dated_document_is_not_restated_as_this_years_deed(local_workspace, tmp_path) -> None:
+    """The 2022 report's 制定《2022年度基层党建工作任务清单》 was that year's: moved to 2023 it would claim a
+    document nobody wrote; 《**新区机关纪委工作规则》 is another unit's."""
+    party = _draft(local_workspace, tmp_path, "党建", org="梅林街道")
+    assert "基层党建工作任务清单" not in party.text
+    integrity = _draft(local_workspace, tmp_path, "党风廉政", org="梅林街道")
+    assert "新区" not in integrity.text and "完善《梅林街道干部管理制度》" in integrity.text
+
+
+def test_no_stock_phrase_is_said_twice_in_a_section(local_workspace, tmp_path) -> None:
+    draft = _draft(local_workspace, tmp_path, "党建")
+    body = draft.text.replace("“", "").replace("”", "")
+    assert body.count("增强四个意识，坚定四个自信") <= 1
 
 
 def test_org_replaces_masked_unit_names(local_workspace, tmp_path) -> None:
@@ -232,3 +245,11 @@ def _facts_file(tmp_path: Path) -> Path:
     path = tmp_path / "facts.yaml"
     path.write_text("开展警示教育: 12次\n", encoding="utf-8")
     return path
+
+
+def test_a_past_reports_years_are_made_relative_to_the_draft_year() -> None:
+    from agent.draft.stale import rewrite_years
+
+    rewritten = rewrite_years("2022年，街道坚持……2021年以来累计完成，2023年将继续推进", 2022, 2025)
+    assert rewritten.text == "2025年，街道坚持……上年以来累计完成，明年将继续推进"
+    assert ("2022年", "2025年") in rewritten.changed

@@ -22,7 +22,7 @@ from .evidence import DraftEvidence, SourceSentence, SubthemeGroup
 from .from_materials import MaterialPoint, point_body
 from .outline import Outline, OutlinePoint, plan_outline
 from .result import point_paragraphs
-from .stale import find_honours, rewrite_years
+from .stale import find_honours, find_years, rewrite_years
 
 NO_EVIDENCE = f"{PLACEHOLDER}（往年资料中没有与此要点对应的内容，请按今年实际撰写。）"
 SENTENCES_PER_POINT = 3
@@ -40,6 +40,10 @@ _MASKED_OTHER_UNIT = re.compile(r"\*+(?=社区|县|区|市)")
 _UNIT_AS_SUBJECT = re.compile(r"(?<![\u4e00-\u9fff*])(?:新区|街道)(?=党工委|管委会)")
 _INTRODUCES_LIST = re.compile(r"以下几个方面|如下[：:。]|[：:]$")
 _CLAUSE = re.compile(r"[^，,；;。！？]+[，,；;]?")
+_DATED_DOCUMENT = re.compile(r"《[^》]*(?:\d{4}|\*+年|〔待补〕)[^》]*》")
+_DOCUMENT = re.compile(r"《[^》]*》")
+UNIT_KINDS = ("新区", "街道", "镇", "乡")
+_LATER_YEAR = re.compile(r"明年|下一年度|来年")
 
 
 @dataclass
@@ -70,6 +74,7 @@ class SentenceContext:
     org: str
     facts: Facts
     used_facts: set[str] = field(default_factory=set)
+    unit_kind: str = ""   # 街道, 镇, 乡 or 新区: the kind of unit the draft is for (its org's, else its reports')
     year_changes: list[tuple[str, str]] = field(default_factory=list)
     honours_skipped: list[str] = field(default_factory=list)
 
@@ -151,6 +156,8 @@ def choose_sentences(group: SubthemeGroup, heading: str, context: SentenceContex
     one list of figures; returned with statements before figures."""
     candidates = [_Candidate(s, frozenset(char_bigrams(s.text)), len(find_figures(s.text)))
                   for s in group.sentences if _usable(s, context)]
+    if not group.frame:   # a sub-theme's point takes sentences saying its words, where there are such
+        candidates = [c for c in candidates if group.hits(c.sentence.text)] or candidates
     heading_pairs = char_bigrams(heading)
     scores = {id(c): _score(c, group, heading_pairs, candidates) for c in candidates}
     chosen: list[_Candidate] = []
@@ -175,6 +182,22 @@ def adapt_sentence(source: SourceSentence, context: SentenceContext, group: Subt
     return sentence if sentence.endswith(("！", "？")) else f"{sentence}。"
 
 
+def _names_other_units_document(text: str, unit_kind: str) -> bool:
+    """Whether `text` names a document of another kind of unit (《新区机关纪委工作规则》 in a 街道's draft)."""
+    others = [kind for kind in UNIT_KINDS if kind != unit_kind and not (unit_kind and kind in unit_kind)]
+    return bool(unit_kind) and any(kind in title for title in _DOCUMENT.findall(text) for kind in others)
+
+
+def unit_kind_of(org: str, titles: list[str]) -> str:
+    """The kind of unit a draft is for: named in --org (梅林街道 → 街道), else the most common in the reports'
+    titles, else ""."""
+    for name in (org, *sorted(titles, key=lambda title: -sum(title.count(k) for k in UNIT_KINDS))):
+        found = [kind for kind in UNIT_KINDS if kind in name]
+        if found:
+            return max(found, key=len)
+    return ""
+
+
 def _name_units(text: str, org: str) -> str:
     """Masked unit names: the reporting unit's becomes `org` (or its bare kind, 街道, without one)."""
     text = _MASKED_OWN_UNIT.sub(lambda match: org or match.group(0).lstrip("*"), text)
@@ -182,10 +205,17 @@ def _name_units(text: str, org: str) -> str:
 
 
 def _usable(sentence: SourceSentence, context: SentenceContext) -> bool:
-    """Sentences worth reusing: long enough, and claiming no past honour (those are noted, not copied)."""
+    """Sentences worth reusing: long enough, claiming no past honour (those are noted, not copied), naming no
+    dated or other unit's document (《2023年…要点》 was that year's, 《新区…》 another unit's), and saying nothing
+    of a year after the report's own (a plan then, not a deed now)."""
     honours = find_honours(sentence.text)
     if honours:
         context.honours_skipped += honours
+        return False
+    if _DATED_DOCUMENT.search(sentence.text) or _LATER_YEAR.search(sentence.text) \
+            or _names_other_units_document(sentence.text, context.unit_kind):
+        return False
+    if sentence.year and any(year > sentence.year for year in find_years(sentence.text)):
         return False
     return len(sentence.text) >= 12 and not _INTRODUCES_LIST.search(sentence.text)
 

@@ -1,6 +1,6 @@
 """The draft's evidence: every passage of the topic across reports, its sentences grouped into sub-themes.
 
-A subject topic's sub-themes are listed in `agent/draft/data/subthemes.yaml` (党风廉政: 主体责任 / 纠治四风 / 警示教育 /
+A subject topic's sub-themes are listed in `agent/library/data/subthemes.yaml` (党风廉政: 主体责任 / 纠治四风 / 警示教育 /
 监督检查 …); each sentence goes to the sub-theme whose keywords it matches most, a sentence matching none to its
 passage's. 存在问题 and 下一步打算 are frames, so their passages are grouped by the subject they are about.
 """
@@ -9,19 +9,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 from typing import Any, Iterable
-
-import yaml
 
 from ..answer.evidence import Passage
 from ..library.store import StoredChunk
+from ..library.subthemes import Subtheme, load_subthemes
 from ..library.topics import FRAME_TOPIC_IDS, TOPICS, Topic
 from ..text.chinese import ENUMERATION_MARKER
 from .numbering import numbering_style
 
-SUBTHEMES_PATH = Path(__file__).resolve().parent / "data" / "subthemes.yaml"
 # Passages under a plan (打算) or problem (问题) heading describe no achievements: a subject section draws on them
 # only when the reports offer fewer passages than this otherwise.
 MIN_SUBJECT_PASSAGES = 3
@@ -31,19 +27,6 @@ _SENTENCE = re.compile(r"[^。！？!?\n]+(?:[。！？!?]+[”’」』）)]*|$
 # Under 存在问题, a section on how last year's problems were fixed ("反馈问题整改落实情况") describes measures.
 _RECTIFICATION = re.compile(r"整改")
 _NOT_A_LEAD = re.compile(r"[\d*…“”:：《》]|方面$|情况$|问题$")
-
-
-@dataclass(frozen=True)
-class Subtheme:
-    """One sub-theme of a topic: its name, a fallback point heading, the words that signal it."""
-
-    name: str
-    heading: str
-    keywords: tuple[str, ...]
-
-    def hits(self, text: str) -> int:
-        """How many of the sub-theme's keywords occur in `text` (each once)."""
-        return sum(1 for keyword in self.keywords if keyword in text)
 
 
 @dataclass(frozen=True)
@@ -65,6 +48,7 @@ class SubthemeGroup:
     sentences: list[SourceSentence] = field(default_factory=list)
     leads: list[tuple[str, str]] = field(default_factory=list)  # (lead phrase, key)
     keywords: tuple[str, ...] = ()
+    frame: bool = False   # a subject within 存在问题 / 下一步打算 (its keywords name the subject, not the point)
 
     def hits(self, text: str) -> int:
         """How many of the group's keywords occur in `text` (each once)."""
@@ -104,15 +88,6 @@ class DraftEvidence:
                 "passages": [vars(passage) | {"heading_path": list(passage.heading_path)}
                              for passage in self.passages],
                 "groups": [group.to_json() for group in self.groups]}
-
-
-@cache
-def load_subthemes() -> dict[str, tuple[str, tuple[Subtheme, ...]]]:
-    """Topic id → (section title, sub-themes) from the data file."""
-    data = yaml.safe_load(SUBTHEMES_PATH.read_text(encoding="utf-8"))
-    return {topic_id: (entry["title"], tuple(Subtheme(item["name"], item["heading"], tuple(item["keywords"]))
-                                              for item in entry["subthemes"]))
-            for topic_id, entry in data.items()}
 
 
 def section_title(topic: Topic) -> str:
@@ -196,7 +171,7 @@ def _group_by_subject(chunks: list[StoredChunk], passages: list[Passage], frame:
                         if topic.id in chunk.topics and topic.id not in FRAME_TOPIC_IDS), None)
         name = subject.name if subject else "综合"
         group = groups.setdefault(name, SubthemeGroup(name, _subject_heading(subject, frame),
-                                                      keywords=subject.terms if subject else ()))
+                                                      keywords=subject.terms if subject else (), frame=True))
         lead = lead_phrase(passage.heading_path[-1]) if passage.heading_path else None
         if lead:
             group.leads.append((lead, passage.key))

@@ -14,11 +14,12 @@ import re
 from dataclasses import dataclass, field
 
 from ..answer.evidence import char_bigrams
+from ..library.subthemes import Subtheme, load_subthemes
 from ..library.topics import FRAME_TOPIC_IDS, TOPICS, Topic, get_topic
-from ..materials.facts import MaterialFact
+from ..materials.facts import SUMS_UP_YEAR, MaterialFact
 from ..text.chinese import ENUMERATION_MARKER
 from ..text.citations import insert_key
-from .evidence import DraftEvidence, Subtheme, load_subthemes
+from .evidence import DraftEvidence
 from .outline import MAX_POINTS, Outline, OutlinePoint
 
 # A past lead phrase heads a point only when this share of its character pairs occur in the point's sentences:
@@ -31,12 +32,12 @@ _STOCK_WORDS = ("严格落实", "全面落实", "认真落实", "切实加强", 
                 "不断", "切实", "进一步", "工作", "建设", "开展", "做好", "抓好", "落实", "有效", "取得", "成效",
                 "明显", "稳步", "积极", "主动", "打造", "提高", "完善", "健全")
 _STOCK_PAIRS = frozenset(pair for word in _STOCK_WORDS for pair in char_bigrams(word))
-_SUMS_UP_YEAR = re.compile(r"^(?:(?:19|20)\d\d年|今年|一年来|本年度)(?:以来)?[，,]")
+_NUMBER_CELL = re.compile(r"[\d.,，%‰\s]+")
 _FRAME_HEADING = re.compile(r"\d{4}年|问题|打算|计划|不足")
 _OPENING_CONNECTIVE = re.compile(r"^(?:同时|此外|另外|其中|截至目前|目前)[，,]")
 # A department speaking of itself ("平安办坚持…", "我办…"): in the unit's report the unit is the subject.
 _OFFICE_AS_SUBJECT = re.compile(r"(?:(?<=^)|(?<=[，,]))(?:我|本)?(?:[\u4e00-\u9fa5]{1,5}(?:办公室|办|科|所|站)|科室|我委|本委)"
-                                r"(?=在|坚持|围绕|紧扣|紧紧|以|按照|认真|积极|全面|扎实|深入|始终|聚焦|立足|主动|牢固)")
+                                r"(?=在|坚持|围绕|紧扣|紧紧|以|按照|认真|积极|全面|扎实|深入|始终|聚焦|立足|主动|牢固|将|要)")
 
 
 @dataclass
@@ -54,12 +55,12 @@ def opening_facts(topic: Topic, facts: list[MaterialFact]) -> list[MaterialFact]
     (under no heading; opening with the year, or counting nothing), as a report's section opens."""
     if topic.id in FRAME_TOPIC_IDS:
         return []
-    return [fact for fact in facts if fact.file and not fact.headings
-            and (_SUMS_UP_YEAR.match(fact.label) or not fact.has_figure)]
+    return [fact for fact in facts if fact.file and not fact.headings and not fact.table
+            and fact.material_topic == topic.id and (SUMS_UP_YEAR.match(fact.label) or not fact.has_figure)]
 
 
 def plan_material_points(topic: Topic, facts: list[MaterialFact], evidence: DraftEvidence | None,
-                         used_headings: set[str]) -> list[MaterialPoint]:
+                         used_headings: set[str], block_sizes: dict[tuple, int] | None = None) -> list[MaterialPoint]:
     """The section's points, in the taxonomy's order, at most MAX_POINTS: each block of facts a material put
     under one heading is a point (the 科室 grouped them); a lone fact joins the point of its sub-theme. Within
     存在问题 / 下一步打算, the points are the subjects."""
@@ -67,7 +68,7 @@ def plan_material_points(topic: Topic, facts: list[MaterialFact], evidence: Draf
     points = []
     for name, members in groups:
         point = MaterialPoint(heading="", subtheme=name, facts=members)
-        point.heading, point.heading_key = _heading(topic, point, evidence, used_headings)
+        point.heading, point.heading_key = _heading(topic, point, evidence, used_headings, block_sizes)
         used_headings.add(point.heading)
         points.append(point)
     return points
@@ -78,6 +79,45 @@ def material_outline(title: str, style: str, points: list[MaterialPoint]) -> Out
     return Outline(title=title, style=style,
                    points=[OutlinePoint(point.heading, point.subtheme, [fact.key for fact in point.facts])
                            for point in points])
+
+
+def table_paragraphs(rows: list[MaterialFact]) -> list[str]:
+    """A material's table as the report shows it, each table once: its caption (bold) and a pipe table whose
+    header is the column names (or the first row when it counts nothing); every row cites its fact in its first
+    cell, the header in its last."""
+    paragraphs: list[str] = []
+    tables: dict[tuple[str, int], list[MaterialFact]] = {}
+    for fact in rows:
+        tables.setdefault((fact.file, fact.table), []).append(fact)
+    for facts in tables.values():
+        caption = [fact for fact in facts if fact.caption]
+        body = [fact for fact in facts if not fact.caption and fact.cells]
+        if caption:
+            paragraphs.append(f"**{caption[0].label}**[{caption[0].key}]")
+        if body:
+            paragraphs.append(_pipe_table(body))
+    return paragraphs
+
+
+def _pipe_table(rows: list[MaterialFact]) -> str:
+    header_fact = None
+    if rows[0].columns:
+        header = list(rows[0].columns)
+    else:
+        names_columns = not any(_NUMBER_CELL.fullmatch(cell) for cell in rows[0].cells)
+        header_fact = rows[0] if names_columns and len(rows) > 1 else None
+        header = list(header_fact.cells) if header_fact else [""] * len(rows[0].cells)
+        rows = rows[1:] if header_fact else rows
+    width = max(len(header), *(len(row.cells) for row in rows))
+    header += [""] * (width - len(header))
+    if header_fact is not None:
+        header[-1] += f"[{header_fact.key}]"
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * width]
+    for row in rows:
+        cells = list(row.cells) + [""] * (width - len(row.cells))
+        cells[0] += f"[{row.key}]"
+        lines.append("| " + " | ".join(cell.replace("|", "｜") for cell in cells) + " |")
+    return "\n".join(lines)
 
 
 def point_body(point: MaterialPoint, org: str) -> str:
@@ -138,8 +178,8 @@ def _best(subthemes: tuple[Subtheme, ...], text: str) -> str | None:
     return name if hits else None
 
 
-def _heading(topic: Topic, point: MaterialPoint, evidence: DraftEvidence | None,
-             used: set[str]) -> tuple[str, str]:
+def _heading(topic: Topic, point: MaterialPoint, evidence: DraftEvidence | None, used: set[str],
+             block_sizes: dict[tuple, int] | None = None) -> tuple[str, str]:
     """A past lead phrase of the point's sub-theme matching its sentences (with its passage key), else the
     materials' own heading, else the sub-theme's plain heading."""
     body = "".join(fact.label for fact in point.facts)
@@ -150,12 +190,24 @@ def _heading(topic: Topic, point: MaterialPoint, evidence: DraftEvidence | None,
     if scored:
         _, lead, key = max(scored)
         return lead, key
-    own = [fact.headings[-1] for fact in point.facts if fact.headings and len(fact.headings[-1]) <= 24]
-    own = [heading for heading in own if heading not in used and not _FRAME_HEADING.search(heading)
-           and heading_match(heading, body) >= LEAD_MATCH]
-    if own:
-        return max(set(own), key=own.count), ""
-    return _plain_heading(topic, point, group), ""
+    own = _own_heading(point, body, used, block_sizes or {})
+    return (own, "") if own else (_plain_heading(topic, point, group), "")
+
+
+def _own_heading(point: MaterialPoint, body: str, used: set[str], block_sizes: dict[tuple, int]) -> str:
+    """The heading a 科室 put over this point's facts: that of the largest block the point holds whole (the
+    科室's grouping kept), else one whose words the point's sentences say."""
+    counts: dict[tuple, int] = {}
+    for fact in point.facts:
+        if fact.headings and len(fact.headings[-1]) <= 24:
+            counts[(fact.file, fact.headings)] = counts.get((fact.file, fact.headings), 0) + 1
+    usable = {block: count for block, count in counts.items()
+              if block[1][-1] not in used and not _FRAME_HEADING.search(block[1][-1])}
+    whole = [block for block, count in usable.items() if count == block_sizes.get(block, count)]
+    if whole:
+        return max(whole, key=lambda block: usable[block])[1][-1]
+    matching = [block for block in usable if heading_match(block[1][-1], body) >= LEAD_MATCH]
+    return max(matching, key=lambda block: usable[block])[1][-1] if matching else ""
 
 
 def heading_match(heading: str, body: str) -> float:

@@ -20,11 +20,12 @@ from ..files import write_text_atomically
 from ..library.topics import Topic, resolve_section
 from ..text.facts import Facts, load_facts
 from ..text.figures import PLACEHOLDER
-from .compose import SentenceContext, Written
+from .compose import SentenceContext, Written, unit_kind_of
 from .evidence import DraftEvidence, gather_evidence, section_title
 from .from_materials import MaterialPoint
 from .guard import DraftGuard
 from .outline import Outline, parse_outline
+from .repeats import drop_repeated_clauses
 from .result import Draft, collect_citations
 
 Notify = Callable[[str], None]
@@ -105,7 +106,8 @@ def draft_section(workspace: Any, request: DraftRequest, writer: DraftWriter, no
                   model=writer.model, run_dir=run.path)
     if request.outline_only:
         return draft
-    context = SentenceContext(year=year, org=request.org, facts=facts)
+    context = SentenceContext(year=year, org=request.org, facts=facts,
+                              unit_kind=unit_kind_of(request.org, [report.title for report in workspace.reports()]))
     written = _text_stage(run, writer, outline, evidence, context, notify, on_text)
     _guard_stage(draft, written, evidence, facts, context, writer)
     run.write("draft.md", draft.to_markdown())
@@ -149,7 +151,7 @@ def _guard_stage(draft: Draft, written: Written, evidence: DraftEvidence, facts:
                  context: SentenceContext, writer: DraftWriter) -> None:
     """Run the guards over each paragraph and fill the draft's text, citations, warnings and note."""
     guard = DraftGuard(evidence, facts, context.year, plan=evidence.topic.id == "dasuan", shown=written.shown_keys)
-    draft.paragraphs = [guard.check(paragraph) for paragraph in written.paragraphs]
+    draft.paragraphs = drop_repeated_clauses([guard.check(paragraph) for paragraph in written.paragraphs])
     draft.citations = collect_citations(draft.text, evidence, facts, written.quotes)
     draft.warnings = [*writer.warnings, *context_warnings(context), *guard.report.warnings()]
     unused = [fact.wording for fact in facts.items if f"[{fact.key}]" not in draft.text]

@@ -21,7 +21,7 @@ def drop_repeated_clauses(paragraphs: list[str], seen: set[str] | None = None) -
     seen = set() if seen is None else seen
     kept = []
     for paragraph in paragraphs:
-        if paragraph.startswith("#"):
+        if paragraph.startswith(("#", "|")):   # headings and tables stay whole
             kept.append(paragraph)
             continue
         bold = _BOLD_LEAD.match(paragraph)

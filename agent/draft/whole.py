@@ -21,13 +21,14 @@ from typing import Any
 
 from ..library.topics import FRAME_TOPIC_IDS, get_topic, resolve_section, term_hits
 from ..materials import Materials, load_materials
-from ..materials.facts import MaterialFact
+from ..materials.facts import SUMS_UP_YEAR, MaterialFact
 from ..text.citations import insert_key, keys_in, rename_keys
 from ..text.facts import Fact, Facts, load_facts
 from ..text.figures import PLACEHOLDER
-from .compose import SentenceContext
+from .compose import SentenceContext, unit_kind_of
 from .evidence import DraftEvidence, gather_evidence
-from .from_materials import material_outline, opening_facts, plan_material_points, sentence_for_report
+from .from_materials import (material_outline, opening_facts, plan_material_points, sentence_for_report,
+                             table_paragraphs)
 from .guard import DraftGuard
 from .numbering import POINT_STYLE
 from .pipeline import DraftWriter, Notify, OnText, RunFolder, context_warnings, draft_year, read_outline_file
@@ -92,7 +93,8 @@ def draft_report(workspace: Any, request: ReportRequest, writer: DraftWriter, no
                         model=writer.model, run_dir=run.path)
     if request.outline_only:
         return draft
-    context = SentenceContext(year=year, org=request.org, facts=user_facts)
+    context = SentenceContext(year=year, org=request.org, facts=user_facts,
+                              unit_kind=unit_kind_of(request.org, [report.title for report in workspace.reports()]))
     writing = _ReportWriter(workspace, writer, materials, user_facts, placed_facts, context, notify, on_text)
     for part in outline.parts:
         writing.add_part(draft, part)
@@ -145,6 +147,10 @@ class _ReportWriter:
         self.passage_keys: dict[str, str] = {}         # chunk id → global S key
         self.section_of: dict[str, str] = {}           # fact key → section title
         self.guard_warnings: list[str] = []
+        self.block_sizes: dict[tuple, int] = {}   # (file, headings) → facts under that heading of a material
+        for fact in materials.facts if materials else []:
+            block = (fact.file, fact.headings)
+            self.block_sizes[block] = self.block_sizes.get(block, 0) + 1
 
     def add_part(self, draft: ReportDraft, part) -> None:
         number = len([s for s in draft.sections if s.level == 2])
@@ -195,9 +201,12 @@ class _ReportWriter:
         topic = get_topic(topic_id)
         material = [_as_material(fact) for fact in facts]
         opening = opening_facts(topic, material)
-        points = plan_material_points(topic, [f for f in material if f not in opening], evidence, self.used_headings)
+        tables = [fact for fact in material if fact.table]
+        prose = [fact for fact in material if fact not in opening and not fact.table]
+        points = plan_material_points(topic, prose, evidence, self.used_headings, self.block_sizes)
         outline = material_outline(heading, POINT_STYLE, points)
         written = self.writer.write_materials(outline, points, evidence, self.context, self.on_text)
+        written.paragraphs += table_paragraphs(tables)   # after the points, whoever wrote them
         if opening:
             written.paragraphs.insert(0, "".join(insert_key(sentence_for_report(fact.label, self.context.org), fact.key)
                                                  for fact in opening))
@@ -268,6 +277,8 @@ class _ReportWriter:
 def _why_unused(fact: MaterialFact, materials: Materials, outline_topics: set[str]) -> str:
     if fact.key in materials.held_back:
         return materials.held_back[fact.key]
+    if not fact.topic and not fact.material_topic and not fact.headings and SUMS_UP_YEAR.match(fact.label):
+        return "科室工作综述，没有对应的栏目"
     if not fact.topic and not fact.frame:
         return NOT_PLACED
     if not fact.frame and fact.topic not in outline_topics:

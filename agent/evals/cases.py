@@ -1,6 +1,6 @@
 """The eval cases: YAML files per suite in evals/cases/, read into one shape (id, suite, input, expectations).
 
-retrieval.yaml and ask.yaml are lists of cases; draft.yaml and brief.yaml hold theirs under `cases:`. What a
+retrieval.yaml and ask.yaml are lists of cases; draft.yaml, brief.yaml and whole.yaml hold theirs under `cases:`. What a
 case asks for is its input (query, question, section and facts, report); everything else is an expectation.
 
 Cases are in the dev split unless they say `split: test`. The test split (kept in `<suite>.test.yaml`, written by
@@ -18,11 +18,11 @@ import yaml
 
 from ..errors import UserError
 
-SUITES = ("retrieval", "ask", "draft", "brief")
+SUITES = ("retrieval", "ask", "draft", "brief", "whole")
 DEV, TEST = "dev", "test"
 SPLITS = (DEV, TEST)
 _INPUT_KEYS = {"retrieval": ("query",), "ask": ("question",), "draft": ("section", "facts", "year", "org"),
-               "brief": ("report", "max_chars")}
+               "brief": ("report", "max_chars"), "whole": ("materials", "year", "org")}
 
 
 @dataclass(frozen=True)

@@ -55,9 +55,10 @@ def squash(text: str) -> str:
 
 
 def citation_is_valid(citation: dict[str, Any], chunk_text: ChunkText, facts_text: str = "") -> bool:
-    """A passage citation resolves to a stored passage containing its quote; a facts citation quotes the facts."""
+    """A passage citation resolves to a stored passage containing its quote; a facts or materials citation quotes
+    the facts or materials (`facts_text`)."""
     quote = squash(citation.get("quote") or "")
-    if citation.get("key", "").startswith("F"):
+    if citation.get("key", "").startswith(("F", "M")):   # this year's facts and materials quote themselves
         return bool(quote) and quote in squash(facts_text)
     text = chunk_text(citation.get("chunk_id") or "")
     if not quote or text is None:

@@ -31,6 +31,7 @@ from .goldens import DIFFERS, MATCH, MISSING, STALE, Fingerprint, Goldens, finge
 from .metrics import SuiteSummary, read_baseline, summarize, write_baseline
 from .rouge import rouge_l_char, rouge_l_word
 from .suites import RUNNERS, CaseResult, SuiteContext, ask_golden_text
+from .whole_suite import run_whole
 
 MODES = ("offline", "replay", "live")
 GOLDEN_SUITES = ("ask", "draft", "brief")
@@ -236,7 +237,8 @@ def _run_mode(mode: str, cases: list[Case], offline: Workspace, chunk_text: Call
               long_reports: "_LongReports | None" = None) -> list[CaseResult]:
     """The cases of one mode, each result handed to `on_case` as it is done."""
     if mode == "offline":
-        context = SuiteContext(offline, scratch / "offline", chunk_text, long_reports)
+        context = SuiteContext(offline, scratch / "offline", chunk_text, long_reports,
+                               root=options.evals_dir.resolve().parent)
         return [_run_case(case, context, mode, on_case) for case in cases]
     generative = [case for case in cases if case.suite in GOLDEN_SUITES]
     if mode == "replay":
@@ -257,7 +259,7 @@ def _run_case(case: Case, context: SuiteContext, mode: str, on_case: OnCase) -> 
     context.scratch.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     try:
-        result = RUNNERS[case.suite](case, context)
+        result = ({**RUNNERS, "whole": run_whole})[case.suite](case, context)
     except ZongjieError as error:
         result = CaseResult(case, mode, error=str(error))
     except Exception as error:  # noqa: BLE001 - an eval reports a crashing case instead of stopping

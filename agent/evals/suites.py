@@ -83,6 +83,7 @@ class SuiteContext:
     chunk_text: Callable[[str], "str | None"]
     # the context of the long public reports of evals/briefs/ (a store of their own, made on first use)
     other_reports: "Callable[[], SuiteContext] | None" = None
+    root: Path = Path(".")   # what case paths (a materials folder) are relative to: the repository
 
 
 # ---------------------------------------------------------------- retrieval

@@ -1,9 +1,11 @@
 """This year's facts from the department materials: each sentence a fact `M#` with its file, line, topic and
 frame, and the items two materials disagree on or repeat.
 
-- **Topic**: the taxonomy terms of the sentence weigh most, then its headings, then the material's own subject
-  (a 纪工委 material is about 党风廉政: its title or file name says so, or most of its terms do). A sentence
-  none of these place fits no section, and is reported unused rather than forced somewhere.
+- **Topic**: the taxonomy terms (and sub-theme words) of the sentence weigh most, then its headings, then the
+  material's own subject (a 纪工委 material is about 党风廉政: its title or file name says so, or most of its
+  terms do). A sentence none of these place, or one about running the office itself (机关食堂, 公务用车, 档案:
+  `data/office_affairs.yaml`) at least as much as about any subject, fits no section, and is reported unused
+  rather than forced somewhere.
 - **Frame**: a sentence under a 存在问题 heading (or saying 存在…问题/还不够) is a problem, one under 下一步打算 (or
   opening 下一步/明年) a plan; everything else is this year's work.
 - **Items**: every figure with the words before it in its clause ("开展警示教育" 10场). The same item with the
@@ -16,16 +18,25 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from ..answer.evidence import char_bigrams
+from ..library.subthemes import subtheme_hits
 from ..library.topics import FRAME_TOPIC_IDS, tag_topics, term_hits
 from ..text.facts import Fact
 from ..text.figures import PLACEHOLDER, counts_in, find_figures
 from .read import MaterialFile, MaterialSentence
 
-SENTENCE_WEIGHT, HEADING_WEIGHT, MATERIAL_WEIGHT = 2.0, 1.0, 2.0
+OFFICE_AFFAIRS_PATH = Path(__file__).resolve().parent / "data" / "office_affairs.yaml"
+# A material about one subject keeps a sentence that (or whose heading) says a word of that subject, whatever
+# else it names (a 纪委 sentence on 低保 funds is about supervision); one that says none goes where its words
+# weigh most, the material's subject counting as two words.
+SENTENCE_WEIGHT, HEADING_WEIGHT, MATERIAL_WEIGHT = 2.0, 1.0, 4.0
+SUMS_UP_YEAR = re.compile(r"^(?:(?:19|20)\d\d年|今年|一年来|本年度)(?:以来)?[，,]")
 # A material whose title names no topic is still about one when this share of its terms are that topic's.
 DOMINANT_SHARE = 0.5
 SAME_ITEM = 0.5          # bigram overlap of two items' words that makes them the same item
@@ -39,7 +50,10 @@ _PLAN_OPENING = re.compile(r"^(?:下一步|下步|明年|今后|(?:20\d\d)年(?:
 _PROBLEM_SAYING = re.compile(r"(?:存在|仍有|还有|尚有)[^，。；]{0,14}(?:问题|不足|短板|差距|隐患)|还不够|不够到位|有待(?:提高|加强|提升|完善)"
                              r"|仍需(?:加强|提升)|(?:比较|较为|相对)薄弱")
 _ITEM_BREAK = re.compile(r"[，,；;。：:、（）()]")
-_ITEM_FILLER = re.compile(r"^(?:全年|今年以来|年内|截至目前|目前|共计|累计|共|其中|合计|全街道|全镇|全乡|辖区)+")
+# What an item's words say besides the thing counted: "全年开展廉政谈话" and "廉政谈话共计" count the same thing.
+_ITEM_FILLER = re.compile(r"^(?:全年|今年以来|年内|截至目前|截至\d+月底|目前|共计|累计|共|其中|合计|全街道|全镇|全乡|"
+                          r"辖区|开展|组织|完成|实施|进行|办理)+")
+_ITEM_TAIL = re.compile(r"(?:共计|共|累计|合计|总计|达到|达|为|约)+$")
 _UNIT = re.compile(r"[^\d.．%‰*]+$")
 
 
@@ -53,6 +67,11 @@ class MaterialFact(Fact):
     headings: tuple[str, ...] = ()
     topic: str = ""        # the subject topic id it belongs to, "" when it fits none
     frame: str = ""        # "wenti" (a problem), "dasuan" (a plan) or "" (this year's work)
+    material_topic: str = ""   # what the whole material is about ("" for a mixed one, as a 党政办's)
+    table: int = 0             # a table row: its table's number in the file, with its cells and column names
+    cells: tuple[str, ...] = ()
+    columns: tuple[str, ...] = ()
+    caption: bool = False
 
     @property
     def where(self) -> str:
@@ -147,9 +166,17 @@ def collect_facts(files: list[MaterialFile], folder: Path, year: int, unreadable
 
 
 def _fact(key: str, sentence: MaterialSentence, title: str, prior: str, year: int) -> MaterialFact:
+    topic = "" if _sums_up_mixed_material(sentence, prior) else _subject(sentence, prior)
     return MaterialFact(key=key, label=sentence.text.strip(), file=sentence.file, line=sentence.line, title=title,
-                        headings=sentence.headings, topic=_subject(sentence, prior),
-                        frame=_frame(sentence, year))
+                        headings=sentence.headings, topic=topic, frame=_frame(sentence, year), material_topic=prior,
+                        table=sentence.table, cells=sentence.cells, columns=sentence.columns,
+                        caption=sentence.caption)
+
+
+def _sums_up_mixed_material(sentence: MaterialSentence, prior: str) -> bool:
+    """A mixed material's own summing-up ("2024年，党政办…统筹抓好党建、督办和信访等工作"): about the 科室, not a
+    subject; no section opens with it."""
+    return not prior and not sentence.headings and not sentence.table and bool(SUMS_UP_YEAR.match(sentence.text))
 
 
 def _material_topic(material: MaterialFile) -> str:
@@ -169,7 +196,8 @@ def _material_topic(material: MaterialFile) -> str:
 
 
 def _subject(sentence: MaterialSentence, prior: str) -> str:
-    """The subject topic with the most weight from the sentence, its headings and the material's subject."""
+    """The subject topic with the most weight from the sentence, its headings and the material's subject; ""
+    when nothing places it, or the office's own housekeeping weighs as much."""
     scores: Counter[str] = Counter()
     for topic, hits in _subject_hits(sentence.text).items():
         scores[topic] += SENTENCE_WEIGHT * hits
@@ -179,13 +207,38 @@ def _subject(sentence: MaterialSentence, prior: str) -> str:
         scores[prior] += MATERIAL_WEIGHT
     if not scores:
         return ""
+    housekeeping = SENTENCE_WEIGHT * _office_hits(sentence.text) + HEADING_WEIGHT * _office_hits(
+        " ".join(sentence.headings))
+    if housekeeping > max(scores.values()) - (MATERIAL_WEIGHT if prior else 0):
+        return ""   # more about running the office than anything the sentence and its headings say
+    if prior and scores[prior] > MATERIAL_WEIGHT:
+        return prior   # a word of the material's own subject in the sentence or its heading: it stays there
     best = max(scores.values())
     tied = [topic for topic, score in scores.items() if score == best]
     return prior if prior in tied else tied[0]
 
 
 def _subject_hits(text: str) -> Counter[str]:
-    return Counter({topic: hits for topic, hits in term_hits(text).items() if topic not in FRAME_TOPIC_IDS})
+    """Per subject topic, its taxonomy terms and sub-theme words in `text`."""
+    hits = Counter({topic: count for topic, count in term_hits(text).items() if topic not in FRAME_TOPIC_IDS})
+    hits.update(subtheme_hits(text))
+    return hits
+
+
+def _office_hits(text: str) -> int:
+    """How often words of the office's own housekeeping occur in `text` (a longer word hides the one inside it),
+    counted as taxonomy terms are."""
+    found = 0
+    for term in _office_terms():
+        found += text.count(term)
+        text = text.replace(term, "")
+    return found
+
+
+@cache
+def _office_terms() -> tuple[str, ...]:
+    data = yaml.safe_load(OFFICE_AFFAIRS_PATH.read_text(encoding="utf-8"))
+    return tuple(sorted(data["terms"], key=len, reverse=True))
 
 
 def _frame(sentence: MaterialSentence, year: int) -> str:
@@ -209,7 +262,7 @@ def items_of(fact: MaterialFact) -> list[Item]:
             continue
         start = figure.text_start if figure.text_start >= 0 else figure.start
         clause_start = max((m.end() for m in _ITEM_BREAK.finditer(text, 0, start)), default=0)
-        words = _ITEM_FILLER.sub("", text[clause_start:start].strip())
+        words = _ITEM_TAIL.sub("", _ITEM_FILLER.sub("", text[clause_start:start].strip()))
         if len(words) < MIN_ITEM_CHARS:
             continue
         unit = _UNIT.search(figure.text)
@@ -264,7 +317,7 @@ def _same_item(item: Item, others: list[Item]) -> Item | None:
     """The earlier item counting the same thing in the same unit, if any."""
     pairs = char_bigrams(item.words)
     for other in others:
-        if other.unit != item.unit or other.fact.topic != item.fact.topic:
+        if other.unit != item.unit:
             continue
         other_pairs = char_bigrams(other.words)
         overlap = len(pairs & other_pairs) / max(len(pairs | other_pairs), 1)

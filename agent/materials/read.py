@@ -27,6 +27,7 @@ _SENTENCE = re.compile(r"[^。！？!?]+(?:[。！？!?]+[”’」』）)]*|$)"
 _CLAUSE = re.compile(r"[^；;]+(?:[；;]|$)")
 _COLUMN_UNIT = re.compile(r"[（(]([^（）()]{1,4})[）)]\s*$")   # 检查单位（家次）
 _BARE_NUMBER = re.compile(r"[\d.,，]+%?")
+_TABLE_CAPTION = re.compile(r"[^。，；]{2,40}表")
 _TITLE_WORDS = re.compile(r"总结|材料|情况|汇报|报告|要点|工作")
 
 
@@ -38,7 +39,10 @@ class MaterialSentence:
     file: str
     line: int
     headings: tuple[str, ...] = ()
-    table_row: bool = False
+    table: int = 0                  # the number of the table it is a row of (1, 2 …), 0 for running text
+    cells: tuple[str, ...] = ()     # a table row's cells
+    columns: tuple[str, ...] = ()   # its table's column names, when the row gives them
+    caption: bool = False           # the title line just above a table (…统计表)
 
     @property
     def where(self) -> str:
@@ -83,6 +87,7 @@ def read_material(path: Path) -> MaterialFile:
     lines = _line_numbers(document)
     material = MaterialFile(name=path.name, title=path.stem)
     headings: list[tuple[int, str]] = []   # (rank, heading text) from the outermost in
+    tables = 0
     for index, (paragraph, line) in enumerate(zip(document.paragraphs, lines)):
         text = paragraph.text.strip()
         if not text:
@@ -90,13 +95,23 @@ def read_material(path: Path) -> MaterialFile:
         if index == 0 and _is_title(text):
             material.title = text
             continue
+        if paragraph.table_row:
+            previous = document.paragraphs[index - 1] if index else None
+            tables += not (previous is not None and previous.table_row)
+            material.sentences.append(_table_row(text, path.name, line, tuple(h for _, h in headings), tables))
+            continue
+        if _TABLE_CAPTION.fullmatch(text) and index + 1 < len(document.paragraphs) \
+                and document.paragraphs[index + 1].table_row:
+            material.sentences.append(MaterialSentence(text, path.name, line, tuple(h for _, h in headings),
+                                                       tables + 1, caption=True))
+            continue
         heading, body = _heading_and_body(paragraph)
         if heading is not None:
             rank, title = heading
             headings = [(r, h) for r, h in headings if r < rank] + [(rank, title)]
         context = tuple(h for _, h in headings)
         for sentence in split_material_sentences(body):
-            material.sentences.append(MaterialSentence(sentence, path.name, line, context, paragraph.table_row))
+            material.sentences.append(MaterialSentence(sentence, path.name, line, context))
     if not material.sentences:
         raise LoadError("文件里没有成句的内容")
     return material
@@ -123,8 +138,6 @@ def _heading_and_body(paragraph: Paragraph) -> tuple[tuple[int, str] | None, str
     """A heading line (its rank and words) and the text after it: "（二）强化监督执纪" is a heading with no body;
     "1.开展警示教育。全年开展…" a run-in heading with body; "1.全年开展警示教育10场。" is a numbered sentence."""
     text = paragraph.text.strip()
-    if paragraph.table_row:
-        return None, row_as_sentence(text)
     if paragraph.heading_level is not None and len(text) <= HEADING_MAX_CHARS:
         return (paragraph.heading_level, _words(text)), ""
     found = match_heading(text)
@@ -135,10 +148,20 @@ def _heading_and_body(paragraph: Paragraph) -> tuple[tuple[int, str] | None, str
             return (1, text.rstrip("：:")), ""   # an unnumbered heading line ("存在的问题") heads a part
         return None, text
     title = _words(found.title)
-    if len(title) > HEADING_MAX_CHARS or _counts(title):
-        return None, ENUMERATION_MARKER.sub("", text)
+    if len(title) > HEADING_MAX_CHARS or _counts(title) or found.lead.strip() == found.marker.strip() \
+            or (not found.remainder and text.endswith(("。", "；", ";"))):
+        return None, ENUMERATION_MARKER.sub("", text)   # a numbered sentence ("1. 紧盯…；"), not a heading
     rank = found.rank if paragraph.list_level is None else 10 + paragraph.list_level
     return (rank, title), found.remainder
+
+
+def _table_row(row: str, file: str, line: int, headings: tuple[str, ...], table: int) -> MaterialSentence:
+    """A table row as the loader reads it, with its cells (and column names when it gives them)."""
+    pairs = [cell.partition("：") for cell in re.split(r"[，,]", row)]
+    named = all(colon for _, colon, _ in pairs) and len(pairs) > 1
+    cells = tuple((value if named else name).strip() for name, _, value in pairs)
+    columns = tuple(name.strip() for name, _, _ in pairs) if named else ()
+    return MaterialSentence(row_as_sentence(row), file, line, headings, table, cells, columns)
 
 
 def row_as_sentence(row: str) -> str:
