@@ -104,3 +104,30 @@ def test_model_replies_in_either_numbering_become_the_drafts_paragraphs() -> Non
     assert point_style == ["**一是压实责任。**严格落实“一岗双责”[S1]。", "**二是纠治四风。**开展明察暗访**批次[S2]。"]
     bracket_style = to_paragraphs("## （一）压实责任\n严格落实“一岗双责”[S1]。\n\n（二）纠治四风\n力戒形式主义[S2]。", "（一）")
     assert bracket_style == ["### （一）压实责任", "严格落实“一岗双责”[S1]。", "### （二）纠治四风", "力戒形式主义[S2]。"]
+
+
+# ---------------------------------------------------------------- the whole report from materials, with a model
+
+MATERIALS = Path(__file__).resolve().parents[1] / "examples" / "materials"
+
+
+def test_a_whole_report_with_a_model_keeps_to_the_materials(llm_workspace, openai_server, tmp_path) -> None:
+    from agent.draft import ReportRequest, draft_report
+
+    openai_server.state.faults.append(Fault(status=429, headers={"Retry-After": "0"}))   # retried, not fatal
+    openai_server.script("一是抓阵地建设，党群服务中心提质增效。投入86万元完成党群服务中心升级改造[M13]，"
+                         "全年开展各类活动999场次[M13][M999]。\n\n二是抓理论武装。集中学习14次[M2]。")
+    report = draft_report(llm_workspace, ReportRequest(year=2023, org="梅林街道", materials_dir=MATERIALS,
+                                                       runs_dir=tmp_path / "drafts"), make_writer(llm_workspace))
+    assert report.engine == "llm" and report.model == "test-model"
+    party = next(section for section in report.sections if section.topic == "dangjian")
+    assert "投入86万元完成党群服务中心升级改造[M13]" in party.text
+    assert "全年开展各类活动〔待补〕场次" in party.text and "999" not in report.text and "M999" not in report.text
+    assert any("999" in warning and "疑似编造" in warning for warning in report.warnings)
+    prompts = [request["messages"][-1]["content"] for request in openai_server.chat_requests()]
+    party_prompt = next(prompt for prompt in prompts if "投入86万元" in prompt)
+    assert "<事实>" in party_prompt and "[M13] 投入86万元" in party_prompt and "【一是" in party_prompt
+    written = [section for section in report.sections if section.basis == "materials"]
+    assert len(prompts) == len(written) + 1   # one call per section, and the one answered 429
+    m13 = next(citation for citation in report.citations if citation["key"] == "M13")
+    assert m13["file"] == "党建办2023年工作材料.docx" and m13["line"] > 0

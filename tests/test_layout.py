@@ -21,10 +21,11 @@ MAY_IMPORT = {
     "model": {"text"},
     "library": {"text", "model"},
     "answer": {"text", "model", "library", "workspace"},
-    "draft": {"text", "model", "library", "answer", "workspace"},
+    "materials": {"text", "model", "library"},
+    "draft": {"text", "model", "library", "answer", "materials", "workspace"},
     "brief": {"text", "model", "library", "answer", "draft", "workspace"},
-    "evals": {"text", "model", "library", "answer", "draft", "brief", "workspace"},
-    "web": {"text", "model", "library", "answer", "draft", "brief", "workspace"},
+    "evals": {"text", "model", "library", "answer", "materials", "draft", "brief", "workspace"},
+    "web": {"text", "model", "library", "answer", "materials", "draft", "brief", "workspace"},
 }
 
 

@@ -1,5 +1,6 @@
 """`zongjie serve`'s API through FastAPI's test client: streamed answers, the token, uploads (limits, names that try
-to leave the store, encodings), draft and brief downloads, and report text that carries markup."""
+to leave the store, encodings), draft and brief downloads, the whole report drafted from uploaded materials, and
+report text that carries markup."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from agent.web.app import STATIC, create_app
 from agent.workspace import Workspace
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+MATERIALS = Path(__file__).resolve().parent.parent / "examples" / "materials"
 
 
 @pytest.fixture(scope="module")
@@ -255,3 +257,96 @@ def test_a_report_without_a_title_line_is_listed_by_its_first_heading(own_worksp
     assert listed["005_0123456789abcdef.txt"]["year"] == 2022
     word = client.post("/api/brief/docx", json={"report": "005_0123456789abcdef.txt"})
     assert _saved_as(word) == "2022年工作总结摘要.docx"
+
+
+# ---------------------------------------------------------------- 起草全文 from uploaded materials
+
+def _materials(*names: str) -> list[tuple[str, tuple[str, bytes]]]:
+    """The sample materials (all of them, or those named) as a form's files."""
+    paths = [MATERIALS / name for name in names] if names else sorted(MATERIALS.iterdir())
+    return [("files", (path.name, path.read_bytes())) for path in paths]
+
+
+def test_uploaded_materials_become_a_whole_report_that_cites_each_file_and_line(client) -> None:
+    from agent.text.encoding import decode_text
+
+    sent = client.post("/api/draft/report", files=_materials(), data={"org": "梅林街道", "year": "2023"})
+    assert sent.status_code == 200, sent.text
+    report = sent.json()
+    assert report["title"] == "梅林街道2023年工作总结" and report["year"] == 2023 and report["run_dir"] is None
+    assert report["note"].startswith("【初稿】") and "用了 5 份材料" in report["note"]
+    headings = [line for line in report["text"].splitlines() if line.startswith("#")]
+    assert headings[0] == "## 一、2023年工作总结" and "### （一）统筹推进基层党建工作" in headings
+    assert "## 二、存在问题" in headings
+    assert report["placeholders"] == report["text"].count("〔待补〕") >= 1
+    cited = [c for c in report["citations"] if c["key"].startswith("M")]
+    assert len(cited) > 50 and {c["file"] for c in cited} == {path.name for path in MATERIALS.iterdir()}
+    for citation in cited:                          # each sentence stands on the line it is cited to
+        if citation["file"].endswith(".txt") and "〔待补〕" not in citation["quote"]:
+            lines = decode_text((MATERIALS / citation["file"]).read_bytes())[0].splitlines()
+            assert citation["quote"].rstrip("。；") in lines[citation["line"] - 1], citation
+    assert all(c["quote"] in c["passage"] for c in report["citations"] if c["key"].startswith("S"))
+
+    conflict, = report["conflicts"]                 # 纪工委 says 10场 of 警示教育, 党政办 8场: reported, not averaged
+    assert conflict["item"] == "警示教育" and [v["value"] for v in conflict["values"]] == ["10场", "8场"]
+    unused = {(fact["file"], fact["line"]): fact for fact in report["facts_unused"]}
+    dropped = unused[("党政办2023年工作情况汇报.docx", 8)]
+    assert dropped["text"].startswith("配合纪工委组织开展警示教育8场") and dropped["reason"].startswith("数字冲突")
+    assert all(fact["reason"] for fact in report["facts_unused"])
+    assert "zongjie-web-" not in sent.text and "materials-" not in sent.text   # no server folder is shown
+
+
+def test_the_whole_report_downloads_as_the_word_file_of_the_draft_shown(client) -> None:
+    form = {"org": "梅林街道"}
+    shown = client.post("/api/draft/report", files=_materials(), data=form).json()
+    word = client.post("/api/draft/report/docx", files=_materials(), data=form)
+    assert word.status_code == 200 and word.headers["content-type"].startswith(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    assert _saved_as(word) == "梅林街道2023年工作总结.docx"
+    text = _docx_text(word.content)
+    assert text.startswith("梅林街道2023年工作总结\n") and "\n依据\n" in text
+    assert "[M" not in text and "[S" not in text and "〔1〕" in text
+    assert "存在问题" in text and "全年发展党员21名" in text and "全年发展党员21名" in shown["text"]
+
+
+def test_materials_of_a_wrong_kind_size_or_name_are_refused_in_chinese(local_workspace, tmp_path) -> None:
+    client = TestClient(create_app(local_workspace, max_upload_mb=0.01))
+    small = _materials("纪工委2023年工作材料.txt")
+    wrong = client.post("/api/draft/report", files=small + [("files", ("名单.xlsx", b"PK\x03\x04"))])
+    assert wrong.status_code == 415 and wrong.json()["error"] == "不支持的文件类型：名单.xlsx（可上传 .txt .md .docx .pdf）"
+    big = client.post("/api/draft/report", files=_materials("党建办2023年工作材料.docx"))
+    assert big.status_code == 413 and "超过 0.01 MB 的上限：党建办2023年工作材料.docx" in big.json()["error"]
+    none = client.post("/api/draft/report", data={"org": "梅林街道"})
+    assert none.status_code == 400 and "请先选择今年各科室的材料文件" in none.json()["error"]
+    twice = client.post("/api/draft/report", files=small + small)
+    assert twice.status_code == 400 and "有两个文件都叫 纪工委2023年工作材料.txt" in twice.json()["error"]
+    year = client.post("/api/draft/report", files=small, data={"year": "明年"})
+    assert year.status_code == 400 and "年度应填写四位数字" in year.json()["error"]
+    garbled = client.post("/api/draft/report", files=[("files", ("坏的.docx", b"PK\x03\x04 not a zip"))])
+    assert garbled.status_code == 400 and "读不出来" in garbled.json()["error"]
+    for response in (wrong, big, none, twice, year, garbled):
+        assert "Traceback" not in response.text
+    word = client.post("/api/draft/report/docx", files=[("files", ("名单.xlsx", b"PK\x03\x04"))])
+    assert word.status_code == 415 and "不支持的文件类型" in word.json()["error"]
+
+
+def test_materials_stay_in_their_request_and_leave_nothing_in_the_store(own_workspace, tmp_path, monkeypatch
+                                                                         ) -> None:
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))   # where the app keeps its scratch folders
+    (tmp_path / "tmp").mkdir()
+    client = TestClient(create_app(own_workspace))
+    store = own_workspace.settings.store
+    before = ({r.source for r in own_workspace.reports()}, own_workspace.store.fingerprint())
+    text = "青石街道纪工委2023年工作材料\n一、强化监督执纪\n1.全年开展节前警示教育5次，覆盖党员干部300人次。\n"
+    sneaky = [("files", ("../../escape.txt", text.encode("gbk"))), *_materials("社会事务办2023年工作总结.txt")]
+    sent = client.post("/api/draft/report", files=sneaky, data={"year": "2023"})
+    assert sent.status_code == 200, sent.text
+    files = {fact["file"] for fact in sent.json()["facts_used"] + sent.json()["facts_unused"]}
+    assert files == {"escape.txt", "社会事务办2023年工作总结.txt"}          # the name, never the path it tried
+    assert not list(tmp_path.rglob("escape.txt")) and not (store.parent / "escape.txt").exists()
+    assert not list((tmp_path / "tmp").rglob("materials-*"))               # the request's folder is gone
+    assert ({r.source for r in own_workspace.reports()}, own_workspace.store.fingerprint()) == before
+    assert own_workspace.store.materials_of(2023) == []                     # nor are its sentences kept
+    assert not (store / "uploads").exists() and not (store / "drafts").exists()

@@ -1,6 +1,7 @@
 """The page of `zongjie serve` in a real headless Chromium, against the real app on 127.0.0.1: a cited answer
 streaming in and its passage opening, a refusal that looks like one, a draft and a brief downloaded as Word
-files, the reports and their heading trees, uploads with clear errors, and report text that stays text.
+files, a whole report drafted from uploaded materials with what it left out, the reports and their heading trees,
+uploads with clear errors, and report text that stays text.
 
 Every tab is also run at a phone's, a tablet's and a laptop's size (390×844, 768×1024, 1280×800): nothing runs
 off the screen and every control can be reached. Screenshots of each page (1366×768, and `phone-ask`,
@@ -27,6 +28,7 @@ from tests.conftest import CORPUS, SAMPLE_SOURCES
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = Path(__file__).parent / "artifacts" / "web"
 STATIC = ROOT / "agent" / "web" / "static"
+MATERIALS = ROOT / "examples" / "materials"
 VIEWPORT = {"width": 1366, "height": 768}
 SIZES = {"phone": {"width": 390, "height": 844}, "tablet": {"width": 768, "height": 1024},
          "desktop": {"width": 1280, "height": 800}}
@@ -317,6 +319,95 @@ def test_a_draft_shows_its_outline_and_placeholders_and_downloads_as_word(page: 
     assert "依据" in paragraphs and any(p.startswith("〔1〕《") for p in paragraphs)   # the numbered 依据 list
 
 
+# ---------------------------------------------------------------- 起草全文
+
+def _draft_report(page: Page) -> Any:
+    """Switch the 起草 tab to 起草全文, upload the sample materials through the file picker, and draft; returns the
+    result's locator once it is shown."""
+    page.locator("#draft-mode-report").click()
+    expect(page.locator("#report-form")).to_be_visible()
+    expect(page.locator("#draft-form")).to_be_hidden()
+    page.fill("#report-org", "梅林街道")
+    page.set_input_files("#report-files", [str(path) for path in sorted(MATERIALS.iterdir())])
+    expect(page.locator("#report-file-list .file-item")).to_have_count(5)
+    page.click("#report-run")
+    result = page.locator("#report-result")
+    expect(result).to_be_visible(timeout=SLOW)
+    return result
+
+
+def test_a_whole_report_from_uploaded_materials_cites_them_lists_what_it_left_out_and_downloads(
+        page: Page, site: str, tmp_path: Path) -> None:
+    import docx
+
+    page.goto(site + "/#draft")
+    expect(page.locator("#report-year-note")).to_contain_text("默认起草 2023 年")
+    _draft_report(page)
+    text = page.locator("#report-text")
+    expect(text.locator("h2.doc-title")).to_have_text("梅林街道2023年工作总结")
+    expect(text.locator(".doc-note")).to_contain_text("用了 5 份材料")
+    expect(text.locator("h3").first).to_have_text("一、2023年工作总结")          # ## and ### are headings
+    expect(text.locator("h4").first).to_have_text("（一）统筹推进基层党建工作")
+    expect(text.locator("p strong").first).to_contain_text("一是")
+    expect(text.locator("mark.placeholder").first).to_have_text("〔待补〕")
+    expect(page.locator("#report-summary")).to_contain_text("初稿中有 1 处〔待补〕")
+    shown = page.locator("#report-result").inner_text()
+    assert "[M" not in shown and "[S" not in shown and "**" not in shown   # keys are chips, captions bold
+    _screenshot(page, "draft-report")
+
+    unused = page.locator("#report-unused")
+    expect(unused.locator("h2")).to_contain_text("未写入初稿的材料内容")
+    expect(unused.locator(".conflict")).to_contain_text("数字冲突")
+    expect(unused.locator(".conflict")).to_contain_text("“警示教育”各材料数字不一致")
+    dropped = unused.locator(".unused.is-conflict")
+    expect(dropped).to_have_count(1)
+    expect(dropped).to_contain_text("党政办2023年工作情况汇报.docx 第8行：配合纪工委组织开展警示教育8场")
+    expect(unused.locator(".unused").first).to_contain_text(re.compile(r"第\d+行：.+（.+）"))
+    assert unused.locator(".unused").count() >= 5
+    page.locator("#report-summary .link-button").click()                   # the summary leads to the list
+    expect(unused.locator("h2")).to_be_in_viewport()
+    _screenshot(page, "draft-report-unused")
+
+    chip = text.locator("button.cite-key[data-key='M1']").first
+    expect(chip).to_have_text("材料1")
+    chip.click()
+    panel = page.locator("#cite-panel")
+    expect(panel.locator("#cite-key")).to_have_text("材料1")
+    expect(panel.locator("#cite-report")).to_have_text("《梅林街道党建办2023年工作总结（材料）》")
+    expect(panel.locator("#cite-where")).to_have_text("党建办2023年工作材料.docx 第2行")
+    expect(panel.locator("#cite-passage")).to_contain_text("2023年，党建办在街道党工委的坚强领导下")
+    _screenshot(page, "draft-report-citation")
+    page.click("#cite-close")
+
+    with page.expect_download() as download_info:
+        page.click("#report-docx")
+    download = download_info.value
+    assert download.suggested_filename == "梅林街道2023年工作总结.docx"
+    saved = tmp_path / "report.docx"
+    download.save_as(saved)
+    paragraphs = [paragraph.text for paragraph in docx.Document(str(saved)).paragraphs]
+    assert paragraphs[0] == "梅林街道2023年工作总结" and "依据" in paragraphs
+    assert not any("[M" in paragraph for paragraph in paragraphs)
+
+    page.locator("#draft-mode-section").click()                            # 写一节 is still there, as it was
+    expect(page.locator("#draft-form")).to_be_visible()
+    expect(page.locator("#report-result")).to_be_hidden()
+
+
+def test_a_material_of_a_kind_zongjie_cannot_read_is_refused_before_anything_is_sent(page: Page, site: str,
+                                                                                    tmp_path: Path) -> None:
+    page.goto(site + "/#draft")
+    page.locator("#draft-mode-report").click()
+    (tmp_path / "名单.xlsx").write_bytes(b"PK\x03\x04 not a material")
+    page.set_input_files("#report-files", [str(tmp_path / "名单.xlsx"), str(MATERIALS / "纪工委2023年工作材料.txt")])
+    expect(page.locator("#report-error")).to_have_text("不支持的文件类型：名单.xlsx（可上传 .docx .txt .md .pdf）")
+    expect(page.locator("#report-file-list .file-item")).to_have_count(1)
+    page.locator("#report-file-list .file-item button").click()           # removed again: nothing to draft from
+    page.click("#report-run")
+    expect(page.locator("#report-error")).to_contain_text("请先选择今年各科室的材料文件")
+    expect(page.locator("#report-result")).to_be_hidden()
+
+
 # ---------------------------------------------------------------- 摘要
 
 def test_a_brief_of_a_chosen_report_is_shown_and_downloads_as_word(page: Page, site: str, tmp_path: Path) -> None:
@@ -467,6 +558,31 @@ def test_every_tab_fits_a_phone_a_tablet_and_a_laptop(sized_page: tuple[str, Pag
     expect(report.locator(".tree-section:visible")).to_contain_text("认真履行党风廉政主体责任")
     _assert_fits(page, width)
     _screenshot(page, f"{size}-reports")
+
+
+def test_a_whole_report_fits_a_phone_a_tablet_and_a_laptop(sized_page: tuple[str, Page], site: str) -> None:
+    size, page = sized_page
+    width = SIZES[size]["width"]
+    page.goto(site + "/")
+    _open_tab(page, "draft", width)
+    for tab in ("#draft-mode-section", "#draft-mode-report"):
+        _assert_inside(page, page.locator(tab), width)
+    result = _draft_report(page)
+    for control in ("#report-drop", "#report-run", "#report-docx"):
+        _assert_inside(page, page.locator(control), width)
+    _assert_fits(page, width)
+    result.evaluate("node => node.scrollIntoView({block: 'start'})")
+    _screenshot(page, f"{size}-draft-report")
+    unused = page.locator("#report-unused")
+    unused.scroll_into_view_if_needed()
+    expect(unused.locator(".is-conflict")).to_be_visible()
+    _assert_inside(page, unused.locator(".is-conflict"), width)
+    _assert_fits(page, width)
+    _screenshot(page, f"{size}-draft-report-unused")
+    result.locator("#report-text button.cite-key[data-key='M1']").first.click()
+    expect(page.locator("#cite-where")).to_have_text("党建办2023年工作材料.docx 第2行")
+    _assert_fits(page, width)
+    _screenshot(page, f"{size}-draft-report-citation")
 
 
 def _open_tab(page: Page, view: str, width: int) -> None:

@@ -196,3 +196,12 @@ def test_one_section_from_the_materials(local_workspace, tmp_path) -> None:
     data = json.loads(result.stdout)
     assert [section["topic"] for section in data["sections"] if section["level"] == 3] == ["lianzheng"]
     assert "明察暗访14次" in data["text"]
+
+
+def test_a_materials_folder_under_a_hidden_directory_is_read(tmp_path) -> None:
+    folder = tmp_path / ".cache" / "材料"
+    folder.mkdir(parents=True)
+    (folder / "纪工委材料.txt").write_text("纪工委工作材料\n全年开展警示教育12场，覆盖党员干部300人次。\n", encoding="utf-8")
+    (folder / ".~lock.纪工委材料.txt#").write_text("lock", encoding="utf-8")   # an editor's lock file stays out
+    files, unreadable = read_materials(folder)
+    assert [material.name for material in files] == ["纪工委材料.txt"] and unreadable == []

@@ -13,7 +13,7 @@ from typing import Any, Iterable
 from ..library.chunking import split_to_budget
 from ..library.retrieve import Hit
 from ..model.tokens import count_tokens
-from ..text.chinese import split_sentences
+from ..text.chinese import char_bigrams, split_sentences
 
 MIN_CUT_TOKENS = 120     # below this, a cut passage says too little to be worth its key
 CUT_MARGIN_TOKENS = 60   # the key and location line of a cut passage
@@ -132,8 +132,3 @@ def closest_sentence(text: str, claim: str) -> str:
     claim_pairs = char_bigrams(claim)
     return max(sentences, key=lambda sentence: len(char_bigrams(sentence) & claim_pairs)).strip()
 
-
-def char_bigrams(text: str) -> set[str]:
-    """Character bigrams of the CJK and alphanumeric characters of `text`."""
-    kept = re.sub(r"[^\u4e00-\u9fffA-Za-z0-9*]", "", text)
-    return {kept[index: index + 2] for index in range(len(kept) - 1)}

@@ -16,10 +16,9 @@ from collections import Counter
 from dataclasses import replace
 from typing import Callable
 
-from ..answer.evidence import char_bigrams
 from ..library.store import StoredChunk
 from ..library.structure import is_run_in_heading
-from ..text.chinese import ENUMERATION_MARKER
+from ..text.chinese import ENUMERATION_MARKER, char_bigrams
 from .outline import ACHIEVEMENT, Group, ReportOutline, short_label
 from .units import FRAMING, Unit, clauses_saying, compress, content_sentences, counted_figures, specificity
 

@@ -13,8 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ..answer.evidence import char_bigrams
-from ..text.chinese import ENUMERATION_MARKER
+from ..text.chinese import ENUMERATION_MARKER, char_bigrams
 from ..text.citations import insert_key
 from ..text.facts import Fact, Facts
 from ..text.figures import PLACEHOLDER, find_figures

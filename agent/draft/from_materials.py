@@ -13,11 +13,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..answer.evidence import char_bigrams
 from ..library.subthemes import Subtheme, load_subthemes
 from ..library.topics import FRAME_TOPIC_IDS, TOPICS, Topic, get_topic
 from ..materials.facts import SUMS_UP_YEAR, MaterialFact
-from ..text.chinese import ENUMERATION_MARKER
+from ..materials.read import is_number_cell
+from ..text.chinese import ENUMERATION_MARKER, char_bigrams
 from ..text.citations import insert_key
 from .evidence import DraftEvidence
 from .outline import MAX_POINTS, Outline, OutlinePoint
@@ -32,7 +32,6 @@ _STOCK_WORDS = ("严格落实", "全面落实", "认真落实", "切实加强", 
                 "不断", "切实", "进一步", "工作", "建设", "开展", "做好", "抓好", "落实", "有效", "取得", "成效",
                 "明显", "稳步", "积极", "主动", "打造", "提高", "完善", "健全")
 _STOCK_PAIRS = frozenset(pair for word in _STOCK_WORDS for pair in char_bigrams(word))
-_NUMBER_CELL = re.compile(r"[\d.,，%‰\s]+")
 _FRAME_HEADING = re.compile(r"\d{4}年|问题|打算|计划|不足")
 _OPENING_CONNECTIVE = re.compile(r"^(?:同时|此外|另外|其中|截至目前|目前)[，,]")
 # A department speaking of itself ("平安办坚持…", "我办…"): in the unit's report the unit is the subject.
@@ -104,7 +103,7 @@ def _pipe_table(rows: list[MaterialFact]) -> str:
     if rows[0].columns:
         header = list(rows[0].columns)
     else:
-        names_columns = not any(_NUMBER_CELL.fullmatch(cell) for cell in rows[0].cells)
+        names_columns = not any(is_number_cell(cell) for cell in rows[0].cells)
         header_fact = rows[0] if names_columns and len(rows) > 1 else None
         header = list(header_fact.cells) if header_fact else [""] * len(rows[0].cells)
         rows = rows[1:] if header_fact else rows

@@ -33,6 +33,12 @@ class DraftGuardReport:
     stale_years: list[str] = field(default_factory=list)
     stale_honours: list[str] = field(default_factory=list)
 
+    def merge(self, other: "DraftGuardReport") -> None:
+        """Add another section's changes to these (a whole report warns once per kind, not once per section)."""
+        for name in ("invented_keys", "invented_figures", "stale_figures", "stale_years", "stale_honours"):
+            getattr(self, name).extend(getattr(other, name))
+        self.masked_figures += other.masked_figures
+
     def warnings(self) -> list[str]:
         """The changes, as lines a user reads."""
         lines = []

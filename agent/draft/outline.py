@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..answer.evidence import char_bigrams
 from ..errors import UserError
+from ..text.chinese import char_bigrams
 from ..text.citations import keys_in
 from .evidence import DraftEvidence, SubthemeGroup
 from .numbering import marker

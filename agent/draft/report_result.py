@@ -8,10 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..text.citations import number_keys
 from ..text.figures import PLACEHOLDER
 from .report_outline import ReportOutline
-from .result import basis_entry, evidence_table
+from .result import draft_docx_markdown, draft_markdown
 
 
 @dataclass
@@ -73,18 +72,11 @@ class ReportDraft:
                 "engine": self.engine, "model": self.model, "run_dir": str(self.run_dir) if self.run_dir else None}
 
     def to_markdown(self) -> str:
-        parts = [f"# {self.title}", f"> {self.note}" if self.note else "", self.text]
-        if self.citations:
-            parts.append(evidence_table(self.citations))
-        return "\n\n".join(part for part in parts if part) + "\n"
+        return draft_markdown(self.title, self.note, self.text, self.citations)
 
     def to_docx_markdown(self) -> str:
         """Keys as 〔1〕 numbers, the 依据 as a numbered appendix."""
-        numbers = {citation["key"]: number for number, citation in enumerate(self.citations, 1)}
-        parts = [f"# {self.title}", f"> {self.note}" if self.note else "", number_keys(self.text, numbers)]
-        if self.citations:
-            parts += ["## 依据", *(basis_entry(number, citation) for number, citation in enumerate(self.citations, 1))]
-        return "\n\n".join(part for part in parts if part) + "\n"
+        return draft_docx_markdown(self.title, self.note, self.text, self.citations)
 
     def unused_report(self) -> str:
         """The facts the draft left out, for the writer to check (one line each: where, what, why)."""

@@ -53,23 +53,32 @@ class Draft:
 
     def to_markdown(self) -> str:
         """Title, note, body and the evidence table, as Markdown."""
-        parts = [f"# {self.title}", f"> {self.note}" if self.note else "", self.text]
-        if self.citations:
-            parts.append(evidence_table(self.citations))
-        return "\n\n".join(part for part in parts if part) + "\n"
+        return draft_markdown(self.title, self.note, self.text, self.citations)
 
     def to_docx_markdown(self) -> str:
         """The Markdown a Word file is made from: keys become numbers 〔1〕 and the table a numbered 依据 list."""
-        numbers = {citation["key"]: number for number, citation in enumerate(self.citations, 1)}
-        text = number_keys(self.text, numbers)
-        parts = [f"# {self.title}", f"> {self.note}" if self.note else "", text]
-        if self.citations:
-            parts += ["## 依据", *(basis_entry(number, citation) for number, citation in enumerate(self.citations, 1))]
-        return "\n\n".join(part for part in parts if part) + "\n"
+        return draft_docx_markdown(self.title, self.note, self.text, self.citations)
 
     def outline_markdown(self) -> str:
         """The outline alone, as the editable outline file."""
         return self.outline.render()
+
+
+def draft_markdown(title: str, note: str, text: str, citations: list[dict[str, Any]]) -> str:
+    """A draft as Markdown: title, the first-draft note, the text, and the evidence table."""
+    parts = [f"# {title}", f"> {note}" if note else "", text]
+    if citations:
+        parts.append(evidence_table(citations))
+    return "\n\n".join(part for part in parts if part) + "\n"
+
+
+def draft_docx_markdown(title: str, note: str, text: str, citations: list[dict[str, Any]]) -> str:
+    """The Markdown a draft's Word file is made from: keys become numbers 〔1〕, the table a numbered 依据 list."""
+    numbers = {citation["key"]: number for number, citation in enumerate(citations, 1)}
+    parts = [f"# {title}", f"> {note}" if note else "", number_keys(text, numbers)]
+    if citations:
+        parts += ["## 依据", *(basis_entry(number, citation) for number, citation in enumerate(citations, 1))]
+    return "\n\n".join(part for part in parts if part) + "\n"
 
 
 def point_paragraphs(style: str, index: int, heading: str, body: str) -> list[str]:

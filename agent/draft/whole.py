@@ -22,18 +22,19 @@ from typing import Any
 from ..library.topics import FRAME_TOPIC_IDS, get_topic, resolve_section, term_hits
 from ..materials import Materials, load_materials
 from ..materials.facts import SUMS_UP_YEAR, MaterialFact
+from ..text.chinese import chinese_numeral
 from ..text.citations import insert_key, keys_in, rename_keys
 from ..text.facts import Fact, Facts, load_facts
 from ..text.figures import PLACEHOLDER
-from .compose import SentenceContext, unit_kind_of
+from .compose import SentenceContext, Written, unit_kind_of
 from .evidence import DraftEvidence, gather_evidence
 from .from_materials import (material_outline, opening_facts, plan_material_points, sentence_for_report,
                              table_paragraphs)
-from .guard import DraftGuard
+from .guard import DraftGuard, DraftGuardReport
 from .numbering import POINT_STYLE
 from .pipeline import DraftWriter, Notify, OnText, RunFolder, context_warnings, draft_year, read_outline_file
 from .repeats import drop_repeated_clauses
-from .report_outline import (PLANS, WORK, PastReport, learn_outline, only_section,
+from .report_outline import (PLANS, WORK, PastReport, ReportPart, learn_outline, only_section,
                              parse_report_outline)
 from .report_result import ReportDraft, ReportSection
 from .result import collect_citations
@@ -146,19 +147,19 @@ class _ReportWriter:
         self.sources: dict[str, dict[str, Any]] = {}   # global key → citation
         self.passage_keys: dict[str, str] = {}         # chunk id → global S key
         self.section_of: dict[str, str] = {}           # fact key → section title
-        self.guard_warnings: list[str] = []
+        self.guarded = DraftGuardReport()   # what the guards changed, over all sections
         self.block_sizes: dict[tuple, int] = {}   # (file, headings) → facts under that heading of a material
         for fact in materials.facts if materials else []:
             block = (fact.file, fact.headings)
             self.block_sizes[block] = self.block_sizes.get(block, 0) + 1
 
-    def add_part(self, draft: ReportDraft, part) -> None:
-        number = len([s for s in draft.sections if s.level == 2])
-        title = f"{'一二三四五六七八九十'[number]}、{part.title}"
+    def add_part(self, draft: ReportDraft, part: ReportPart) -> None:
+        number = sum(1 for section in draft.sections if section.level == 2)
+        title = f"{chinese_numeral(number + 1)}、{part.title}"
         if part.kind == WORK:
             draft.sections.append(ReportSection(title, 2, WORK))
             for index, section in enumerate(part.sections):
-                heading = f"（{'一二三四五六七八九十'[index]}）{section.title}"
+                heading = f"（{chinese_numeral(index + 1)}）{section.title}"
                 self.notify(f"撰写 {heading}……")
                 written = self._work_section(section.topic, heading)
                 draft.sections.append(self._joined(heading, 3, WORK, section.topic, written))
@@ -219,10 +220,10 @@ class _ReportWriter:
         written = self.writer.write(outline, evidence, self.context, self.on_text)
         return self._guarded(written, evidence, self.user_facts, plan=evidence.topic.id == PLANS, basis="past")
 
-    def _guarded(self, written, evidence: DraftEvidence, facts: Facts, plan: bool, basis: str) -> _Written:
+    def _guarded(self, written: Written, evidence: DraftEvidence, facts: Facts, plan: bool, basis: str) -> _Written:
         guard = DraftGuard(evidence, facts, self.context.year, plan=plan, shown=written.shown_keys)
         paragraphs = [guard.check(paragraph) for paragraph in written.paragraphs]
-        self.guard_warnings += guard.report.warnings()
+        self.guarded.merge(guard.report)
         return _Written(paragraphs, evidence, facts, written.quotes, basis)
 
     def _joined(self, title: str, level: int, kind: str, topic: str, written: _Written) -> ReportSection:
@@ -251,7 +252,7 @@ class _ReportWriter:
         if self.materials is not None:
             self._account(draft)
         draft.warnings = [*self.writer.warnings, *context_warnings(self.context),
-                          *dict.fromkeys(self.guard_warnings)]
+                          *self.guarded.warnings()]
         if self.materials is not None and self.materials.unreadable:
             draft.warnings.append("以下材料读不出来，未用：" + "；".join(self.materials.unreadable))
         draft.warnings += [f"数字冲突：{conflict['description']}" for conflict in draft.conflicts]

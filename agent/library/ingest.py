@@ -52,7 +52,7 @@ def discover_files(paths: Iterable[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(candidate for candidate in path.rglob("*") if _is_report_file(candidate)))
+            found.extend(sorted(candidate for candidate in path.rglob("*") if _is_report_file(candidate, path)))
         elif path.exists():
             found.append(path)
         else:
@@ -60,10 +60,11 @@ def discover_files(paths: Iterable[Path]) -> list[Path]:
     return found
 
 
-def _is_report_file(path: Path) -> bool:
-    """A supported, non-hidden file inside a folder being ingested."""
+def _is_report_file(path: Path, folder: Path) -> bool:
+    """A supported file inside a folder being ingested, hidden by no dot-name below that folder (the folder
+    itself may sit under ~/.cache)."""
     return (path.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES
-            and not any(part.startswith(".") for part in path.parts))
+            and not any(part.startswith(".") for part in path.relative_to(folder).parts))
 
 
 MIN_CJK_SHARE = 0.1     # of a file's non-space characters: a Chinese report, even one full of tables, is far above

@@ -241,13 +241,17 @@ class ReportStore:
     def replace_materials(self, year: int, folder: str, records: Sequence[dict[str, Any]], vectors: np.ndarray) -> None:
         """Store one folder's material sentences for `year` (id, text and metadata per record), replacing what the
         same folder gave for that year before; kept in a collection of their own, apart from the past reports."""
+        self.forget_materials(year, folder)
         materials = self._collection(MATERIALS)
-        materials.delete(where={"$and": [{"year": year}, {"folder": folder}]})
         for start in range(0, len(records), _PAGE):
             batch = records[start: start + _PAGE]
             materials.upsert(ids=[record["id"] for record in batch], embeddings=vectors[start: start + _PAGE],
                              documents=[record["text"] for record in batch],
                              metadatas=[record["metadata"] | {"year": year, "folder": folder} for record in batch])
+
+    def forget_materials(self, year: int, folder: str) -> None:
+        """Remove what one folder's materials gave for `year`."""
+        self._collection(MATERIALS).delete(where={"$and": [{"year": year}, {"folder": folder}]})
 
     def materials_of(self, year: int) -> list[dict[str, Any]]:
         """The stored material sentences of `year` (text and metadata), in file and line order."""

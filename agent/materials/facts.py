@@ -24,9 +24,9 @@ from typing import Any
 
 import yaml
 
-from ..answer.evidence import char_bigrams
 from ..library.subthemes import subtheme_hits
 from ..library.topics import FRAME_TOPIC_IDS, tag_topics, term_hits
+from ..text.chinese import char_bigrams
 from ..text.facts import Fact
 from ..text.figures import PLACEHOLDER, counts_in, find_figures
 from .read import MaterialFile, MaterialSentence

@@ -26,7 +26,7 @@ LONG_SENTENCE_CHARS = 90   # a longer sentence listing measures with ； is spli
 _SENTENCE = re.compile(r"[^。！？!?]+(?:[。！？!?]+[”’」』）)]*|$)")
 _CLAUSE = re.compile(r"[^；;]+(?:[；;]|$)")
 _COLUMN_UNIT = re.compile(r"[（(]([^（）()]{1,4})[）)]\s*$")   # 检查单位（家次）
-_BARE_NUMBER = re.compile(r"[\d.,，]+%?")
+_BARE_NUMBER = re.compile(r"[\d.,，\s]+[%‰]?")
 _TABLE_CAPTION = re.compile(r"[^。，；]{2,40}表")
 _TITLE_WORDS = re.compile(r"总结|材料|情况|汇报|报告|要点|工作")
 
@@ -164,6 +164,11 @@ def _table_row(row: str, file: str, line: int, headings: tuple[str, ...], table:
     return MaterialSentence(row_as_sentence(row), file, line, headings, table, cells, columns)
 
 
+def is_number_cell(cell: str) -> bool:
+    """A table cell holding a bare number ("312", "98.8%"), not a label."""
+    return bool(_BARE_NUMBER.fullmatch(cell.strip()))
+
+
 def row_as_sentence(row: str) -> str:
     """A table row as the loader reads it ("季度：第一季度，检查单位（家次）：312，整改率：100%") said as a sentence
     ("第一季度，检查单位312家次，整改率100%。"): a label cell gives its value, a figure its column's words and unit."""
@@ -175,7 +180,7 @@ def row_as_sentence(row: str) -> str:
             continue
         unit = _COLUMN_UNIT.search(name)
         words = _COLUMN_UNIT.sub("", name).strip()
-        if _BARE_NUMBER.fullmatch(value.strip()):
+        if is_number_cell(value):
             pieces.append(f"{words}{value.strip()}{unit.group(1) if unit else ''}")
         elif re.search(r"\d", value):
             pieces.append(f"{words}{value.strip()}")

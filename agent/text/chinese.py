@@ -51,3 +51,9 @@ def chinese_numeral(number: int) -> str:
 def count_cjk(text: str) -> int:
     """Number of CJK ideographs in `text`."""
     return sum(1 for char in text if "\u4e00" <= char <= "\u9fff")
+
+
+def char_bigrams(text: str) -> set[str]:
+    """Character bigrams of the CJK and alphanumeric characters of `text` (how much two texts share, word-free)."""
+    kept = re.sub(r"[^\u4e00-\u9fffA-Za-z0-9*]", "", text)
+    return {kept[index: index + 2] for index in range(len(kept) - 1)}

@@ -10,23 +10,28 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import FastAPI, File, Request, UploadFile
+from fastapi import FastAPI, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel
 
 from ..brief import Budget, brief_report, make_condenser
 from ..brief.export import brief_file_name, write_brief
-from ..draft import DraftRequest, default_draft_year, draft_section, export_draft, make_writer
+from ..draft import (DraftRequest, ReportRequest, default_draft_year, draft_report, draft_section, export_draft,
+                     make_writer)
 from ..draft.export import draft_file_name
+from ..draft.pipeline import draft_year
+from ..draft.report_result import ReportDraft
 from ..errors import UserError, ZongjieError
+from ..files import readable_file_name
 from ..library.topics import TOPICS
 from ..workspace import OutlineNode, Workspace
 from .auth import token_guard
 from .chat_stream import ChatHub
-from .uploads import UnsupportedUpload, UploadTooLarge, save_upload
+from .uploads import UnsupportedUpload, UploadTooLarge, save_upload, save_uploads
 
 STATIC = Path(__file__).parent / "static"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+KEPT_REPORTS = 8   # whole drafts kept for their Word download (a model's second run would read differently)
 
 
 class ChatRequest(BaseModel):
@@ -66,7 +71,8 @@ def create_app(workspace: Workspace, token: str | None = None, max_upload_mb: fl
 
 
 class _Web:
-    """What the routes share: the workspace, the conversations, and one lock for writes to the store."""
+    """What the routes share: the workspace, the conversations, the last whole drafts, and one lock for writes to
+    the store."""
 
     def __init__(self, workspace: Workspace, max_upload_mb: float | None) -> None:
         self.workspace = workspace
@@ -74,6 +80,7 @@ class _Web:
         self.writing = threading.Lock()
         self.chat = ChatHub(workspace, self.with_passages)
         self.scratch = Path(tempfile.mkdtemp(prefix="zongjie-web-"))
+        self.reports: dict[str, ReportDraft] = {}   # upload digest → the whole draft made from it
         workspace.search("党建", k=1)   # build the search indexes now, not inside the first 20 requests at once
 
     def with_passages(self, citations: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -95,6 +102,36 @@ class _Web:
             facts_path.write_text(form.facts, encoding="utf-8")
         request = DraftRequest(section=form.section, year=form.year, org=form.org.strip(), facts_path=facts_path)
         return draft_section(self.workspace, request, make_writer(self.workspace))
+
+    def report(self, files: list[UploadFile], year: str, org: str) -> tuple[str, ReportDraft]:
+        """The whole report from this year's materials, with the digest of what was sent. The files go into a
+        folder of this request's own, gone afterwards with the store's copy of their sentences; the same files
+        sent again (for the Word file) get the draft already shown rather than a second, different one."""
+        if not files:
+            raise UserError("请先选择今年各科室的材料文件（.docx .txt .md .pdf，可多选）")
+        with tempfile.TemporaryDirectory(prefix="materials-", dir=self.scratch) as work:
+            folder = Path(work) / "materials"
+            paths = save_uploads([(file.file, file.filename or "") for file in files], folder, self.max_bytes)
+            request = ReportRequest(year=draft_year(_form_year(year), self.workspace), org=org.strip(),
+                                    materials_dir=folder, runs_dir=Path(work) / "runs")
+            digest = _report_digest(paths, request, self.workspace.store.fingerprint())
+            with self.writing:   # drafting writes the materials' sentences to the store
+                if digest not in self.reports:
+                    self._keep(digest, self._draft_report(request))
+                return digest, self.reports[digest]
+
+    def _draft_report(self, request: ReportRequest) -> ReportDraft:
+        """`draft_report`, then the store's copy of the materials' sentences removed: their folder is about to go,
+        and every request's copy would otherwise pile up there."""
+        try:
+            return draft_report(self.workspace, request, make_writer(self.workspace))
+        finally:
+            self.workspace.store.forget_materials(request.year, str(request.materials_dir.resolve()))
+
+    def _keep(self, digest: str, result: ReportDraft) -> None:
+        while len(self.reports) >= KEPT_REPORTS:
+            self.reports.pop(next(iter(self.reports)))   # the oldest first
+        self.reports[digest] = result
 
     def brief(self, form: BriefForm) -> Any:
         record = self.workspace.find_report(form.report)
@@ -187,6 +224,21 @@ def _routes(app: FastAPI, web: _Web) -> None:
         path = export_draft(result, web.scratch / f"{hashlib.sha256(result.text.encode()).hexdigest()[:16]}.docx")
         return _download(path, draft_file_name(result, ".docx"), "draft.docx")
 
+    @app.post("/api/draft/report")
+    def report(files: list[UploadFile] | None = File(None), year: str = Form(""), org: str = Form("")
+               ) -> dict[str, Any]:
+        _, result = web.report(files or [], year, org)
+        return result.to_json() | {"note": result.note, "run_dir": None,
+                                   "citations": web.with_passages(result.citations)}
+
+    @app.post("/api/draft/report/docx")
+    def report_docx(files: list[UploadFile] | None = File(None), year: str = Form(""), org: str = Form("")
+                    ) -> Response:
+        digest, result = web.report(files or [], year, org)
+        path = export_draft(result, web.scratch / f"{digest[:16]}.report.docx")
+        name = readable_file_name(result.title, ".docx", fallback=f"{result.year}年工作总结")
+        return _download(path, name, "report.docx")
+
     @app.post("/api/brief")
     def brief(form: BriefForm) -> dict[str, Any]:
         document = web.brief(form).to_json()
@@ -198,6 +250,25 @@ def _routes(app: FastAPI, web: _Web) -> None:
         path = web.scratch / f"{hashlib.sha256(result.source.encode()).hexdigest()[:16]}.brief.docx"
         write_brief(result, path)
         return _download(path, brief_file_name(result.title, result.source, "docx"), "brief.docx")
+
+
+def _form_year(text: str) -> int | None:
+    """The year a form field gives ("" when left empty)."""
+    text = text.strip()
+    if not text:
+        return None
+    if not text.isdecimal():
+        raise UserError(f"年度应填写四位数字，如 2023（现为“{text}”）")
+    return int(text)
+
+
+def _report_digest(paths: list[Path], request: ReportRequest, store_fingerprint: str) -> str:
+    """What a whole draft depends on: the materials' names and bytes, the year, the unit and the store."""
+    digest = hashlib.sha256(f"{request.year}\0{request.org}\0{store_fingerprint}".encode())
+    for path in sorted(paths, key=lambda path: path.name):
+        digest.update(f"\0{path.name}\0".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def _tree(node: OutlineNode) -> dict[str, Any]:

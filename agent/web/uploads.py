@@ -1,9 +1,11 @@
-"""Uploaded reports: a checked name, a size limit, and a place inside the store they cannot leave."""
+"""Uploaded files: a checked name, a size limit, and a folder they cannot leave (the store's uploads for a report,
+a request's own folder for this year's materials)."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -51,3 +53,15 @@ def save_upload(stream: BinaryIO, name: str, folder: Path, max_bytes: int) -> Pa
         raise UserError("文件名无效，请改名后重新上传")
     write_atomically(target, lambda partial: partial.write_bytes(bytes(data)))
     return target
+
+
+def save_uploads(uploads: Iterable[tuple[BinaryIO, str]], folder: Path, max_bytes: int) -> list[Path]:
+    """Several uploads (stream, name) into `folder`, each checked as `save_upload` checks one; a second file of
+    the same name is refused rather than left to replace the first unseen."""
+    saved: list[Path] = []
+    for stream, name in uploads:
+        clean = safe_name(name)
+        if any(path.name.casefold() == clean.casefold() for path in saved):
+            raise UserError(f"有两个文件都叫 {clean}，请改名后重新上传")
+        saved.append(save_upload(stream, name, folder, max_bytes))
+    return saved

@@ -2,8 +2,8 @@
  *
  * Everything shown here that came from the server (answers, drafts, briefs, report titles, headings) is
  * untrusted text: it is put on the page with createElement/textContent only, never as HTML. The small
- * Markdown renderer below knows just what our outputs use (# headings, **lead bold**, paragraphs, > notes,
- * pipe tables, [S1]/[F1] keys, 〔待补〕) and builds DOM nodes for it.
+ * Markdown renderer below knows just what our outputs use (# headings, **lead bold** and bold caption lines,
+ * paragraphs, > notes, pipe tables, [S1]/[F1]/[M1] keys, 〔待补〕) and builds DOM nodes for it.
  */
 "use strict";
 
@@ -13,6 +13,8 @@
   // A draft point's run-in lead ("**一是……。**"). Only at a paragraph's start and ending in 。/：, because
   // masked figures in the reports are runs of "*" ("谈心谈话**余人次") and must stay as they are.
   const LEAD_BOLD = /^\*\*([^*\n]+?[。：:！？])\*\*/;
+  // A bold line of its own, as a table's caption ("**……统计表**[M32]"): the whole paragraph, perhaps a key after it.
+  const BOLD_LINE = /^\*\*([^*\n]+)\*\*(?=(?:\[[SFM]\d+\])*$)/;
   const VIEWS = ["ask", "draft", "brief", "reports"];
   // Punctuation that must not start a line: it stays on the line of the [S1] chip before it.
   const AFTER_CHIP = /^[。，；：、！？）」』”’.,;:!?)]+/;
@@ -76,9 +78,9 @@
     return (await request(path, jsonBody(body))).json();
   }
 
-  /** POST, then save the returned file under the name the server gives it. */
-  async function download(path, body, fallbackName) {
-    const response = await request(path, jsonBody(body));
+  /** POST (JSON or a form, as `options` say), then save the returned file under the name the server gives it. */
+  async function download(path, options, fallbackName) {
+    const response = await request(path, options);
     const blob = await response.blob();
     const link = el("a");
     link.href = URL.createObjectURL(blob);
@@ -206,7 +208,7 @@
   function renderParagraph(text, context) {
     const paragraph = el("p");
     let rest = text;
-    const lead = context.bold ? LEAD_BOLD.exec(text) : null;
+    const lead = context.bold ? LEAD_BOLD.exec(text) || BOLD_LINE.exec(text) : null;
     if (lead) {
       const strong = el("strong");
       renderInline(strong, lead[1], context.citations);
@@ -325,6 +327,9 @@
     const fromUser = citation.source === "用户提供" && !citation.chunk_id;
     const title = citation.report_title || citation.source || "";
     $("cite-report").textContent = fromUser ? "用户提供的今年事实" : (title ? `《${title}》` : "");
+    const where = citation.file && citation.line ? `${citation.file} 第${citation.line}行` : "";
+    $("cite-where").textContent = where;   // a material's sentence: which file, which line
+    show($("cite-where"), Boolean(where));
     const path = citation.heading_path || [];
     $("cite-path").textContent = path.length ? path.join(" › ") : "";
     show($("cite-path"), path.length > 0);
@@ -405,6 +410,7 @@
   // ---------------------------------------------------------------- status, topics, reports
 
   let reports = [];
+  let maxUploadMb = null;   // the server's limit for one file, from the status
 
   const STATUS_PATH = "/api/status";
   const connection = { lost: false, lastContact: null };
@@ -416,6 +422,7 @@
       $("status").textContent = `${engine} · 资料库 ${status.reports} 份报告`;
       $("status").classList.remove("is-error");
       showDraftYear(status.draft_year, status.newest_year);
+      maxUploadMb = status.max_upload_mb || null;
     } catch (error) {
       if (connection.lost) return;  // connectionLost() has already said so, with the time
       $("status").textContent = error.message;
@@ -471,9 +478,12 @@
   /** The year a draft is for when the form leaves it empty (the server's rule, sent with the status), said on
    * the form, so an upload or a removal never moves it unseen. */
   function showDraftYear(year, newest) {
-    $("draft-year").placeholder = `默认 ${year}`;
-    $("draft-year-note").textContent = `默认起草 ${year} 年` +
+    const note = `默认起草 ${year} 年` +
       (newest ? `（资料库最新报告为 ${newest} 年）` : "（资料库中的报告没有标明年份）") + "，可在“年度”中改为其他年份。";
+    ["draft", "report"].forEach((form) => {
+      $(`${form}-year`).placeholder = `默认 ${year}`;
+      $(`${form}-year-note`).textContent = note;
+    });
   }
 
   /** What a reader calls a report: its title (never the stored file's name when there is a title). */
@@ -751,11 +761,11 @@
   }
 
   // A Word download behind a button: the button is off while it runs, a failure shows in the error box.
-  async function downloadWord(button, errorBox, path, body, fallbackName) {
+  async function downloadWord(button, errorBox, path, options, fallbackName) {
     button.disabled = true;
     showError(errorBox, "");
     try {
-      await download(path, body, fallbackName);
+      await download(path, options, fallbackName);
     } catch (error) {
       showError(errorBox, error.message);
     } finally {
@@ -764,12 +774,232 @@
   }
 
   async function downloadDraft() {
-    if (lastDraftBody) await downloadWord($("draft-docx"), $("draft-error"), "/api/draft/docx", lastDraftBody, "初稿.docx");
+    if (lastDraftBody) {
+      await downloadWord($("draft-docx"), $("draft-error"), "/api/draft/docx", jsonBody(lastDraftBody), "初稿.docx");
+    }
   }
 
   function setupDraft() {
     $("draft-form").addEventListener("submit", (event) => { event.preventDefault(); runDraft(); });
     $("draft-docx").addEventListener("click", downloadDraft);
+    setupDraftModes();
+    setupReport();
+  }
+
+  // ---------------------------------------------------------------- 起草: 写一节 or 起草全文
+
+  const MODE_TABS = () => Array.from(document.querySelectorAll("#view-draft .mode-tab"));
+
+  function setDraftMode(mode) {
+    MODE_TABS().forEach((tab) => {
+      const chosen = tab.dataset.mode === mode;
+      tab.setAttribute("aria-selected", String(chosen));
+      tab.tabIndex = chosen ? 0 : -1;
+    });
+    show($("draft-section-pane"), mode === "section");
+    show($("draft-report-pane"), mode === "report");
+    closeCitation();
+  }
+
+  function setupDraftModes() {
+    MODE_TABS().forEach((tab, index, tabs) => {
+      tab.addEventListener("click", () => setDraftMode(tab.dataset.mode));
+      tab.addEventListener("keydown", (event) => {   // arrow keys move between the tabs, as in any tab list
+        if (event.key !== "ArrowLeft" && event.key !== "ArrowRight") return;
+        const next = tabs[(index + (event.key === "ArrowRight" ? 1 : tabs.length - 1)) % tabs.length];
+        setDraftMode(next.dataset.mode);
+        next.focus();
+      });
+    });
+    setDraftMode("section");
+  }
+
+  // ---------------------------------------------------------------- 起草全文
+
+  const MATERIAL_SUFFIXES = [".docx", ".txt", ".md", ".pdf"];
+  let materials = [];          // the File objects chosen, in the order chosen
+  let lastReportForm = null;   // the form the shown report was drafted from (its Word file is asked with it)
+
+  /** Why a chosen file cannot be sent (the server's own words for it), or "" when it can. */
+  function materialProblem(file) {
+    const suffix = (/\.[^.]+$/.exec(file.name) || [""])[0].toLowerCase();
+    if (!MATERIAL_SUFFIXES.includes(suffix)) {
+      return `不支持的文件类型：${file.name}（可上传 ${MATERIAL_SUFFIXES.join(" ")}）`;
+    }
+    if (maxUploadMb && file.size > maxUploadMb * 1024 * 1024) return `文件超过 ${maxUploadMb} MB 的上限：${file.name}`;
+    if (!file.size) return `文件是空的：${file.name}`;
+    return "";
+  }
+
+  /** Add files to the list (one of the same name replaces the earlier); say which were refused and why. */
+  function addMaterials(files) {
+    const refused = [];
+    Array.from(files || []).forEach((file) => {
+      const problem = materialProblem(file);
+      if (problem) refused.push(problem);
+      else materials = materials.filter((other) => other.name !== file.name).concat([file]);
+    });
+    showError($("report-error"), refused.join("；"));
+    renderMaterials();
+  }
+
+  function renderMaterials() {
+    const list = $("report-file-list");
+    clear(list);
+    if (!materials.length) list.appendChild(el("li", "file-empty", "还没有选择材料。"));
+    materials.forEach((file) => {
+      const item = el("li", "file-item");
+      item.appendChild(el("span", "file-item-name", file.name));
+      item.appendChild(el("span", "file-item-size", fileSize(file.size)));
+      const remove = el("button", "btn btn-small btn-quiet", "移除");
+      remove.type = "button";
+      remove.title = `不上传 ${file.name}`;
+      remove.addEventListener("click", () => {
+        materials = materials.filter((other) => other !== file);
+        renderMaterials();
+      });
+      item.appendChild(remove);
+      list.appendChild(item);
+    });
+  }
+
+  function fileSize(bytes) {
+    return bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1048576).toFixed(1)} MB`;
+  }
+
+  function reportForm() {
+    const form = new FormData();
+    materials.forEach((file) => form.append("files", file, file.name));
+    form.append("org", $("report-org").value.trim());
+    form.append("year", $("report-year").value.trim());
+    return form;
+  }
+
+  async function runReport() {
+    if (!materials.length) {
+      showError($("report-error"), "请先选择今年各科室的材料文件（可多选）。");
+      return;
+    }
+    const form = reportForm();
+    showError($("report-error"), "");
+    show($("report-busy"), true);
+    $("report-run").disabled = true;
+    try {
+      const report = await (await request("/api/draft/report", { method: "POST", body: form })).json();
+      lastReportForm = form;
+      renderReport(report);
+      $("report-result").scrollIntoView({ block: "start" });
+    } catch (error) {
+      showError($("report-error"), error.message);
+    } finally {
+      show($("report-busy"), false);
+      $("report-run").disabled = false;
+    }
+  }
+
+  function renderReport(report) {
+    renderReportSummary(report);
+    // A conflict is shown in the list at the end, with its files and lines; its warning would only repeat it.
+    const conflicts = new Set((report.conflicts || []).map((conflict) => `数字冲突：${conflict.description}`));
+    warningList($("report-warnings"), (report.warnings || []).filter((warning) => !conflicts.has(warning)));
+    const markdown = [`# ${report.title || ""}`, report.note ? `> ${report.note}` : "", report.text || ""];
+    renderMarkdown($("report-text"), markdown.filter(Boolean).join("\n\n"),
+      { citations: report.citations || [], bold: true });
+    renderUnused(report);
+    show($("report-result"), true);
+  }
+
+  function renderReportSummary(report) {
+    const summary = $("report-summary");
+    clear(summary);
+    const count = report.placeholders || 0;
+    if (count) {
+      summary.appendChild(document.createTextNode(`初稿中有 ${count} 处`));
+      summary.appendChild(el("mark", "placeholder", PLACEHOLDER));
+      summary.appendChild(document.createTextNode("，请按今年的实际填写。"));
+    } else {
+      summary.appendChild(document.createTextNode("初稿中的数字都有依据。"));
+    }
+    summary.appendChild(document.createTextNode("点正文中的编号可查看出处。"));
+    const unused = (report.facts_unused || []).length;
+    const conflicts = (report.conflicts || []).length;
+    const jump = el("button", "link-button", (unused ? `${unused} 条材料内容未写入初稿` : "材料内容都已写入初稿") +
+      (conflicts ? `，${conflicts} 处数字冲突` : "") + "，见文末清单");
+    jump.type = "button";
+    jump.addEventListener("click", () => $("report-unused").scrollIntoView({ block: "start" }));
+    summary.appendChild(jump);
+  }
+
+  /** The account of the materials: conflicts first, then every sentence left out, with where it is and why. */
+  function renderUnused(report) {
+    const unused = report.facts_unused || [];
+    const conflicts = report.conflicts || [];
+    const used = new Set((report.facts_used || []).map((fact) => fact.key));
+    $("report-unused-count").textContent = `共 ${unused.length} 条`;
+    const conflictList = $("report-conflicts");
+    clear(conflictList);
+    conflicts.forEach((conflict) => conflictList.appendChild(conflictItem(conflict, used)));
+    show(conflictList, conflicts.length > 0);
+    const inConflict = new Set(conflicts.flatMap((conflict) => (conflict.values || []).map((value) => value.key)));
+    const list = $("report-unused-list");
+    clear(list);
+    if (!unused.length) list.appendChild(el("li", "unused-none", "各科室材料中的内容都已写入初稿。"));
+    unused.forEach((fact) => list.appendChild(unusedItem(fact, inConflict.has(fact.key))));
+  }
+
+  function conflictItem(conflict, used) {
+    const item = el("li", "conflict");
+    item.appendChild(el("span", "conflict-tag", "数字冲突"));
+    const text = el("span", "conflict-text");
+    const kept = (conflict.values || [])[0];
+    // The draft keeps the first material's sentence with 〔待补〕 in place of the figure: the writer decides.
+    const note = kept && used.has(kept.key) ? "正文中这个数字写作〔待补〕，请核实后填写。" : "";
+    renderInline(text, `${conflict.description || conflict.item || ""}。${note}`, null);
+    item.appendChild(text);
+    return item;
+  }
+
+  function unusedItem(fact, conflict) {
+    const item = el("li", conflict ? "unused is-conflict" : "unused");
+    if (conflict) item.appendChild(el("span", "conflict-tag", "数字冲突"));
+    item.appendChild(el("span", "unused-where", `${fact.file} 第${fact.line}行：`));
+    const text = el("span", "unused-text");
+    renderInline(text, fact.text || "", null);
+    item.appendChild(text);
+    if (fact.reason) item.appendChild(el("span", "unused-reason", `（${fact.reason}）`));
+    return item;
+  }
+
+  async function downloadReport() {
+    if (lastReportForm) {
+      await downloadWord($("report-docx"), $("report-error"), "/api/draft/report/docx",
+        { method: "POST", body: lastReportForm }, "工作总结.docx");
+    }
+  }
+
+  function setupReport() {
+    $("report-form").addEventListener("submit", (event) => { event.preventDefault(); runReport(); });
+    $("report-docx").addEventListener("click", downloadReport);
+    const input = $("report-files");
+    input.addEventListener("change", () => {
+      addMaterials(input.files);
+      input.value = "";   // the same file can be chosen again after it was removed
+    });
+    const drop = $("report-drop");
+    ["dragenter", "dragover"].forEach((name) => drop.addEventListener(name, (event) => {
+      event.preventDefault();
+      drop.classList.add("is-over");
+    }));
+    ["dragleave", "drop"].forEach((name) => drop.addEventListener(name, () => drop.classList.remove("is-over")));
+    drop.addEventListener("drop", (event) => {
+      event.preventDefault();
+      addMaterials(event.dataTransfer && event.dataTransfer.files);
+    });
+    // A file dropped just beside the box must not make the browser leave the page to open it.
+    ["dragover", "drop"].forEach((name) => window.addEventListener(name, (event) => {
+      if (event.dataTransfer && Array.from(event.dataTransfer.types || []).includes("Files")) event.preventDefault();
+    }));
+    renderMaterials();
   }
 
   // ---------------------------------------------------------------- 摘要
@@ -803,7 +1033,9 @@
   }
 
   async function downloadBrief() {
-    if (lastBriefBody) await downloadWord($("brief-docx"), $("brief-error"), "/api/brief/docx", lastBriefBody, "摘要.docx");
+    if (lastBriefBody) {
+      await downloadWord($("brief-docx"), $("brief-error"), "/api/brief/docx", jsonBody(lastBriefBody), "摘要.docx");
+    }
   }
 
   async function uploadForBrief() {
