@@ -377,9 +377,11 @@ def draft(
 ) -> None:
     """按往年报告的结构和写法起草今年的总结（初稿）：一节（--section），或全文（--all）。
 
-    今年的事实取自 --materials（各科室材料）和 --facts，数字照抄并注明出处，缺的写成〔待补〕；
-    材料中没有写进初稿的内容（对不上栏目、重复、各科室数字不一致）会逐条列出。
+    今年的事实取自 --materials（各科室材料）和 --facts，数字照抄并注明出处，缺的写成〔待补〕；材料中没有写进初稿的内容（对不上栏目、重复、各科室数字不一致）会逐条列出。
+
     每一步保存在资料库下的 drafts/ 运行目录中，可查看；--outline-only 先出提纲，改好后用 --outline 文件 接着写。
+
+    \b
     例：zongjie draft --all --materials 科室材料/ --org 梅林街道 --out 总结.docx
     例：zongjie draft --section 党风廉政 --facts 今年数字.yaml --out 党风廉政.docx
     """
