@@ -461,6 +461,55 @@ def _write_stderr_block(text: str) -> None:
 @app.command()
 @reports_errors
 @common_options()
+def check(
+    file: Annotated[Path, typer.Argument(help="要校对的稿子（.docx/.txt/.md）")],
+    facts: Annotated[Optional[Path], typer.Option("--facts", help="今年的事实文件（YAML，每行“事项: 数字”）")] = None,
+    materials: Annotated[Optional[Path], typer.Option("--materials", help="今年各科室报来的材料目录：稿中的数字逐个对照")] = None,
+    year: Annotated[Optional[int], typer.Option("--year", help="稿子是哪一年的总结（默认：资料库中最新报告的下一年）")] = None,
+    out_file: Annotated[Optional[Path], typer.Option("--out", help="另存一份 .docx，每个问题处加 Word 批注")] = None,
+    fix: Annotated[bool, typer.Option("--fix", help="另存一份只改了标点、用词、全角数字的副本（数字内容一律不改）")] = False,
+    common: Common = Common(),
+) -> None:
+    """校对一篇人写的稿子：数字是否出自今年的材料、有没有混进往年的年份荣誉和原句、标题编号、数字用法、标点用词、密级标志和个人信息。
+
+    每个问题给出行号（Word 文件为段落序号）、严重程度（错误/提醒/建议）、说明、依据和修改建议。
+
+    退出码：0 没有错误级问题；4 有错误级问题；1 输入有误（找不到文件、读不出来等）。
+
+    \b
+    例：zongjie check 2023年工作总结.docx --materials 科室材料/ --out 批注版.docx
+    例：zongjie check 初稿.txt --facts 今年数字.yaml --fix
+    """
+    from .check import CheckRequest, check_draft
+    from .check.annotate import write_commented, write_fixed
+
+    if out_file is not None and out_file.suffix.lower() != ".docx":
+        raise typer.BadParameter("--out 只支持 .docx（带批注的 Word 文件）")
+    workspace = common.workspace()
+    _auto_ingest(workspace)
+    result = check_draft(workspace, CheckRequest(file, facts, materials, year))
+    document = result.to_json()
+    if out_file is not None:
+        comments = write_commented(result, out_file)
+        err.print(f"已保存带 {comments} 条批注的文件：{out_file}", highlight=False, markup=False)
+    if fix:
+        fixed_path = file.with_name(f"{file.stem}（已改标点用词）{file.suffix}")
+        changes = write_fixed(result, fixed_path)
+        document["fixed"] = {"file": str(fixed_path), "changes": [change.to_json() for change in changes]}
+        err.print(f"已另存修改副本：{fixed_path}（{len(changes)} 处）", highlight=False, markup=False)
+        for change in changes:
+            err.print(f"  第{change.line}行：{change.before} → {change.after}", highlight=False, markup=False)
+    if common.as_json:
+        _print_json(document)
+    else:
+        _write_stdout(result.to_text() + "\n")
+    if result.errors:
+        raise typer.Exit(4)
+
+
+@app.command()
+@reports_errors
+@common_options()
 def brief(
     reports: Annotated[Optional[list[str]], typer.Argument(help="报告文件，或已导入报告的文件名、编号、标题中的词；与 --all 同用时为目录")] = None,
     all_reports: Annotated[bool, typer.Option("--all", help="摘要目录中的全部报告（不给目录时为资料库中的全部报告）")] = False,

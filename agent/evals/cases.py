@@ -18,11 +18,12 @@ import yaml
 
 from ..errors import UserError
 
-SUITES = ("retrieval", "ask", "draft", "brief", "whole")
+SUITES = ("retrieval", "ask", "draft", "brief", "whole", "check")
 DEV, TEST = "dev", "test"
 SPLITS = (DEV, TEST)
 _INPUT_KEYS = {"retrieval": ("query",), "ask": ("question",), "draft": ("section", "facts", "year", "org"),
-               "brief": ("report", "max_chars"), "whole": ("materials", "year", "org")}
+               "brief": ("report", "max_chars"), "whole": ("materials", "year", "org"),
+               "check": ("draft", "materials", "facts", "year")}
 
 
 @dataclass(frozen=True)
@@ -45,12 +46,13 @@ class Case:
 
 
 def load_suite(cases_dir: Path, suite: str) -> list[Case]:
-    """The cases of one suite, in file order: `<suite>.yaml`, then the held-out `<suite>.test.yaml` if any."""
+    """The cases of one suite, in file order: `<suite>.yaml`, then the held-out `<suite>.test*.yaml` if any (a
+    second held-out set, written after a first one was seen, is `<suite>.test2.yaml`)."""
     path = cases_dir / f"{suite}.yaml"
     if not path.is_file():
         raise UserError(f"找不到评测用例文件：{path}")
-    held_out = cases_dir / f"{suite}.test.yaml"
-    return _read_cases(path, suite) + (_read_cases(held_out, suite) if held_out.is_file() else [])
+    held_out = sorted(cases_dir.glob(f"{suite}.test*.yaml"))
+    return _read_cases(path, suite) + [case for file in held_out for case in _read_cases(file, suite)]
 
 
 def _read_cases(path: Path, suite: str) -> list[Case]:

@@ -28,7 +28,7 @@ from ..library.subthemes import subtheme_hits
 from ..library.topics import FRAME_TOPIC_IDS, tag_topics, term_hits
 from ..text.chinese import char_bigrams
 from ..text.facts import Fact
-from ..text.figures import PLACEHOLDER, counts_in, find_figures
+from ..text.figures import PLACEHOLDER, Figure, counts_in, find_figures
 from .read import MaterialFile, MaterialSentence
 
 OFFICE_AFFAIRS_PATH = Path(__file__).resolve().parent / "data" / "office_affairs.yaml"
@@ -53,6 +53,8 @@ _ITEM_BREAK = re.compile(r"[，,；;。：:、（）()]")
 # What an item's words say besides the thing counted: "全年开展廉政谈话" and "廉政谈话共计" count the same thing.
 _ITEM_FILLER = re.compile(r"^(?:全年|今年以来|年内|截至目前|截至\d+月底|目前|共计|累计|共|其中|合计|全街道|全镇|全乡|"
                           r"辖区|开展|组织|完成|实施|进行|办理)+")
+# Words that say how a figure is counted, not what: "投入资金36万元" and "投入资金85万元" may be two projects.
+_GENERIC_ITEM = re.compile(r"投入|资金|金额|投资|涉及|发放|总计|共计|累计|完成|开展|新增|达到|其中|总数|数量|人数|次数|合计")
 _ITEM_TAIL = re.compile(r"(?:共计|共|累计|合计|总计|达到|达|为|约)+$")
 _UNIT = re.compile(r"[^\d.．%‰*]+$")
 
@@ -255,19 +257,36 @@ def _frame(sentence: MaterialSentence, year: int) -> str:
 
 def items_of(fact: MaterialFact) -> list[Item]:
     """Each unmasked figure of the sentence with the words before it in its clause."""
+    return [Item(words=words, value=figure.text, unit=unit_of(figure), fact=fact)
+            for words, figure in counted_items(fact.label)]
+
+
+def counted_items(text: str) -> list[tuple[str, Figure]]:
+    """Each unmasked figure of `text` with what it counts: the words before it in its clause, fillers dropped
+    ("全年开展廉政谈话142人次" → 廉政谈话); figures whose words are too short to name an item are left out."""
     found = []
-    text = fact.label
     for figure in find_figures(text):
         if figure.masked or not figure.values:
             continue
         start = figure.text_start if figure.text_start >= 0 else figure.start
         clause_start = max((m.end() for m in _ITEM_BREAK.finditer(text, 0, start)), default=0)
         words = _ITEM_TAIL.sub("", _ITEM_FILLER.sub("", text[clause_start:start].strip()))
-        if len(words) < MIN_ITEM_CHARS:
-            continue
-        unit = _UNIT.search(figure.text)
-        found.append(Item(words=words, value=figure.text, unit=unit.group(0) if unit else "", fact=fact))
+        if len(words) >= MIN_ITEM_CHARS and len(_GENERIC_ITEM.sub("", words)) >= 2:
+            found.append((words, figure))
     return found
+
+
+def unit_of(figure: Figure) -> str:
+    """The unit a figure is written with ("万元" of 86万元, "%" of 99.0%), "" for none."""
+    unit = _UNIT.search(figure.text)
+    return unit.group(0) if unit else ""
+
+
+def same_item_words(first: str, second: str) -> bool:
+    """Whether two items' words count the same thing: most character pairs shared, or one holding the other."""
+    pairs, other_pairs = char_bigrams(first), char_bigrams(second)
+    overlap = len(pairs & other_pairs) / max(len(pairs | other_pairs), 1)
+    return overlap >= SAME_ITEM or (min(len(first), len(second)) >= 4 and (first in second or second in first))
 
 
 def _find_repeats_and_conflicts(materials: Materials, subjects: dict[str, str]) -> None:
@@ -315,16 +334,8 @@ def _entry(item: Item) -> dict[str, Any]:
 
 def _same_item(item: Item, others: list[Item]) -> Item | None:
     """The earlier item counting the same thing in the same unit, if any."""
-    pairs = char_bigrams(item.words)
-    for other in others:
-        if other.unit != item.unit:
-            continue
-        other_pairs = char_bigrams(other.words)
-        overlap = len(pairs & other_pairs) / max(len(pairs | other_pairs), 1)
-        if overlap >= SAME_ITEM or (min(len(item.words), len(other.words)) >= 4
-                                    and (item.words in other.words or other.words in item.words)):
-            return other
-    return None
+    return next((other for other in others if other.unit == item.unit and same_item_words(item.words, other.words)),
+                None)
 
 
 def _same_sentence(fact: MaterialFact, other: MaterialFact) -> bool:
