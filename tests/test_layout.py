@@ -24,8 +24,9 @@ MAY_IMPORT = {
     "materials": {"text", "model", "library"},
     "draft": {"text", "model", "library", "answer", "materials", "workspace"},
     "brief": {"text", "model", "library", "answer", "draft", "workspace"},
-    "evals": {"text", "model", "library", "answer", "materials", "draft", "brief", "workspace"},
-    "web": {"text", "model", "library", "answer", "materials", "draft", "brief", "workspace"},
+    "check": {"text", "model", "library", "materials", "draft", "workspace"},
+    "evals": {"text", "model", "library", "answer", "materials", "draft", "brief", "check", "workspace"},
+    "web": {"text", "model", "library", "answer", "materials", "draft", "brief", "check", "workspace"},
 }
 
 

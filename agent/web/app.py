@@ -4,8 +4,11 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import tempfile
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -16,6 +19,10 @@ from pydantic import BaseModel
 
 from ..brief import Budget, brief_report, make_condenser
 from ..brief.export import brief_file_name, write_brief
+from ..check import CheckRequest, CheckResult, check_draft
+from ..check.annotate import write_commented
+from ..check.findings import KIND_LABELS, SEVERITY_LABELS
+from ..check.run import document_of
 from ..draft import (DraftRequest, ReportRequest, default_draft_year, draft_report, draft_section, export_draft,
                      make_writer)
 from ..draft.export import draft_file_name
@@ -32,6 +39,10 @@ from .uploads import UnsupportedUpload, UploadTooLarge, save_upload, save_upload
 STATIC = Path(__file__).parent / "static"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 KEPT_REPORTS = 8   # whole drafts kept for their Word download (a model's second run would read differently)
+CHECKED_SUFFIXES = (".docx", ".txt", ".md")   # a draft to proofread: what a writer writes in
+PASTED_NAME = "粘贴的文稿.txt"
+# The check's notes speak to the command line; the page's user uploads files rather than passing flags.
+PAGE_NOTES = {"没有提供 --facts 或 --materials": "没有上传今年的科室材料"}
 
 
 class ChatRequest(BaseModel):
@@ -132,6 +143,31 @@ class _Web:
         while len(self.reports) >= KEPT_REPORTS:
             self.reports.pop(next(iter(self.reports)))   # the oldest first
         self.reports[digest] = result
+
+    @contextmanager
+    def checked(self, draft: UploadFile | None, text: str, materials: list[UploadFile], year: str
+                ) -> Iterator[tuple[CheckResult, Path]]:
+        """The check of a draft uploaded or pasted, against the materials sent with it; yields the result and a
+        folder of this request's own, where the draft and materials are kept until the request is answered.
+        Only reads the store."""
+        wanted_year = _form_year(year)
+        with tempfile.TemporaryDirectory(prefix="check-", dir=self.scratch) as work:
+            path = self._draft_to_check(draft, text, Path(work) / "draft")
+            materials_dir = Path(work) / "materials" if materials else None
+            if materials_dir is not None:
+                save_uploads([(file.file, file.filename or "") for file in materials], materials_dir, self.max_bytes)
+            request = CheckRequest(path, materials_dir=materials_dir, year=wanted_year)
+            yield check_draft(self.workspace, request), Path(work)
+
+    def _draft_to_check(self, draft: UploadFile | None, text: str, folder: Path) -> Path:
+        """The uploaded draft, or the pasted text as a .txt file, saved in `folder`."""
+        if draft is not None and text.strip():
+            raise UserError("请只给一份稿子：选了文件就不要再粘贴文字（或移除文件后再粘贴）")
+        if draft is not None:
+            return save_upload(draft.file, draft.filename or "", folder, self.max_bytes, CHECKED_SUFFIXES)
+        if text.strip():
+            return save_upload(io.BytesIO(text.encode("utf-8")), PASTED_NAME, folder, self.max_bytes)
+        raise UserError("请先选择要校对的稿子（.docx .txt .md），或把稿子的文字粘贴进来")
 
     def brief(self, form: BriefForm) -> Any:
         record = self.workspace.find_report(form.report)
@@ -239,6 +275,21 @@ def _routes(app: FastAPI, web: _Web) -> None:
         name = readable_file_name(result.title, ".docx", fallback=f"{result.year}年工作总结")
         return _download(path, name, "report.docx")
 
+    @app.post("/api/check")
+    def check(draft: UploadFile | None = File(None), text: str = Form(""),
+              materials: list[UploadFile] | None = File(None), year: str = Form("")) -> dict[str, Any]:
+        with web.checked(draft, text, materials or [], year) as (result, _):
+            return _check_json(result)
+
+    @app.post("/api/check/docx")
+    def check_docx(draft: UploadFile | None = File(None), text: str = Form(""),
+                   materials: list[UploadFile] | None = File(None), year: str = Form("")) -> Response:
+        with web.checked(draft, text, materials or [], year) as (result, work):
+            path = work / "commented.docx"
+            write_commented(result, path)
+            name = readable_file_name(f"{result.path.stem}（校对批注）", ".docx", fallback="校对批注")
+            return _download(path, name, "checked.docx")
+
     @app.post("/api/brief")
     def brief(form: BriefForm) -> dict[str, Any]:
         document = web.brief(form).to_json()
@@ -260,6 +311,16 @@ def _form_year(text: str) -> int | None:
     if not text.isdecimal():
         raise UserError(f"年度应填写四位数字，如 2023（现为“{text}”）")
     return int(text)
+
+
+def _check_json(result: CheckResult) -> dict[str, Any]:
+    """A check for the page: the draft's own name (never the server's folder), notes in the page's words, the
+    Chinese names of kinds and severities, and the draft's lines, to show each finding where it stands."""
+    notes = [next((note.replace(cli, page) for cli, page in PAGE_NOTES.items() if cli in note), note)
+             for note in result.notes]
+    lines = [{"number": line.number, "text": line.text} for line in document_of(result).lines]
+    return result.to_json() | {"file": result.path.name, "notes": notes, "lines": lines,
+                               "labels": {"kinds": KIND_LABELS, "severities": SEVERITY_LABELS}}
 
 
 def _report_digest(paths: list[Path], request: ReportRequest, store_fingerprint: str) -> str:

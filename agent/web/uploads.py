@@ -1,5 +1,5 @@
 """Uploaded files: a checked name, a size limit, and a folder they cannot leave (the store's uploads for a report,
-a request's own folder for this year's materials)."""
+a request's own folder for this year's materials or a draft to proofread)."""
 
 from __future__ import annotations
 
@@ -35,11 +35,13 @@ def safe_name(name: str) -> str:
     return base[:120]
 
 
-def save_upload(stream: BinaryIO, name: str, folder: Path, max_bytes: int) -> Path:
-    """Write an upload into `folder` (whole or not at all); refuse other kinds and files over `max_bytes`."""
+def save_upload(stream: BinaryIO, name: str, folder: Path, max_bytes: int,
+                suffixes: tuple[str, ...] = SUPPORTED_SUFFIXES) -> Path:
+    """Write an upload into `folder` (whole or not at all); refuse kinds other than `suffixes` and files over
+    `max_bytes`."""
     clean = safe_name(name)
-    if Path(clean).suffix.lower() not in SUPPORTED_SUFFIXES:
-        raise UnsupportedUpload(f"不支持的文件类型：{clean}（可上传 {' '.join(SUPPORTED_SUFFIXES)}）")
+    if Path(clean).suffix.lower() not in suffixes:
+        raise UnsupportedUpload(f"不支持的文件类型：{clean}（可上传 {' '.join(suffixes)}）")
     data = bytearray()
     while chunk := stream.read(CHUNK):
         data += chunk
