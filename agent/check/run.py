@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ..draft.pipeline import draft_year
-from .document import DraftDocument, read_draft
+from .document import read_draft
 from .figures import figure_findings, placeholder_findings
 from .findings import SEVERITY_ORDER, CheckResult, Finding
 from .form import (number_usage_findings, numbering_findings, punctuation_findings, sensitive_findings,
@@ -52,8 +52,3 @@ def _ordered(findings: list[Finding]) -> list[Finding]:
             seen.add(key)
             unique.append(finding)
     return sorted(unique, key=lambda finding: (finding.line, SEVERITY_ORDER.index(finding.severity)))
-
-
-def document_of(result: CheckResult) -> DraftDocument:
-    """The checked draft, read again (for writing it back with comments or fixes)."""
-    return read_draft(result.path)
