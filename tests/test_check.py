@@ -167,3 +167,13 @@ def test_every_planted_defect_of_the_dev_drafts_is_found(local_workspace, name) 
     for planted in case["planted"]:
         number = next(line.number for line in draft_lines if planted["text"] in line.text)
         assert any(f.kind == planted["kind"] and f.line == number for f in result.findings), planted
+
+
+def test_a_gbk_draft_is_read_and_its_fixed_copy_stays_gbk(local_workspace, tmp_path) -> None:
+    draft = tmp_path / "初稿.txt"
+    draft.write_bytes("梅林街道2023年工作总结\r\n截止目前,全年组织开展应急演练16次。\r\n".encode("gbk"))
+    result = _check(local_workspace, draft)
+    assert {(f.line, f.kind) for f in result.findings} == {(2, "punctuation"), (2, "wording")}
+    fixed = tmp_path / "改.txt"
+    write_fixed(result, fixed)
+    assert fixed.read_bytes().decode("gbk").splitlines()[1] == "截至目前，全年组织开展应急演练16次。"

@@ -55,7 +55,7 @@ def write_fixed(result: CheckResult, out: Path) -> list[Change]:
     fixes = [finding for finding in result.findings if finding.fix and finding.kind in FIXABLE]
     if result.path.suffix.lower() == ".docx":
         return _fix_docx(result, fixes, out)
-    text, _encoding = decode_text(result.path.read_bytes())
+    text, encoding = decode_text(result.path.read_bytes())
     rows = text.split("\n")
     changes = []
     for finding in fixes:
@@ -64,8 +64,17 @@ def write_fixed(result: CheckResult, out: Path) -> list[Change]:
         if before in row:
             rows[finding.line - 1] = row.replace(before, after, 1)
             changes.append(Change(finding.line, before, after))
-    write_atomically(out, lambda partial: partial.write_text("\n".join(rows), encoding="utf-8"))
+    fixed = "\n".join(rows)
+    write_atomically(out, lambda partial: partial.write_bytes(_encoded(fixed, encoding)))
     return changes
+
+
+def _encoded(text: str, encoding: str) -> bytes:
+    """The fixed copy in the draft's own encoding (a GBK file stays GBK), UTF-8 when that cannot hold it."""
+    try:
+        return text.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return text.encode("utf-8")
 
 
 def _fix_docx(result: CheckResult, fixes: list[Finding], out: Path) -> list[Change]:

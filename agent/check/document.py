@@ -6,9 +6,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import LoadError, UserError
-from ..library.loaders import load_document
+from ..library.loaders import DEFAULT_MAX_BYTES, load_document
 from ..text.chinese import split_sentences
 from ..text.encoding import decode_text
+
+
+MAX_BYTES = DEFAULT_MAX_BYTES
 
 
 @dataclass(frozen=True)
@@ -40,11 +43,17 @@ def read_draft(path: Path) -> DraftDocument:
     anything else."""
     if not path.is_file():
         raise UserError(f"找不到要校对的文件：{path}")
+    if path.stat().st_size > MAX_BYTES:
+        raise UserError(f"要校对的文件太大（{path.stat().st_size // 1024 // 1024} MB，上限 {MAX_BYTES // 1024 // 1024} MB）："
+                        f"{path.name}；一篇总结通常不到 1 MB，请确认选对了文件")
     try:
         if path.suffix.lower() in (".txt", ".md"):
             text, _encoding = decode_text(path.read_bytes())
             lines = [DraftLine(number, line.rstrip()) for number, line in enumerate(text.split("\n"), 1)]
-            return DraftDocument(path, path.suffix.lower()[1:], [line for line in lines if line.text.strip()])
+            lines = [line for line in lines if line.text.strip()]
+            if not lines:
+                raise UserError(f"要校对的文件是空的：{path.name}")
+            return DraftDocument(path, path.suffix.lower()[1:], lines)
         document = load_document(path)
     except LoadError as error:
         raise UserError(f"读不出要校对的文件：{error}") from None
