@@ -1,6 +1,7 @@
 """`zongjie serve`'s API through FastAPI's test client: streamed answers, the token, uploads (limits, names that try
-to leave the store, encodings), draft and brief downloads, the whole report drafted from uploaded materials, and
-report text that carries markup."""
+to leave the store, encodings), draft and brief downloads, the whole report drafted from uploaded materials, a
+written draft proofread against uploaded materials (as JSON and as a commented Word file), and report text that
+carries markup."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from agent.workspace import Workspace
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 MATERIALS = Path(__file__).resolve().parent.parent / "examples" / "materials"
+CHECK_DRAFTS = Path(__file__).resolve().parent.parent / "evals" / "check" / "dev"
 
 
 @pytest.fixture(scope="module")
@@ -350,3 +352,125 @@ def test_materials_stay_in_their_request_and_leave_nothing_in_the_store(own_work
     assert ({r.source for r in own_workspace.reports()}, own_workspace.store.fingerprint()) == before
     assert own_workspace.store.materials_of(2023) == []                     # nor are its sentences kept
     assert not (store / "uploads").exists() and not (store / "drafts").exists()
+
+
+# ---------------------------------------------------------------- 校对 of a draft a person wrote
+
+def _draft(name: str) -> list[tuple[str, tuple[str, bytes]]]:
+    path = CHECK_DRAFTS / name
+    return [("draft", (path.name, path.read_bytes()))]
+
+
+def _check_materials() -> list[tuple[str, tuple[str, bytes]]]:
+    return [("materials", (path.name, path.read_bytes())) for path in sorted(MATERIALS.iterdir())]
+
+
+def _finding(result: dict, kind: str, line: int) -> dict:
+    return next(finding for finding in result["findings"] if finding["kind"] == kind and finding["line"] == line)
+
+
+def test_an_uploaded_draft_is_checked_against_the_materials_and_comes_with_its_lines(client, local_workspace
+                                                                                    ) -> None:
+    before = local_workspace.store.fingerprint()
+    sent = client.post("/api/check", files=_draft("draft-01.txt") + _check_materials(), data={"year": "2023"})
+    assert sent.status_code == 200, sent.text
+    result = sent.json()
+    assert result["file"] == "draft-01.txt" and result["year"] == 2023
+    assert result["sources"] == ["5 份材料"] and result["notes"] == []
+    errors = [finding for finding in result["findings"] if finding["severity"] == "error"]
+    assert result["counts"]["error"] == len(errors) >= 5
+    lines = {line["number"]: line["text"] for line in result["lines"]}
+    assert lines[2] == "梅林街道2023年工作总结" and 3 not in lines          # a blank line keeps its number
+    mismatch = _finding(result, "fact_mismatch", 7)                          # 16次 where the 党建办 wrote another
+    assert mismatch["span"] == "16次" and "集中学习16次" in lines[7]
+    assert mismatch["evidence"]["where"].startswith("党建办2023年工作材料.docx 第")
+    assert _finding(result, "stale_year", 4)["span"] == "2022年"
+    assert _finding(result, "placeholder", 12)["span"] == "〔待补〕"
+    assert all(finding["span"] in lines[finding["line"]] for finding in result["findings"])
+    assert result["labels"]["kinds"]["fact_mismatch"] == "数字与材料不符"
+    assert result["labels"]["severities"] == {"error": "错误", "warning": "提醒", "hint": "提示"}
+    assert "zongjie-web-" not in sent.text                                   # no server folder is shown
+    assert local_workspace.store.fingerprint() == before                     # the store is only read
+
+
+def test_pasted_text_is_checked_line_by_line_and_says_what_it_could_not_check(client) -> None:
+    text = (CHECK_DRAFTS / "draft-01.txt").read_text(encoding="utf-8")
+    result = client.post("/api/check", data={"text": text, "year": "2023"}).json()
+    assert result["file"] == "粘贴的文稿.txt" and result["sources"] == []
+    assert result["notes"] == ["没有上传今年的科室材料：数字只查了占位和用法，没有核对是否属实"]
+    kinds = {finding["kind"] for finding in result["findings"]}
+    assert "placeholder" in kinds and "stale_year" in kinds
+    assert not kinds & {"fact_mismatch", "unsourced_figure"}                  # nothing to hold the figures to
+    assert [line["text"] for line in result["lines"]] == [row.strip() for row in text.splitlines() if row.strip()]
+    assert _finding(result, "placeholder", 12)
+
+
+def test_the_commented_word_file_has_a_comment_on_every_finding(client) -> None:
+    form = _draft("draft-01.txt") + _check_materials()
+    shown = client.post("/api/check", files=form).json()
+    word = client.post("/api/check/docx", files=form)
+    assert word.status_code == 200 and word.headers["content-type"].startswith(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    assert _saved_as(word) == "draft-01（校对批注）.docx"
+    document = docx.Document(io.BytesIO(word.content))
+    comments = list(document.comments)
+    assert len(comments) == len(shown["findings"]) > 0
+    assert any("与材料不一致" in comment.text for comment in comments)
+    assert "集中学习16次" in _docx_text(word.content)                          # the draft's own text, commented
+
+    clean = client.post("/api/check/docx", files=_draft("draft-05.docx") + _check_materials())
+    assert _saved_as(clean) == "draft-05（校对批注）.docx"
+    assert list(docx.Document(io.BytesIO(clean.content)).comments) == []
+    pasted = client.post("/api/check/docx", data={"text": "2022年，街道开展工作。"})
+    assert _saved_as(pasted) == "粘贴的文稿（校对批注）.docx"
+    assert len(list(docx.Document(io.BytesIO(pasted.content)).comments)) == 1
+
+
+def test_a_clean_word_draft_has_no_findings_and_its_paragraphs_are_its_lines(client) -> None:
+    result = client.post("/api/check", files=_draft("draft-05.docx") + _check_materials()).json()
+    assert result["findings"] == [] and result["counts"] == {"error": 0, "warning": 0, "hint": 0}
+    assert result["lines"][0]["number"] == 1 and len(result["lines"]) > 10
+
+
+def test_a_check_with_a_wrong_missing_or_huge_draft_is_refused_in_chinese(local_workspace) -> None:
+    client = TestClient(create_app(local_workspace, max_upload_mb=0.01))
+    small = [("draft", ("初稿.txt", "一、党建工作\n开展活动12次。".encode()))]
+    pdf = client.post("/api/check", files=[("draft", ("初稿.pdf", b"%PDF-1.4"))])
+    assert pdf.status_code == 415 and pdf.json()["error"] == "不支持的文件类型：初稿.pdf（可上传 .docx .txt .md）"
+    material = client.post("/api/check", files=small + [("materials", ("名单.xlsx", b"PK\x03\x04"))])
+    assert material.status_code == 415 and "不支持的文件类型：名单.xlsx" in material.json()["error"]
+    big = client.post("/api/check", files=_draft("draft-05.docx"))
+    assert big.status_code == 413 and big.json()["error"] == "文件超过 0.01 MB 的上限：draft-05.docx"
+    long_text = client.post("/api/check", data={"text": "党建。" * 5000})
+    assert long_text.status_code == 413 and "上限" in long_text.json()["error"]
+    beyond_the_form = TestClient(create_app(local_workspace)).post("/api/check", data={"text": "党建。" * 200_000})
+    assert beyond_the_form.status_code == 413 and "粘贴的文字太长" in beyond_the_form.json()["error"]
+    nothing = client.post("/api/check", data={"text": "  \n ", "year": "2023"})
+    assert nothing.status_code == 400 and nothing.json()["error"].startswith("请先选择要校对的稿子")
+    both = client.post("/api/check", files=small, data={"text": "开展活动12次。"})
+    assert both.status_code == 400 and "请只给一份稿子" in both.json()["error"]
+    year = client.post("/api/check", files=small, data={"year": "明年"})
+    assert year.status_code == 400 and "年度应填写四位数字" in year.json()["error"]
+    garbled = client.post("/api/check", files=[("draft", ("坏的.docx", b"PK\x03\x04 not a zip"))])
+    assert garbled.status_code == 400 and garbled.json()["error"].startswith("读不出要校对的文件")
+    word = client.post("/api/check/docx", files=[("draft", ("初稿.pdf", b"%PDF-1.4"))])
+    assert word.status_code == 415 and "不支持的文件类型" in word.json()["error"]
+    for response in (pdf, material, big, long_text, beyond_the_form, nothing, both, year, garbled, word):
+        assert "Traceback" not in response.text and "zongjie-web-" not in response.text
+
+
+def test_a_checked_draft_and_its_materials_leave_nothing_behind(own_workspace, tmp_path, monkeypatch) -> None:
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))   # where the app keeps its scratch folders
+    (tmp_path / "tmp").mkdir()
+    client = TestClient(create_app(own_workspace))
+    before = ({r.source for r in own_workspace.reports()}, own_workspace.store.fingerprint())
+    sneaky = [("draft", ("../../escape.txt", (CHECK_DRAFTS / "draft-01.txt").read_bytes())), *_check_materials()]
+    for path in ("/api/check", "/api/check/docx"):
+        assert client.post(path, files=sneaky).status_code == 200
+    assert client.post("/api/check", files=sneaky).json()["file"] == "escape.txt"
+    assert not list(tmp_path.rglob("escape.txt")) and not list((tmp_path / "tmp").rglob("check-*"))
+    assert ({r.source for r in own_workspace.reports()}, own_workspace.store.fingerprint()) == before
+    assert own_workspace.store.materials_of(2023) == []                     # nor the materials' sentences
+    assert not (own_workspace.settings.store / "uploads").exists()

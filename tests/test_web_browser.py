@@ -1,7 +1,8 @@
 """The page of `zongjie serve` in a real headless Chromium, against the real app on 127.0.0.1: a cited answer
 streaming in and its passage opening, a refusal that looks like one, a draft and a brief downloaded as Word
-files, a whole report drafted from uploaded materials with what it left out, the reports and their heading trees,
-uploads with clear errors, and report text that stays text.
+files, a whole report drafted from uploaded materials with what it left out, a written draft proofread with its
+findings marked in its text, the reports and their heading trees, uploads with clear errors, and report text that
+stays text.
 
 Every tab is also run at a phone's, a tablet's and a laptop's size (390×844, 768×1024, 1280×800): nothing runs
 off the screen and every control can be reached. Screenshots of each page (1366×768, and `phone-ask`,
@@ -29,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = Path(__file__).parent / "artifacts" / "web"
 STATIC = ROOT / "agent" / "web" / "static"
 MATERIALS = ROOT / "examples" / "materials"
+CHECK_DRAFTS = ROOT / "evals" / "check" / "dev"
 VIEWPORT = {"width": 1366, "height": 768}
 SIZES = {"phone": {"width": 390, "height": 844}, "tablet": {"width": 768, "height": 1024},
          "desktop": {"width": 1280, "height": 800}}
@@ -408,6 +410,113 @@ def test_a_material_of_a_kind_zongjie_cannot_read_is_refused_before_anything_is_
     expect(page.locator("#report-result")).to_be_hidden()
 
 
+# ---------------------------------------------------------------- 校对
+
+def _check(page: Page, draft: Path | None = CHECK_DRAFTS / "draft-01.txt", materials: bool = True) -> dict:
+    """On the 校对 tab, choose a draft and this year's materials through the file pickers and check it; returns
+    the server's answer, shown on the page by then."""
+    if draft is not None:
+        page.set_input_files("#check-file", str(draft))
+        expect(page.locator("#check-file-list .file-item")).to_contain_text(draft.name)
+        expect(page.locator("#check-text")).to_be_hidden()          # a file chosen: nothing to paste
+    if materials:
+        page.set_input_files("#check-materials", [str(path) for path in sorted(MATERIALS.iterdir())])
+        expect(page.locator("#check-materials-list .file-item")).to_have_count(5)
+    with page.expect_response("**/api/check") as reply:
+        page.click("#check-run")
+    expect(page.locator("#check-result")).to_be_visible(timeout=SLOW)
+    return reply.value.json()
+
+
+def _counts_line(result: dict) -> str:
+    counts = result["counts"]
+    return f"错误 {counts['error']} · 提醒 {counts['warning']} · 提示 {counts['hint']}"
+
+
+def test_a_checked_draft_lists_its_findings_marks_them_in_its_text_and_downloads_with_comments(
+        page: Page, site: str, tmp_path: Path) -> None:
+    import docx
+
+    page.goto(site + "/#check")
+    expect(page.locator("#check-year-note")).to_contain_text("默认 2023 年")
+    result = _check(page)
+    assert result["counts"]["error"] >= 5 and result["counts"]["warning"] >= 1
+    expect(page.locator("#check-summary .check-counts")).to_have_text(_counts_line(result))
+    expect(page.locator("#check-summary")).to_contain_text("数字已对照 5 份材料")
+    expect(page.locator("#check-notes")).to_be_hidden()
+
+    errors = page.locator("#check-findings .finding-group.is-error")
+    expect(errors.locator(".finding-group-title")).to_have_text(f"错误（{result['counts']['error']}）")
+    expect(errors.locator(".finding")).to_have_count(result["counts"]["error"])
+    expect(page.locator("#check-findings .finding-group").first).to_have_class(re.compile(r"is-error"))
+    mismatch = errors.locator(".finding", has_text="第7行")
+    expect(mismatch.locator(".finding-kind")).to_have_text("数字与材料不符")
+    expect(mismatch.locator(".finding-message")).to_contain_text("与材料不一致")
+    expect(mismatch.locator(".finding-evidence")).to_contain_text("党建办2023年工作材料.docx 第")
+    expect(mismatch.locator(".finding-suggestion")).to_contain_text("核对后改为材料中的数字")
+
+    lines = page.locator("#check-lines")
+    expect(lines.locator("li.check-line")).to_have_count(len(result["lines"]))
+    expect(lines.locator("li[data-line='7'] .check-line-number")).to_have_text("7")
+    expect(lines.locator("li[data-line='7'] mark.check-mark.is-error")).to_have_text("16次")
+    expect(lines.locator("li[data-line='12'] mark.check-mark.is-error")).to_have_text("〔待补〕")
+    comma = lines.locator("li[data-line='13'] mark.check-mark.is-warning")
+    expect(comma).to_have_text(",")
+    error_mark = lines.locator("li[data-line='7'] mark.check-mark")
+    assert _background(error_mark) != _background(comma)                 # errors red, warnings amber
+    expect(lines.locator("li.has-error")).to_have_count(len({f["line"] for f in result["findings"]
+                                                             if f["severity"] == "error"}))
+    _screenshot(page, "check")
+
+    last = errors.locator(".finding").last                                 # the last error: far down the text
+    last_line = max(f["line"] for f in result["findings"] if f["severity"] == "error")
+    expect(last).to_contain_text(f"第{last_line}行")
+    row = lines.locator(f"li[data-line='{last_line}']")
+    expect(row).not_to_be_in_viewport()
+    last.locator(".finding-jump").click()
+    expect(row).to_be_in_viewport()
+    expect(row).to_have_class(re.compile(r"is-flash"))
+    expect(row).to_be_focused()
+    _screenshot(page, "check-line")
+    lines.locator("li[data-line='7'] mark.check-mark").click()             # and a mark leads back to the list
+    expect(mismatch).to_be_in_viewport()
+    expect(mismatch).to_have_class(re.compile(r"is-flash"))
+    expect(mismatch).to_be_focused()
+
+    with page.expect_download() as download_info:
+        page.click("#check-docx")
+    download = download_info.value
+    assert download.suggested_filename == "draft-01（校对批注）.docx"
+    saved = tmp_path / "checked.docx"
+    download.save_as(saved)
+    assert len(list(docx.Document(str(saved)).comments)) == len(result["findings"])
+
+
+def test_pasted_text_is_checked_and_a_draft_of_the_wrong_kind_is_refused_before_it_is_sent(
+        page: Page, site: str, tmp_path: Path) -> None:
+    page.goto(site + "/#check")
+    page.click("#check-run")
+    expect(page.locator("#check-error")).to_have_text("请先选择要校对的稿子，或把稿子的文字粘贴进来。")
+    (tmp_path / "初稿.pdf").write_bytes(b"%PDF-1.4 a draft")
+    page.set_input_files("#check-file", str(tmp_path / "初稿.pdf"))
+    expect(page.locator("#check-error")).to_have_text("不支持的文件类型：初稿.pdf（可上传 .docx .txt .md）")
+    expect(page.locator("#check-text")).to_be_visible()                    # nothing was chosen
+    page.set_input_files("#check-file", str(CHECK_DRAFTS / "draft-02.txt"))
+    expect(page.locator("#check-text")).to_be_hidden()
+    page.locator("#check-file-list .file-item button").click()             # removed: the box for pasting is back
+    expect(page.locator("#check-text")).to_be_visible()
+
+    page.fill("#check-text", "2022年，梅林街道开展主题党日活动12次,覆盖党员〔待补〕人次。")
+    result = _check(page, draft=None, materials=False)
+    assert {finding["kind"] for finding in result["findings"]} >= {"stale_year", "placeholder", "punctuation"}
+    expect(page.locator("#check-notes")).to_contain_text("没有上传今年的科室材料：数字只查了占位和用法")
+    expect(page.locator("#check-file-name")).to_have_text("粘贴的文稿.txt")
+    row = page.locator("#check-lines li[data-line='1']")
+    expect(row.locator("mark.check-mark.is-error").first).to_have_text("2022年")
+    expect(row.locator("mark.check-mark", has_text="〔待补〕")).to_have_count(1)
+    expect(row.locator(".check-line-text")).to_have_text("2022年，梅林街道开展主题党日活动12次,覆盖党员〔待补〕人次。")
+
+
 # ---------------------------------------------------------------- 摘要
 
 def test_a_brief_of_a_chosen_report_is_shown_and_downloads_as_word(page: Page, site: str, tmp_path: Path) -> None:
@@ -539,6 +648,26 @@ def test_every_tab_fits_a_phone_a_tablet_and_a_laptop(sized_page: tuple[str, Pag
     _assert_inside(page, page.locator("#draft-docx"), width)
     _assert_fits(page, width)
     _screenshot(page, f"{size}-draft")
+
+    _open_tab(page, "check", width)
+    for control in ("#check-drop", "#check-materials-drop", "#check-run"):
+        _assert_inside(page, page.locator(control), width)
+    _screenshot(page, f"{size}-check-form")
+    result = _check(page)
+    expect(page.locator("#check-summary .check-counts")).to_have_text(_counts_line(result))
+    expect(page.locator("#check-lines li[data-line='7'] mark.check-mark.is-error")).to_have_text("16次")
+    _assert_inside(page, page.locator("#check-docx"), width)
+    _assert_fits(page, width)
+    page.locator("#check-result").evaluate("node => node.scrollIntoView({block: 'start'})")
+    _screenshot(page, f"{size}-check")
+    finding = page.locator("#check-findings .finding", has_text="第25行").first
+    _assert_inside(page, finding.locator(".finding-jump"), width)
+    finding.locator(".finding-jump").click()
+    row = page.locator("#check-lines li[data-line='25']")
+    expect(row).to_be_in_viewport()
+    expect(row).to_have_class(re.compile(r"is-flash"))
+    _assert_fits(page, width)
+    _screenshot(page, f"{size}-check-line")
 
     _open_tab(page, "brief", width)
     page.select_option("#brief-report", value="004_3a5482bd6e48631d.txt")

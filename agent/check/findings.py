@@ -8,7 +8,7 @@ from typing import Any
 
 ERROR, WARNING, HINT = "error", "warning", "hint"
 SEVERITY_ORDER = (ERROR, WARNING, HINT)
-SEVERITY_LABELS = {ERROR: "错误", WARNING: "提醒", HINT: "建议"}
+SEVERITY_LABELS = {ERROR: "错误", WARNING: "提醒", HINT: "提示"}
 # The kinds, in the order a report lists them, with how a writer reads each.
 KIND_LABELS = {
     "unsourced_figure": "数字无出处", "fact_mismatch": "数字与材料不符", "placeholder": "未填的占位",
@@ -63,7 +63,7 @@ class CheckResult:
         """The report a writer reads: one line per finding, errors first within each line's order."""
         counts = self.counts()
         lines = [f"校对 {self.path.name}（{self.year}年）：错误 {counts[ERROR]} 处，提醒 {counts[WARNING]} 处，"
-                 f"建议 {counts[HINT]} 处。" + (f"数字对照：{'、'.join(self.sources)}。" if self.sources else "")]
+                 f"提示 {counts[HINT]} 处。" + (f"数字对照：{'、'.join(self.sources)}。" if self.sources else "")]
         lines += [f"注意：{note}" for note in self.notes]
         for finding in self.findings:
             where = f"第{finding.line}行"

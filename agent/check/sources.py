@@ -37,6 +37,7 @@ class ThisYear:
     figures: list[SourceFigure] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
     described: list[str] = field(default_factory=list)   # "2 项事实", "5 份材料"
+    unreadable: list[str] = field(default_factory=list)  # material files that could not be read, with why
 
     def __bool__(self) -> bool:
         return bool(self.texts)
@@ -76,7 +77,7 @@ def this_years_sources(facts_path: Path | None, materials_dir: Path | None) -> T
     if facts:
         sources.described.append(f"{len(facts.items)} 项事实")
     if materials_dir is not None:   # the sentences as the 科室 wrote them (no conflict blanked)
-        files, _unreadable = read_materials(materials_dir)
+        files, sources.unreadable = read_materials(materials_dir)
         for material in files:
             for sentence in material.sentences:
                 _add(sources, sentence.text, sentence.where)

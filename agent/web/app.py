@@ -14,15 +14,17 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, File, Form, Request, UploadFile
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel
+from starlette.exceptions import HTTPException
 
 from ..brief import Budget, brief_report, make_condenser
 from ..brief.export import brief_file_name, write_brief
 from ..check import CheckRequest, CheckResult, check_draft
 from ..check.annotate import write_commented
+from ..check.document import read_draft
 from ..check.findings import KIND_LABELS, SEVERITY_LABELS
-from ..check.run import document_of
 from ..draft import (DraftRequest, ReportRequest, default_draft_year, draft_report, draft_section, export_draft,
                      make_writer)
 from ..draft.export import draft_file_name
@@ -77,6 +79,13 @@ def create_app(workspace: Workspace, token: str | None = None, max_upload_mb: fl
     async def user_error(request: Request, error: ZongjieError) -> JSONResponse:
         status = 413 if isinstance(error, UploadTooLarge) else 415 if isinstance(error, UnsupportedUpload) else 400
         return JSONResponse({"error": str(error)}, status_code=status)
+
+    @app.exception_handler(HTTPException)
+    async def form_too_large(request: Request, error: HTTPException) -> Response:
+        # The form parser's own limit on a text field (1 MB) comes before ours, in English.
+        if error.status_code == 400 and "exceeded maximum size" in str(error.detail):
+            return JSONResponse({"error": "粘贴的文字太长，请把稿子存成文件后上传"}, status_code=413)
+        return await http_exception_handler(request, error)
 
     return app
 
@@ -318,7 +327,7 @@ def _check_json(result: CheckResult) -> dict[str, Any]:
     Chinese names of kinds and severities, and the draft's lines, to show each finding where it stands."""
     notes = [next((note.replace(cli, page) for cli, page in PAGE_NOTES.items() if cli in note), note)
              for note in result.notes]
-    lines = [{"number": line.number, "text": line.text} for line in document_of(result).lines]
+    lines = [{"number": line.number, "text": line.text} for line in read_draft(result.path).lines]
     return result.to_json() | {"file": result.path.name, "notes": notes, "lines": lines,
                                "labels": {"kinds": KIND_LABELS, "severities": SEVERITY_LABELS}}
 

@@ -15,7 +15,7 @@
   const LEAD_BOLD = /^\*\*([^*\n]+?[。：:！？])\*\*/;
   // A bold line of its own, as a table's caption ("**……统计表**[M32]"): the whole paragraph, perhaps a key after it.
   const BOLD_LINE = /^\*\*([^*\n]+)\*\*(?=(?:\[[SFM]\d+\])*$)/;
-  const VIEWS = ["ask", "draft", "brief", "reports"];
+  const VIEWS = ["ask", "draft", "check", "brief", "reports"];
   // Punctuation that must not start a line: it stays on the line of the [S1] chip before it.
   const AFTER_CHIP = /^[。，；：、！？）」』”’.,;:!?)]+/;
   const STATUS_EVERY_MS = 15000;
@@ -484,6 +484,9 @@
       $(`${form}-year`).placeholder = `默认 ${year}`;
       $(`${form}-year-note`).textContent = note;
     });
+    $("check-year").placeholder = `默认 ${year}`;
+    $("check-year-note").textContent = `稿子写的是哪一年的工作：默认 ${year} 年` +
+      (newest ? `（资料库最新报告为 ${newest} 年）` : "") + "，稿子里沿用往年的年份会被指出。";
   }
 
   /** What a reader calls a report: its title (never the stored file's name when there is a title). */
@@ -817,37 +820,41 @@
   // ---------------------------------------------------------------- 起草全文
 
   const MATERIAL_SUFFIXES = [".docx", ".txt", ".md", ".pdf"];
-  let materials = [];          // the File objects chosen, in the order chosen
-  let lastReportForm = null;   // the form the shown report was drafted from (its Word file is asked with it)
 
-  /** Why a chosen file cannot be sent (the server's own words for it), or "" when it can. */
-  function materialProblem(file) {
-    const suffix = (/\.[^.]+$/.exec(file.name) || [""])[0].toLowerCase();
-    if (!MATERIAL_SUFFIXES.includes(suffix)) {
-      return `不支持的文件类型：${file.name}（可上传 ${MATERIAL_SUFFIXES.join(" ")}）`;
+  /** A file chooser with the list of what was chosen: files come by its button or are dropped on its box, each can
+   * be removed again, and one the server would refuse is refused here at once, in the server's words. `single`
+   * keeps only the last file chosen; `onChange(files)` hears of every change. */
+  function filePicker({ input, drop, list, errorBox, suffixes, single, empty, onChange }) {
+    let files = [];   // the File objects chosen, in the order chosen
+
+    function problem(file) {
+      const suffix = (/\.[^.]+$/.exec(file.name) || [""])[0].toLowerCase();
+      if (!suffixes.includes(suffix)) return `不支持的文件类型：${file.name}（可上传 ${suffixes.join(" ")}）`;
+      if (maxUploadMb && file.size > maxUploadMb * 1024 * 1024) return `文件超过 ${maxUploadMb} MB 的上限：${file.name}`;
+      if (!file.size) return `文件是空的：${file.name}`;
+      return "";
     }
-    if (maxUploadMb && file.size > maxUploadMb * 1024 * 1024) return `文件超过 ${maxUploadMb} MB 的上限：${file.name}`;
-    if (!file.size) return `文件是空的：${file.name}`;
-    return "";
-  }
 
-  /** Add files to the list (one of the same name replaces the earlier); say which were refused and why. */
-  function addMaterials(files) {
-    const refused = [];
-    Array.from(files || []).forEach((file) => {
-      const problem = materialProblem(file);
-      if (problem) refused.push(problem);
-      else materials = materials.filter((other) => other.name !== file.name).concat([file]);
-    });
-    showError($("report-error"), refused.join("；"));
-    renderMaterials();
-  }
+    /** Add files (one of the same name replaces the earlier); say which were refused and why. */
+    function add(chosen) {
+      const refused = [];
+      Array.from(chosen || []).forEach((file) => {
+        const why = problem(file);
+        if (why) refused.push(why);
+        else files = single ? [file] : files.filter((other) => other.name !== file.name).concat([file]);
+      });
+      showError(errorBox, refused.join("；"));
+      render();
+    }
 
-  function renderMaterials() {
-    const list = $("report-file-list");
-    clear(list);
-    if (!materials.length) list.appendChild(el("li", "file-empty", "还没有选择材料。"));
-    materials.forEach((file) => {
+    function render() {
+      clear(list);
+      if (!files.length && empty) list.appendChild(el("li", "file-empty", empty));
+      files.forEach((file) => list.appendChild(fileItem(file)));
+      if (onChange) onChange(files);
+    }
+
+    function fileItem(file) {
       const item = el("li", "file-item");
       item.appendChild(el("span", "file-item-name", file.name));
       item.appendChild(el("span", "file-item-size", fileSize(file.size)));
@@ -855,28 +862,47 @@
       remove.type = "button";
       remove.title = `不上传 ${file.name}`;
       remove.addEventListener("click", () => {
-        materials = materials.filter((other) => other !== file);
-        renderMaterials();
+        files = files.filter((other) => other !== file);
+        render();
       });
       item.appendChild(remove);
-      list.appendChild(item);
+      return item;
+    }
+
+    input.addEventListener("change", () => {
+      add(input.files);
+      input.value = "";   // the same file can be chosen again after it was removed
     });
+    ["dragenter", "dragover"].forEach((name) => drop.addEventListener(name, (event) => {
+      event.preventDefault();
+      drop.classList.add("is-over");
+    }));
+    ["dragleave", "drop"].forEach((name) => drop.addEventListener(name, () => drop.classList.remove("is-over")));
+    drop.addEventListener("drop", (event) => {
+      event.preventDefault();
+      add(event.dataTransfer && event.dataTransfer.files);
+    });
+    render();
+    return { files: () => files.slice() };
   }
 
   function fileSize(bytes) {
     return bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1048576).toFixed(1)} MB`;
   }
 
+  let materials = null;        // the picker of this year's materials
+  let lastReportForm = null;   // the form the shown report was drafted from (its Word file is asked with it)
+
   function reportForm() {
     const form = new FormData();
-    materials.forEach((file) => form.append("files", file, file.name));
+    materials.files().forEach((file) => form.append("files", file, file.name));
     form.append("org", $("report-org").value.trim());
     form.append("year", $("report-year").value.trim());
     return form;
   }
 
   async function runReport() {
-    if (!materials.length) {
+    if (!materials.files().length) {
       showError($("report-error"), "请先选择今年各科室的材料文件（可多选）。");
       return;
     }
@@ -980,26 +1006,223 @@
   function setupReport() {
     $("report-form").addEventListener("submit", (event) => { event.preventDefault(); runReport(); });
     $("report-docx").addEventListener("click", downloadReport);
-    const input = $("report-files");
-    input.addEventListener("change", () => {
-      addMaterials(input.files);
-      input.value = "";   // the same file can be chosen again after it was removed
+    materials = filePicker({ input: $("report-files"), drop: $("report-drop"), list: $("report-file-list"),
+      errorBox: $("report-error"), suffixes: MATERIAL_SUFFIXES, empty: "还没有选择材料。" });
+  }
+
+  // ---------------------------------------------------------------- 校对
+
+  const CHECKED_SUFFIXES = [".docx", ".txt", ".md"];
+  const SEVERITIES = ["error", "warning", "hint"];   // the order the server counts them in, the worst first
+  let checkDraft = null;       // the picker of the draft to check (one file)
+  let checkMaterials = null;   // the picker of this year's materials to check its figures against
+  let lastCheckForm = null;    // the form the shown check was made from (the Word file is asked with it)
+  let findingItems = new Map();   // each shown finding's entry in the list, for the marks in the text to lead to
+
+  function checkForm() {
+    const form = new FormData();
+    const [draft] = checkDraft.files();
+    if (draft) form.append("draft", draft, draft.name);
+    else form.append("text", $("check-text").value);
+    checkMaterials.files().forEach((file) => form.append("materials", file, file.name));
+    form.append("year", $("check-year").value.trim());
+    return form;
+  }
+
+  async function runCheck() {
+    if (!checkDraft.files().length && !$("check-text").value.trim()) {
+      showError($("check-error"), "请先选择要校对的稿子，或把稿子的文字粘贴进来。");
+      return;
+    }
+    const form = checkForm();
+    showError($("check-error"), "");
+    show($("check-busy"), true);
+    $("check-run").disabled = true;
+    try {
+      const result = await (await request("/api/check", { method: "POST", body: form })).json();
+      lastCheckForm = form;
+      renderCheck(result);
+      $("check-result").scrollIntoView({ block: "start" });
+    } catch (error) {
+      showError($("check-error"), error.message);
+    } finally {
+      show($("check-busy"), false);
+      $("check-run").disabled = false;
+    }
+  }
+
+  function renderCheck(result) {
+    const labels = Object.assign({ kinds: {}, severities: {} }, result.labels);
+    const findings = result.findings || [];
+    renderCheckSummary(result, labels);
+    warningList($("check-notes"), result.notes);
+    $("check-file-name").textContent = result.file || "";
+    findingItems = new Map();
+    const rows = renderCheckedLines(result.lines || [], findings);
+    renderFindings(findings, labels, rows);
+    show($("check-result"), true);
+  }
+
+  /** 错误 N · 提醒 N · 提示 N, then what the draft was checked as and against. */
+  function renderCheckSummary(result, labels) {
+    const summary = $("check-summary");
+    clear(summary);
+    const counts = result.counts || {};
+    const line = el("div", "check-counts");
+    SEVERITIES.forEach((severity, index) => {
+      if (index) line.appendChild(document.createTextNode(" · "));
+      line.appendChild(el("span", `severity-count is-${severity}`,
+        `${labels.severities[severity] || severity} ${counts[severity] || 0}`));
     });
-    const drop = $("report-drop");
-    ["dragenter", "dragover"].forEach((name) => drop.addEventListener(name, (event) => {
-      event.preventDefault();
-      drop.classList.add("is-over");
-    }));
-    ["dragleave", "drop"].forEach((name) => drop.addEventListener(name, () => drop.classList.remove("is-over")));
-    drop.addEventListener("drop", (event) => {
-      event.preventDefault();
-      addMaterials(event.dataTransfer && event.dataTransfer.files);
+    summary.appendChild(line);
+    const total = SEVERITIES.reduce((sum, severity) => sum + (counts[severity] || 0), 0);
+    const sources = result.sources || [];
+    summary.appendChild(el("div", "check-basis", `按 ${result.year} 年的总结校对` +
+      (sources.length ? `，数字已对照 ${sources.join("、")}` : "") +
+      (total ? "。点问题可看它在原文中的位置。" : "，没有发现问题。")));
+  }
+
+  /** The findings, the errors first, each a button that shows its line in the text below. */
+  function renderFindings(findings, labels, rows) {
+    const box = $("check-findings");
+    clear(box);
+    if (!findings.length) box.appendChild(el("p", "check-none", "没有发现问题。"));
+    SEVERITIES.forEach((severity) => {
+      const group = findings.filter((finding) => finding.severity === severity);
+      if (!group.length) return;
+      const section = el("div", `finding-group is-${severity}`);
+      section.appendChild(el("h3", "finding-group-title", `${labels.severities[severity] || severity}（${group.length}）`));
+      const list = el("ol", "finding-list");
+      group.forEach((finding) => {
+        const item = findingItem(finding, labels, rows.get(finding.line));
+        findingItems.set(finding, item);
+        list.appendChild(item);
+      });
+      section.appendChild(list);
+      box.appendChild(section);
     });
-    // A file dropped just beside the box must not make the browser leave the page to open it.
-    ["dragover", "drop"].forEach((name) => window.addEventListener(name, (event) => {
-      if (event.dataTransfer && Array.from(event.dataTransfer.types || []).includes("Files")) event.preventDefault();
-    }));
-    renderMaterials();
+  }
+
+  function findingItem(finding, labels, row) {
+    const item = el("li", `finding is-${finding.severity}`);
+    item.tabIndex = -1;   // a mark in the text moves the focus here
+    const jump = el("button", "finding-jump");
+    jump.type = "button";
+    jump.title = `查看原文第${finding.line}行`;
+    const head = el("span", "finding-head");
+    head.appendChild(el("span", "finding-kind", labels.kinds[finding.kind] || finding.kind));
+    head.appendChild(el("span", "finding-line", `第${finding.line}行`));
+    jump.appendChild(head);
+    jump.appendChild(el("span", "finding-message", finding.message));
+    jump.addEventListener("click", () => flashInView(row));
+    item.appendChild(jump);
+    const evidence = finding.evidence;
+    if (evidence && evidence.quote) {
+      const basis = el("p", "finding-evidence");
+      basis.appendChild(el("span", "finding-label", "依据"));
+      basis.appendChild(el("span", "finding-where", `${evidence.where || ""}：`));
+      basis.appendChild(el("span", "finding-quote", evidence.quote));
+      item.appendChild(basis);
+    }
+    if (finding.suggestion) {
+      const advice = el("p", "finding-suggestion");
+      advice.appendChild(el("span", "finding-label", "建议"));
+      advice.appendChild(document.createTextNode(finding.suggestion));
+      item.appendChild(advice);
+    }
+    return item;
+  }
+
+  /** The draft line by line, under its own numbers, with the words each finding points at marked; returns the
+   * rows by line number. */
+  function renderCheckedLines(lines, findings) {
+    const list = $("check-lines");
+    clear(list);
+    const rows = new Map();
+    lines.forEach((line) => {
+      const own = findings.filter((finding) => finding.line === line.number);
+      const row = el("li", "check-line");
+      row.dataset.line = line.number;
+      row.tabIndex = -1;   // a finding's button moves the focus here
+      if (own.length) row.classList.add(`has-${worstSeverity(own)}`);
+      row.appendChild(el("span", "check-line-number", line.number));
+      const text = el("span", "check-line-text");
+      markSpans(text, line.text, own);
+      row.appendChild(text);
+      list.appendChild(row);
+      rows.set(line.number, row);
+    });
+    return rows;
+  }
+
+  function worstSeverity(findings) {
+    return SEVERITIES.find((severity) => findings.some((finding) => finding.severity === severity)) || "hint";
+  }
+
+  /** Where a finding's words stand in its line: inside the sentence it names when the words occur more than once. */
+  function spanRange(text, finding) {
+    if (!finding.span) return null;
+    const sentence = finding.text ? text.indexOf(finding.text) : -1;
+    const inSentence = sentence >= 0 ? finding.text.indexOf(finding.span) : -1;
+    const start = inSentence >= 0 ? sentence + inSentence : text.indexOf(finding.span);
+    return start < 0 ? null : { start, end: start + finding.span.length, finding };
+  }
+
+  /** The line's text with each finding's words in a <mark>; where two overlap, the worse finding's colour. */
+  function markSpans(parent, text, findings) {
+    const ranges = findings.map((finding) => spanRange(text, finding)).filter(Boolean)
+      .sort((a, b) => SEVERITIES.indexOf(a.finding.severity) - SEVERITIES.indexOf(b.finding.severity));
+    const owner = Array.from(text, () => null);   // per UTF-16 unit: the range shown there
+    ranges.forEach((range) => {
+      for (let index = range.start; index < range.end; index += 1) if (!owner[index]) owner[index] = range;
+    });
+    let start = 0;
+    for (let index = 1; index <= text.length; index += 1) {
+      if (index < text.length && owner[index] === owner[start]) continue;
+      const piece = text.slice(start, index);
+      const range = owner[start];
+      if (range) {
+        const mark = el("mark", `check-mark is-${range.finding.severity}`, piece);
+        mark.title = range.finding.message;
+        mark.addEventListener("click", () => flashInView(findingItems.get(range.finding)));   // back to the list
+        parent.appendChild(mark);
+      } else parent.appendChild(document.createTextNode(piece));
+      start = index;
+    }
+  }
+
+  /** Scroll a line of the text (or a finding in the list) into view, flash it and give it the focus. */
+  function flashInView(node) {
+    if (!node) return;
+    const smooth = !window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    node.scrollIntoView({ block: "center", behavior: smooth ? "smooth" : "auto" });
+    node.focus({ preventScroll: true });
+    node.classList.remove("is-flash");
+    void node.offsetWidth;   // a second click on the same finding flashes the line again
+    node.classList.add("is-flash");
+  }
+
+  async function downloadChecked() {
+    if (lastCheckForm) {
+      await downloadWord($("check-docx"), $("check-error"), "/api/check/docx",
+        { method: "POST", body: lastCheckForm }, "校对批注.docx");
+    }
+  }
+
+  function setupCheck() {
+    $("check-form").addEventListener("submit", (event) => { event.preventDefault(); runCheck(); });
+    $("check-docx").addEventListener("click", downloadChecked);
+    ["check-lines", "check-findings"].forEach((id) => $(id).addEventListener("animationend",
+      (event) => event.target.classList.remove("is-flash")));
+    checkDraft = filePicker({ input: $("check-file"), drop: $("check-drop"), list: $("check-file-list"),
+      errorBox: $("check-error"), suffixes: CHECKED_SUFFIXES, single: true,
+      onChange: (files) => {   // a file chosen: its name instead of the box for pasting
+        show($("check-file-list"), files.length > 0);
+        show($("check-text-field"), !files.length);
+      } });
+    checkMaterials = filePicker({ input: $("check-materials"), drop: $("check-materials-drop"),
+      list: $("check-materials-list"), errorBox: $("check-error"), suffixes: MATERIAL_SUFFIXES,
+      empty: "没有选材料：只查占位、年份、照抄和公文规范，不核对数字是否属实。" });
   }
 
   // ---------------------------------------------------------------- 摘要
@@ -1228,11 +1451,20 @@
 
   // ---------------------------------------------------------------- start
 
+  /** A file dropped just beside a drop box must not make the browser leave the page to open it. */
+  function keepDroppedFilesOnThePage() {
+    ["dragover", "drop"].forEach((name) => window.addEventListener(name, (event) => {
+      if (event.dataTransfer && Array.from(event.dataTransfer.types || []).includes("Files")) event.preventDefault();
+    }));
+  }
+
   function start() {
     setupChat();
     setupDraft();
+    setupCheck();
     setupBrief();
     setupReports();
+    keepDroppedFilesOnThePage();
     $("cite-close").addEventListener("click", closeCitation);
     document.addEventListener("keydown", (event) => { if (event.key === "Escape") closeCitation(); });
     window.addEventListener("hashchange", route);
