@@ -745,22 +745,30 @@
     show($("draft-result"), true);
   }
 
+  /** A form's request with its spinner on and its button off; a failure shows in its error box, a result
+   * scrolls into view. `name` names the elements: <name>-error, -busy, -run and -result. */
+  async function whileBusy(name, work) {
+    showError($(`${name}-error`), "");
+    show($(`${name}-busy`), true);
+    $(`${name}-run`).disabled = true;
+    try {
+      await work();
+      $(`${name}-result`).scrollIntoView({ block: "start" });
+    } catch (error) {
+      showError($(`${name}-error`), error.message);
+    } finally {
+      show($(`${name}-busy`), false);
+      $(`${name}-run`).disabled = false;
+    }
+  }
+
   async function runDraft() {
     const body = draftBody();
-    showError($("draft-error"), "");
-    show($("draft-busy"), true);
-    $("draft-run").disabled = true;
-    try {
+    await whileBusy("draft", async () => {
       const draft = await postJSON("/api/draft", body);
       lastDraftBody = body;
       renderDraft(draft);
-      $("draft-result").scrollIntoView({ block: "start" });
-    } catch (error) {
-      showError($("draft-error"), error.message);
-    } finally {
-      show($("draft-busy"), false);
-      $("draft-run").disabled = false;
-    }
+    });
   }
 
   // A Word download behind a button: the button is off while it runs, a failure shows in the error box.
@@ -907,20 +915,11 @@
       return;
     }
     const form = reportForm();
-    showError($("report-error"), "");
-    show($("report-busy"), true);
-    $("report-run").disabled = true;
-    try {
+    await whileBusy("report", async () => {
       const report = await (await request("/api/draft/report", { method: "POST", body: form })).json();
       lastReportForm = form;
       renderReport(report);
-      $("report-result").scrollIntoView({ block: "start" });
-    } catch (error) {
-      showError($("report-error"), error.message);
-    } finally {
-      show($("report-busy"), false);
-      $("report-run").disabled = false;
-    }
+    });
   }
 
   function renderReport(report) {
@@ -1035,20 +1034,11 @@
       return;
     }
     const form = checkForm();
-    showError($("check-error"), "");
-    show($("check-busy"), true);
-    $("check-run").disabled = true;
-    try {
+    await whileBusy("check", async () => {
       const result = await (await request("/api/check", { method: "POST", body: form })).json();
       lastCheckForm = form;
       renderCheck(result);
-      $("check-result").scrollIntoView({ block: "start" });
-    } catch (error) {
-      showError($("check-error"), error.message);
-    } finally {
-      show($("check-busy"), false);
-      $("check-run").disabled = false;
-    }
+    });
   }
 
   function renderCheck(result) {
@@ -1235,10 +1225,7 @@
       showError($("brief-error"), "请先选择一份报告，或上传一份。");
       return;
     }
-    showError($("brief-error"), "");
-    show($("brief-busy"), true);
-    $("brief-run").disabled = true;
-    try {
+    await whileBusy("brief", async () => {
       const brief = await postJSON("/api/brief", { report });
       lastBriefBody = { report };
       $("brief-summary").textContent = `《${brief.title || brief.source}》的一页摘要` +
@@ -1246,13 +1233,7 @@
       warningList($("brief-warnings"), brief.warnings);
       renderMarkdown($("brief-text"), brief.text || "", { citations: brief.citations || [] });
       show($("brief-result"), true);
-      $("brief-result").scrollIntoView({ block: "start" });
-    } catch (error) {
-      showError($("brief-error"), error.message);
-    } finally {
-      show($("brief-busy"), false);
-      $("brief-run").disabled = false;
-    }
+    });
   }
 
   async function downloadBrief() {
