@@ -234,3 +234,12 @@ def _inside(span: tuple[int, int], figures: list[Figure]) -> bool:
 
 def _inside_span(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
     return any(start <= span[0] and span[1] <= end for start, end in spans)
+
+
+def test_a_bare_multiplier_labelling_a_unit_is_no_figure() -> None:
+    from agent.text.figures import find_figures
+
+    assert [f.text for f in find_figures("村名，2023年收入（万元），2024年收入（万元）")] == ["2023年", "2024年"]
+    assert [f.text for f in find_figures("单位：万元")] == []
+    assert [f.values for f in find_figures("投入（3万元）")] == [(30000.0,)]
+    assert [f.values for f in find_figures("上万人次参与")] == [(10000.0,)]   # a figure, if a vague one

@@ -263,16 +263,22 @@ def items_of(fact: MaterialFact) -> list[Item]:
 
 def counted_items(text: str) -> list[tuple[str, Figure]]:
     """Each unmasked figure of `text` with what it counts: the words before it in its clause, fillers dropped
-    ("全年开展廉政谈话142人次" → 廉政谈话); figures whose words are too short to name an item are left out."""
+    ("全年开展廉政谈话142人次" → 廉政谈话), else, when those only say how it was counted ("投入86万元完成党群服务
+    中心升级改造"), the words after it; figures whose words name no item are left out."""
     found = []
     for figure in find_figures(text):
         if figure.masked or not figure.values:
             continue
         start = figure.text_start if figure.text_start >= 0 else figure.start
+        end = figure.text_end if figure.text_end >= 0 else figure.end
         clause_start = max((m.end() for m in _ITEM_BREAK.finditer(text, 0, start)), default=0)
-        words = _ITEM_TAIL.sub("", _ITEM_FILLER.sub("", text[clause_start:start].strip()))
-        if len(words) >= MIN_ITEM_CHARS and len(_GENERIC_ITEM.sub("", words)) >= 2:
-            found.append((words, figure))
+        after = _ITEM_BREAK.search(text, end)
+        following = text[end:after.start() if after else len(text)]
+        for words in (text[clause_start:start], "" if find_figures(following) else following):
+            words = _ITEM_TAIL.sub("", _ITEM_FILLER.sub("", words.strip()))
+            if len(words) >= MIN_ITEM_CHARS and len(_GENERIC_ITEM.sub("", words)) >= 2:
+                found.append((words, figure))
+                break
     return found
 
 

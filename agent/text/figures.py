@@ -93,6 +93,7 @@ _MARKERS = re.compile("|".join([
     rf"其{_CN_ORDINAL}(?=[，,、:：是])",
 ]), re.MULTILINE)
 _CITATION = re.compile(r"[\[【][SFM][0-9]+(?:\s*[,，、;；]\s*[SFM]?[0-9]+)*[\]】]")  # [S1] passages, [F1] facts, [M1] materials
+_UNIT_LABEL_BEFORE = re.compile(r"(?:[（(]|单位[：:]\s*)$")   # （万元）, 单位：万元
 _YEAR_FIGURE = re.compile(r"(?:19|20)\d\d年度?")
 _URL = re.compile(r"(?:https?://|www\.)[!-~]+|[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+")
 
@@ -380,7 +381,8 @@ def _read_fraction(scan: str, denominator: _Number) -> _Number | None:
 
 
 def _is_figure(scan: str, number: _Number) -> bool:
-    """False for a lone 一 or 零, and a bare 百/千/万/亿 with nothing after it (百姓, 千村)."""
+    """False for a lone 一 or 零, a bare 百/千/万/亿 with nothing after it (百姓, 千村), and a bare multiplier that
+    labels a unit (收入（万元）, 单位：万元: a table's column, not ten thousand yuan)."""
     if not number.chinese or number.compound or number.masked:
         return True
     body = scan[number.start:number.end]
@@ -390,7 +392,8 @@ def _is_figure(scan: str, number: _Number) -> bool:
         # The multiplier a guard kept after its placeholder (〔待补〕万元, 百分之〔待补〕) is not a number again.
         after_placeholder = scan[number.start - 1:number.start] == _PLACEHOLDER_MARK
         before_placeholder = scan.startswith(_FRACTION + _PLACEHOLDER_MARK, number.end)
-        return number.suffixed and not after_placeholder and not before_placeholder
+        labels_unit = bool(_UNIT_LABEL_BEFORE.search(scan, 0, number.start))
+        return number.suffixed and not after_placeholder and not before_placeholder and not labels_unit
     return True
 
 
