@@ -9,7 +9,6 @@ from pathlib import Path
 
 from ..files import write_atomically
 from ..text.encoding import decode_text
-from .document import read_draft
 from .findings import KIND_LABELS, SEVERITY_LABELS, CheckResult, Finding
 
 AUTHOR, INITIALS = "zongjie 校对", "ZJ"
@@ -38,7 +37,7 @@ def write_commented(result: CheckResult, out: Path) -> int:
         paragraphs = _aligned(result, document.paragraphs)
     else:
         document = docx.Document()
-        paragraphs = {line.number: document.add_paragraph(line.text) for line in read_draft(result.path).lines}
+        paragraphs = {line.number: document.add_paragraph(line.text) for line in result.lines}
     written = 0
     for finding in result.findings:
         paragraph = paragraphs.get(finding.line)
@@ -98,9 +97,8 @@ def _fix_docx(result: CheckResult, fixes: list[Finding], out: Path) -> list[Chan
 def _aligned(result: CheckResult, paragraphs: list) -> dict[int, object]:
     """Each checked line's Word paragraph: the next one, in order, whose text is the line's (a rendered list
     number may stand before it in the line)."""
-    lines = read_draft(result.path).lines
     found, cursor = {}, 0
-    for line in lines:
+    for line in result.lines:
         for index in range(cursor, len(paragraphs)):
             text = paragraphs[index].text.strip()
             if text and (text == line.text or line.text.endswith(text)):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from ..errors import LoadError, UserError
@@ -21,7 +22,9 @@ class DraftLine:
     number: int
     text: str
 
+    @cached_property
     def sentences(self) -> list[str]:
+        """The line's sentences (split once: every rule reads them)."""
         return [sentence.strip() for sentence in split_sentences(self.text) if sentence.strip()] or [self.text]
 
 

@@ -31,7 +31,7 @@ def figure_findings(line: DraftLine, sources: ThisYear) -> list[Finding]:
     if not sources:
         return []
     found = []
-    for sentence in line.sentences():
+    for sentence in line.sentences:
         items = {(figure.start, figure.end): words for words, figure in counted_items(sentence)}
         for figure in _counts(sentence):
             words = items.get((figure.start, figure.end), "")
@@ -114,7 +114,7 @@ def _around(text: str, match: re.Match[str]) -> str:
 def _sentence_at(line: DraftLine, position: int) -> str:
     """The sentence of the line holding `position`."""
     offset = 0
-    for sentence in line.sentences():
+    for sentence in line.sentences:
         start = line.text.find(sentence, offset)
         if start <= position < start + len(sentence):
             return sentence

@@ -47,6 +47,7 @@ class CheckResult:
     findings: list[Finding] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)   # what figures were checked against ("3 份材料" …)
     notes: list[str] = field(default_factory=list)     # what was not checked, and why
+    lines: list[Any] = field(default_factory=list)     # the draft's DraftLines, as read for the check
 
     @property
     def errors(self) -> int:

@@ -28,7 +28,7 @@ def year_findings(line: DraftLine, year: int) -> list[Finding]:
     """A past year where this report's year should stand: at a sentence's start an error, elsewhere (outside a
     comparison) a warning."""
     found = []
-    for sentence in line.sentences():
+    for sentence in line.sentences:
         body = ENUMERATION_MARKER.sub("", sentence)
         opening = _OPENING_YEAR.match(body)
         if opening and int(opening.group("year")) < year:
@@ -48,7 +48,7 @@ def honour_findings(line: DraftLine, this_year: ThisYear, past: PastReports) -> 
     """Honours and rankings: stated this year (fine), claimed in a past report (stale_honour), or neither."""
     found = []
     granted = [claim for text in this_year.texts for claim in honour_claims(text)]
-    for sentence in line.sentences():
+    for sentence in line.sentences:
         for claim in honour_claims(sentence):
             if any(_same_honour(claim, other) for other in granted) or _said_this_year(claim, this_year):
                 continue
@@ -68,7 +68,7 @@ def honour_findings(line: DraftLine, this_year: ThisYear, past: PastReports) -> 
 def copied_findings(line: DraftLine, past: PastReports) -> list[Finding]:
     """Sentences that (nearly) repeat one of a past report."""
     found = []
-    for sentence in line.sentences():
+    for sentence in line.sentences:
         body = ENUMERATION_MARKER.sub("", sentence).strip()
         if len(body) < MIN_COPIED_CHARS:
             continue

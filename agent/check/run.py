@@ -38,7 +38,8 @@ def check_draft(workspace: Any, request: CheckRequest) -> CheckResult:
         findings += placeholder_findings(line) + figure_findings(line, this_year) + year_findings(line, year)
         findings += honour_findings(line, this_year, past) + copied_findings(line, past)
         findings += number_usage_findings(line, year) + punctuation_findings(line) + wording_findings(line)
-    result = CheckResult(path=request.path, year=year, findings=_ordered(findings), sources=this_year.described)
+    result = CheckResult(path=request.path, year=year, findings=_ordered(findings), sources=this_year.described,
+                         lines=document.lines)
     if this_year.unreadable:
         result.notes.append("以下材料读不出来，其中的数字没有对照：" + "；".join(this_year.unreadable))
     if not this_year:

@@ -56,6 +56,7 @@ class ReportRequest:
     outline_only: bool = False
     runs_dir: Path | None = None
     section: str | None = None   # only this section (or part) of the report: `draft --section X --materials DIR`
+    keep_materials: bool = True  # store the materials' sentences (a web upload's folder is gone after the request)
 
 
 @dataclass
@@ -77,6 +78,7 @@ def draft_report(workspace: Any, request: ReportRequest, writer: DraftWriter, no
     edited = read_outline_file(request.outline_path)
     workspace.ensure_ingested(notify)
     year = draft_year(request.year, workspace)
+    records = workspace.reports()   # read once: the outline and the unit's kind both come from them
     materials = _materials(workspace, request, year, notify)
     run = RunFolder((request.runs_dir or workspace.settings.store / "drafts")
                     / _run_name(workspace, year, request.org, user_facts, materials, writer))
@@ -85,7 +87,7 @@ def draft_report(workspace: Any, request: ReportRequest, writer: DraftWriter, no
                                           for fact in materials.facts])
     placed_facts = _place_user_facts(user_facts)
     outline = parse_report_outline(edited) if edited is not None else learn_outline(
-        _past_reports(workspace), year, request.org,
+        _past_reports(workspace, records), year, request.org,
         (materials.topics() if materials else []) + [topic for topic in placed_facts.values() if topic])
     if request.section:
         outline = only_section(outline, resolve_section(request.section).id)
@@ -95,7 +97,7 @@ def draft_report(workspace: Any, request: ReportRequest, writer: DraftWriter, no
     if request.outline_only:
         return draft
     context = SentenceContext(year=year, org=request.org, facts=user_facts,
-                              unit_kind=unit_kind_of(request.org, [report.title for report in workspace.reports()]))
+                              unit_kind=unit_kind_of(request.org, [record.title for record in records]))
     writing = _ReportWriter(workspace, writer, materials, user_facts, placed_facts, context, notify, on_text)
     for part in outline.parts:
         writing.add_part(draft, part)
@@ -108,7 +110,8 @@ def draft_report(workspace: Any, request: ReportRequest, writer: DraftWriter, no
 def _materials(workspace: Any, request: ReportRequest, year: int, notify: Notify) -> Materials | None:
     if request.materials_dir is None:
         return None
-    return load_materials(request.materials_dir, year, workspace.store, workspace.embedder, notify)
+    store = workspace.store if request.keep_materials else None
+    return load_materials(request.materials_dir, year, store, workspace.embedder, notify)
 
 
 def _place_user_facts(facts: Facts) -> dict[str, str]:
@@ -120,9 +123,9 @@ def _place_user_facts(facts: Facts) -> dict[str, str]:
     return placed
 
 
-def _past_reports(workspace: Any) -> list[PastReport]:
+def _past_reports(workspace: Any, records: list[Any]) -> list[PastReport]:
     reports = []
-    for record in workspace.reports():
+    for record in records:
         tree = workspace.outline(record)
         reports.append(PastReport(record.title, record.year,
                                   [(node.title, [child.title for child in node.children]) for node in tree.children]))

@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..check import ERROR, CheckRequest, check_draft
-from ..check.document import read_draft
 from .cases import Case
 from .checks import Check
 from .suites import CaseResult, SuiteContext
@@ -23,7 +22,7 @@ def run_check(case: Case, context: SuiteContext) -> CaseResult:
     facts = _path(case.input["facts"], context) if case.input.get("facts") else None
     result = check_draft(context.workspace, CheckRequest(draft, facts, materials, case.input.get("year")))
     outcome = CaseResult(case, "", output=result.to_text())
-    lines = read_draft(draft).lines
+    lines = result.lines
     planted = case.get("planted", []) or []
     missed = [item for item in planted if not _found(item, lines, result.findings)]
     outcome.metrics["planted"] = float(len(planted))

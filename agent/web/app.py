@@ -23,7 +23,6 @@ from ..brief import Budget, brief_report, make_condenser
 from ..brief.export import brief_file_name, write_brief
 from ..check import CheckRequest, CheckResult, check_draft
 from ..check.annotate import write_commented
-from ..check.document import read_draft
 from ..check.findings import KIND_LABELS, SEVERITY_LABELS
 from ..draft import (DraftRequest, ReportRequest, default_draft_year, draft_report, draft_section, export_draft,
                      make_writer)
@@ -125,7 +124,7 @@ class _Web:
 
     def report(self, files: list[UploadFile], year: str, org: str) -> tuple[str, ReportDraft]:
         """The whole report from this year's materials, with the digest of what was sent. The files go into a
-        folder of this request's own, gone afterwards with the store's copy of their sentences; the same files
+        folder of this request's own, gone afterwards and never stored; the same files
         sent again (for the Word file) get the draft already shown rather than a second, different one."""
         if not files:
             raise UserError("请先选择今年各科室的材料文件（.docx .txt .md .pdf，可多选）")
@@ -133,20 +132,12 @@ class _Web:
             folder = Path(work) / "materials"
             paths = save_uploads([(file.file, file.filename or "") for file in files], folder, self.max_bytes)
             request = ReportRequest(year=draft_year(_form_year(year), self.workspace), org=org.strip(),
-                                    materials_dir=folder, runs_dir=Path(work) / "runs")
+                                    materials_dir=folder, runs_dir=Path(work) / "runs", keep_materials=False)
             digest = _report_digest(paths, request, self.workspace.store.fingerprint())
-            with self.writing:   # drafting writes the materials' sentences to the store
+            with self.writing:   # one draft at a time per upload, and the kept drafts are shared
                 if digest not in self.reports:
-                    self._keep(digest, self._draft_report(request))
+                    self._keep(digest, draft_report(self.workspace, request, make_writer(self.workspace)))
                 return digest, self.reports[digest]
-
-    def _draft_report(self, request: ReportRequest) -> ReportDraft:
-        """`draft_report`, then the store's copy of the materials' sentences removed: their folder is about to go,
-        and every request's copy would otherwise pile up there."""
-        try:
-            return draft_report(self.workspace, request, make_writer(self.workspace))
-        finally:
-            self.workspace.store.forget_materials(request.year, str(request.materials_dir.resolve()))
 
     def _keep(self, digest: str, result: ReportDraft) -> None:
         while len(self.reports) >= KEPT_REPORTS:
@@ -327,7 +318,7 @@ def _check_json(result: CheckResult) -> dict[str, Any]:
     Chinese names of kinds and severities, and the draft's lines, to show each finding where it stands."""
     notes = [next((note.replace(cli, page) for cli, page in PAGE_NOTES.items() if cli in note), note)
              for note in result.notes]
-    lines = [{"number": line.number, "text": line.text} for line in read_draft(result.path).lines]
+    lines = [{"number": line.number, "text": line.text} for line in result.lines]
     return result.to_json() | {"file": result.path.name, "notes": notes, "lines": lines,
                                "labels": {"kinds": KIND_LABELS, "severities": SEVERITY_LABELS}}
 
