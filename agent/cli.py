@@ -553,6 +553,47 @@ def brief(
         raise typer.Exit(1)
 
 
+@app.command()
+@reports_errors
+@common_options()
+def compare(
+    section: Annotated[str, typer.Option("--section", "-s", help="要对比的栏目，如 党风廉政、党建、疫情防控、存在问题")],
+    reports: Annotated[Optional[list[str]], typer.Option("--reports", "-r", help="参加对比的报告（文件名、编号或标题中的词；可多次给出，或用逗号分隔）；默认全部")] = None,
+    years: Annotated[str, typer.Option("--years", help="只比这些年份，如 2020-2022 或 2021,2022")] = "",
+    org: Annotated[str, typer.Option("--org", help="只比这个单位的报告（按年份排成历年对比），如“梅林街道”")] = "",
+    summary: Annotated[bool, typer.Option("--summary", help="接入模型时，另写一段异同概述（有引用、数字经核对）")] = False,
+    out_file: Annotated[Optional[Path], typer.Option("--out", help="另存为 .xlsx、.docx、.html 或 .md")] = None,
+    common: Common = Common(),
+) -> None:
+    """把同一栏目在几份报告中的写法并排对比：一份报告一列（同一单位的历年报告按年份排），一行一个方面。
+
+    每格是该报告自己的原句并注明出处，打码的数字保持打码；某份报告没写的方面留空。
+    标出各报告都有的、只有一份有的；历年对比另标出当年新增、不再提及的方面，以及与上一年原句相同的句子。
+
+    \b
+    例：zongjie compare --section 党风廉政
+    例：zongjie compare --section 党建 --org 梅林街道 --years 2021-2023 --out 党建历年对比.xlsx
+    """
+    from .compare import CompareRequest, compare_topic
+    from .compare.export import check_out_path, export_comparison
+
+    if out_file is not None:
+        check_out_path(out_file)
+    workspace = common.workspace()
+    _auto_ingest(workspace)
+    request = CompareRequest(section=section, reports=tuple(reports or ()), years=years, org=org.strip(),
+                             summary=summary)
+    result = compare_topic(workspace, request, _notify_stderr)
+    if out_file is not None:
+        err.print(f"已保存：{export_comparison(result, out_file)}", highlight=False, markup=False)
+    if common.as_json:
+        _print_json(result.to_json())
+    else:
+        _write_stdout(result.to_text())
+    for warning in result.warnings:
+        err.print(f"[yellow]提示：[/yellow]{warning}", highlight=False)
+
+
 class _WritingStatus:
     """A spinner on stderr counting the characters a model has written (its unchecked text is not shown)."""
 

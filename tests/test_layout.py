@@ -25,8 +25,9 @@ MAY_IMPORT = {
     "draft": {"text", "model", "library", "answer", "materials", "workspace"},
     "brief": {"text", "model", "library", "answer", "draft", "workspace"},
     "check": {"text", "model", "library", "materials", "draft", "workspace"},
-    "evals": {"text", "model", "library", "answer", "materials", "draft", "brief", "check", "workspace"},
-    "web": {"text", "model", "library", "answer", "materials", "draft", "brief", "check", "workspace"},
+    "compare": {"text", "model", "library", "draft", "workspace"},
+    "evals": {"text", "model", "library", "answer", "materials", "draft", "brief", "check", "compare", "workspace"},
+    "web": {"text", "model", "library", "answer", "materials", "draft", "brief", "check", "compare", "workspace"},
 }
 
 

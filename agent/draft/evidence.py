@@ -13,7 +13,7 @@ from typing import Any, Iterable
 
 from ..answer.evidence import Passage
 from ..library.store import StoredChunk
-from ..library.subthemes import Subtheme, load_subthemes
+from ..library.subthemes import Subtheme, best_subtheme, load_subthemes
 from ..library.topics import FRAME_TOPIC_IDS, TOPICS, Topic
 from ..text.chinese import ENUMERATION_MARKER
 from .numbering import numbering_style
@@ -134,7 +134,7 @@ def _passage(key: str, chunk: StoredChunk) -> Passage:
                    year=chunk.year, heading_path=chunk.heading_path, text=chunk.text)
 
 
-def _body_sentences(passage: Passage) -> list[str]:
+def body_sentences(passage: Passage | StoredChunk) -> list[str]:
     """The passage's sentences, without a leading run-in heading that only repeats the breadcrumb."""
     sentences = [sentence.strip() for sentence in _SENTENCE.findall(passage.text) if sentence.strip()]
     sentences = [sentence for sentence in sentences if sentence[-1] in "。！？!?”’」』）)"]  # not a heading line
@@ -149,16 +149,16 @@ def _group_by_subtheme(subthemes: tuple[Subtheme, ...], passages: list[Passage])
     groups = {subtheme.name: SubthemeGroup(subtheme.name, subtheme.heading, keywords=subtheme.keywords)
               for subtheme in subthemes}
     for passage in passages:
-        sentences = _body_sentences(passage)
+        sentences = body_sentences(passage)
         heading = passage.heading_path[-1] if passage.heading_path else ""
-        overall = _best(subthemes, " ".join([heading, *sentences]))
+        overall = best_subtheme(subthemes, " ".join([heading, *sentences]))
         if overall is None:
             continue
         lead = lead_phrase(heading)
         if lead:
-            groups[(_best(subthemes, lead) or overall).name].leads.append((lead, passage.key))
+            groups[(best_subtheme(subthemes, lead) or overall).name].leads.append((lead, passage.key))
         for sentence in sentences:
-            target = _best(subthemes, sentence) or overall
+            target = best_subtheme(subthemes, sentence) or overall
             groups[target.name].sentences.append(_source_sentence(sentence, passage))
     return list(groups.values())
 
@@ -175,7 +175,7 @@ def _group_by_subject(chunks: list[StoredChunk], passages: list[Passage], frame:
         lead = lead_phrase(passage.heading_path[-1]) if passage.heading_path else None
         if lead:
             group.leads.append((lead, passage.key))
-        group.sentences += [_source_sentence(sentence, passage) for sentence in _body_sentences(passage)]
+        group.sentences += [_source_sentence(sentence, passage) for sentence in body_sentences(passage)]
     order = {topic.name: index for index, topic in enumerate(TOPICS)}
     return sorted(groups.values(), key=lambda group: order.get(group.name, len(order)))
 
@@ -184,13 +184,6 @@ def _subject_heading(subject: Topic | None, frame: str) -> str:
     """A fallback point heading for a subject within a frame section (a problem, or a plan)."""
     name = subject.name if subject else "其他"
     return f"{name}工作还有短板" if frame == "wenti" else f"持续抓好{name}工作"
-
-
-def _best(subthemes: tuple[Subtheme, ...], text: str) -> Subtheme | None:
-    """The sub-theme with most keyword hits in `text` (the earlier one on a tie), None when none hits."""
-    scored = [(subtheme.hits(text), -index, subtheme) for index, subtheme in enumerate(subthemes)]
-    hits, _, best = max(scored, default=(0, 0, None), key=lambda item: item[:2])
-    return best if hits else None
 
 
 def _source_sentence(sentence: str, passage: Passage) -> SourceSentence:

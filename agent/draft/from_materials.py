@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..library.subthemes import Subtheme, load_subthemes
+from ..library.subthemes import best_subtheme, load_subthemes
 from ..library.topics import FRAME_TOPIC_IDS, TOPICS, Topic, get_topic
 from ..materials.facts import SUMS_UP_YEAR, MaterialFact
 from ..materials.read import is_number_cell
@@ -152,7 +152,8 @@ def _block_groups(topic: Topic, facts: list[MaterialFact]) -> list[tuple[str, li
     points: list[tuple[str, list[MaterialFact]]] = []
     for (_, headings), members in blocks.items():
         heading = headings[-1] if headings else ""
-        name = _best(subthemes, " ".join([heading, heading, *(fact.label for fact in members)])) or OTHER
+        best = best_subtheme(subthemes, " ".join([heading, heading, *(fact.label for fact in members)]))
+        name = best.name if best else OTHER
         same = next((point for point in points if point[0] == name), None)
         if len(members) == 1 and same is not None:
             same[1].append(members[0])
@@ -169,12 +170,6 @@ def _folded(points: list[tuple[str, list[MaterialFact]]]) -> list[tuple[str, lis
         smallest = min(range(1, len(points)), key=lambda index: len(points[index][1]))
         points[smallest - 1][1].extend(points.pop(smallest)[1])
     return points
-
-
-def _best(subthemes: tuple[Subtheme, ...], text: str) -> str | None:
-    scored = [(subtheme.hits(text), -index, subtheme.name) for index, subtheme in enumerate(subthemes)]
-    hits, _, name = max(scored, default=(0, 0, None))
-    return name if hits else None
 
 
 def _heading(topic: Topic, point: MaterialPoint, evidence: DraftEvidence | None, used: set[str],

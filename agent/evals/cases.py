@@ -18,12 +18,12 @@ import yaml
 
 from ..errors import UserError
 
-SUITES = ("retrieval", "ask", "draft", "brief", "whole", "check")
+SUITES = ("retrieval", "ask", "draft", "brief", "whole", "check", "compare")
 DEV, TEST = "dev", "test"
 SPLITS = (DEV, TEST)
 _INPUT_KEYS = {"retrieval": ("query",), "ask": ("question",), "draft": ("section", "facts", "year", "org"),
                "brief": ("report", "max_chars"), "whole": ("materials", "year", "org"),
-               "check": ("draft", "materials", "facts", "year")}
+               "check": ("draft", "materials", "facts", "year"), "compare": ("section", "reports")}
 
 
 @dataclass(frozen=True)

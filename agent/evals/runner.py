@@ -32,6 +32,7 @@ from .metrics import SuiteSummary, read_baseline, summarize, write_baseline
 from .rouge import rouge_l_char, rouge_l_word
 from .suites import RUNNERS, CaseResult, SuiteContext, ask_golden_text
 from .check_suite import run_check
+from .compare_suite import run_compare
 from .whole_suite import run_whole
 
 MODES = ("offline", "replay", "live")
@@ -260,7 +261,8 @@ def _run_case(case: Case, context: SuiteContext, mode: str, on_case: OnCase) -> 
     context.scratch.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     try:
-        result = ({**RUNNERS, "whole": run_whole, "check": run_check})[case.suite](case, context)
+        runners = {**RUNNERS, "whole": run_whole, "check": run_check, "compare": run_compare}
+        result = runners[case.suite](case, context)
     except ZongjieError as error:
         result = CaseResult(case, mode, error=str(error))
     except Exception as error:  # noqa: BLE001 - an eval reports a crashing case instead of stopping

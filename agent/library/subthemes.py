@@ -37,6 +37,13 @@ def load_subthemes() -> dict[str, tuple[str, tuple[Subtheme, ...]]]:
             for topic_id, entry in data.items()}
 
 
+def best_subtheme(subthemes: tuple[Subtheme, ...], text: str) -> Subtheme | None:
+    """The sub-theme with most keyword hits in `text` (the earlier one on a tie), None when none hits."""
+    scored = [(subtheme.hits(text), -index, subtheme) for index, subtheme in enumerate(subthemes)]
+    hits, _, best = max(scored, default=(0, 0, None), key=lambda item: item[:2])
+    return best if hits else None
+
+
 def subtheme_hits(text: str) -> Counter[str]:
     """Per topic id, how many of its sub-themes' keywords occur in `text` (each keyword once)."""
     return Counter({topic_id: hits for topic_id, (_, subthemes) in load_subthemes().items()
