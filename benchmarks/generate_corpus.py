@@ -83,6 +83,29 @@ def generate_report(pool: SamplePool, index: int, seed: int) -> tuple[str, str]:
     return f"gen{seed}_{index:05d}.txt", title + "\n" + text + "\n"
 
 
+def generate_series(unit: str, years: range | list[int], seed: int = 0, must_mention: str = "廉政"
+                    ) -> list[tuple[str, str]]:
+    """One unit's reports over `years`, as a unit writes them: the same sections every year (among them one that
+    mentions `must_mention`), each year a different subset and order of their points, now and then a borrowed
+    one; years in the text move with the report's year."""
+    pool = load_pool()
+    rng = random.Random(f"zongjie-series:{seed}:{unit}")
+    mentioning = [section for section in pool.sections["work"]
+                  if any(must_mention in line for point in section.points for line in point)]
+    others = [section for section in pool.sections["work"] if section not in mentioning]
+    sections = [rng.choice(mentioning), *rng.sample(others, k=min(2, len(others)))]
+    template = rng.choice(TITLES)
+    reports = []
+    for year in years:
+        year_rng = random.Random(f"zongjie-series:{seed}:{unit}:{year}")
+        title = template.format(unit=unit, year=year, next=year + 1)
+        lines = [rng.choice(pool.openings)]
+        for number, section in enumerate(sections):
+            lines.extend(_render_section(section, number, pool, year_rng))
+        reports.append((f"series{seed}_{year}.txt", title + "\n" + _localise("\n".join(lines), year, unit) + "\n"))
+    return reports
+
+
 def _pick_sections(pool: SamplePool, rng: random.Random) -> list[SampleSection]:
     """Three to five work sections, sometimes a problems section, usually a plans section, in that order."""
     work = rng.sample(pool.sections["work"], k=min(rng.randint(3, 5), len(pool.sections["work"])))

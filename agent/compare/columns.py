@@ -55,7 +55,7 @@ def choose_reports(reports: Sequence[ReportRecord], request: CompareRequest) -> 
         years = parse_years(request.years)
         chosen = [report for report in chosen if report.year in years]
         if not chosen:
-            raise UserError(f"没有 {request.years.strip()} 年的报告；已有的报告：{_listing(reports)}")
+            raise UserError(f"没有{request.years.strip()}年的报告；已有的报告：{_listing(reports)}")
     years_apart = len({report.year for report in chosen if report.year}) >= 2
     if (request.org.strip() and years_apart) or is_year_series(chosen):
         return sorted(chosen, key=lambda report: (report.year or 0, report.source)), True

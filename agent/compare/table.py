@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 from ..library.store import ReportRecord
-from ..text.chinese import char_bigrams
+from ..text.chinese import ENUMERATION_MARKER, char_bigrams
 from ..text.figures import find_figures
 from .points import Point
 
@@ -118,7 +118,7 @@ def lay_out(columns: Sequence[Column], labels: Sequence[str], series: bool) -> l
 
 def repeated_sentences(columns: Sequence[Column]) -> list[Repeat]:
     """Each sentence of a year's column that stands, word for word or with only its figures or years changed, in
-    the column of the year before."""
+    the column of the year before (each sentence once; a point's run-in heading is no repeat)."""
     repeats = []
     for before, after in zip(columns, columns[1:]):
         earlier = {}
@@ -126,8 +126,12 @@ def repeated_sentences(columns: Sequence[Column]) -> list[Repeat]:
             for sentence in _sentences(point.text):
                 earlier.setdefault(_squash(sentence), point.key)
                 earlier.setdefault(_without_figures(sentence), point.key)
+        seen: set[str] = set()
         for point in after.points:
             for sentence in _sentences(point.text):
+                if _squash(sentence) in seen or _is_heading(sentence, point):
+                    continue
+                seen.add(_squash(sentence))
                 if (key := earlier.get(_squash(sentence))) is not None:
                     kind = VERBATIM
                 elif (key := earlier.get(_without_figures(sentence))) is not None:
@@ -137,6 +141,11 @@ def repeated_sentences(columns: Sequence[Column]) -> list[Repeat]:
                 repeats.append(Repeat(after.report.source, before.report.source, sentence.strip(), kind,
                                       point.key, key))
     return repeats
+
+
+def _is_heading(sentence: str, point: Point) -> bool:
+    """The point's own heading, run in ("三是盯住关键事务，系统密织监督网。"): headings recur by design."""
+    return bool(point.lead) and ENUMERATION_MARKER.sub("", _squash(sentence)) == _squash(point.lead)
 
 
 def _sentences(text: str) -> list[str]:
