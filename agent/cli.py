@@ -723,7 +723,7 @@ eval_app = typer.Typer(help="评测：用 evals/cases/ 中的用例检查检索�
 app.add_typer(eval_app, name="eval")
 EvalsDirOpt = Annotated[Path, typer.Option("--evals", help="评测目录（用例 cases/、金标准 goldens/、回放 replay/）")]
 CorpusOpt = Annotated[Path, typer.Option("--corpus", help="样例报告目录")]
-SuiteOpt = Annotated[Optional[list[str]], typer.Option("--suite", help="只跑这些套件：retrieval、ask、draft、brief（可重复）")]
+SuiteOpt = Annotated[Optional[list[str]], typer.Option("--suite", help="只跑这些套件：retrieval、ask、draft、brief、whole、check、compare（可重复）")]
 
 
 @eval_app.callback(invoke_without_command=True)
