@@ -7,11 +7,23 @@ import unicodedata
 from pathlib import Path
 from typing import Any, Callable
 
+from .errors import UserError
+
 # Characters Windows refuses in a file name (the masks' `*` among them), control characters, and the names it
 # reserves for devices.
 _ILLEGAL = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f＊]')
 _RESERVED = re.compile(r"^(?:CON|PRN|AUX|NUL|COM\d|LPT\d)$", re.IGNORECASE)
 NAME_MAX_CHARS = 80
+
+
+def check_out_path(path: Path, suffixes: tuple[str, ...]) -> None:
+    """Refuse an `--out` path we cannot write (another format, a folder, a missing folder) before any work."""
+    if path.suffix.lower() not in suffixes:
+        raise UserError(f"--out 只支持 {'、'.join(suffixes)} 文件：{path}")
+    if path.is_dir():
+        raise UserError(f"--out 指向的是一个目录：{path}")
+    if not path.parent.exists():
+        raise UserError(f"--out 所在的目录不存在：{path.parent}")
 
 
 def write_atomically(path: Path, write: Callable[[Path], None]) -> None:

@@ -7,8 +7,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from ..errors import UserError
-from ..files import write_atomically, write_text_atomically
+from ..files import check_out_path as check_writable, write_atomically, write_text_atomically
 from .result import NOTHING_ON_TOPIC, Comparison
 from .table import Column
 
@@ -19,12 +18,7 @@ HEADER_FILL = "DDEBF7"
 
 def check_out_path(path: Path) -> None:
     """Refuse an output path we cannot write before any work is done."""
-    if path.suffix.lower() not in SUFFIXES:
-        raise UserError(f"--out 只支持 {'、'.join(SUFFIXES)} 文件：{path}")
-    if path.is_dir():
-        raise UserError(f"--out 指向的是一个目录：{path}")
-    if not path.parent.exists():
-        raise UserError(f"--out 所在的目录不存在：{path.parent}")
+    check_writable(path, SUFFIXES)
 
 
 def export_comparison(comparison: Comparison, path: Path) -> Path:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import UserError
-from ..files import readable_file_name, save_markdown
+from ..files import check_out_path as check_writable, readable_file_name, save_markdown
 from .result import Draft
 
 SUFFIXES = (".md", ".docx")
@@ -13,12 +12,7 @@ SUFFIXES = (".md", ".docx")
 
 def check_out_path(path: Path) -> None:
     """Refuse an output path we cannot write before any work is done."""
-    if path.suffix.lower() not in SUFFIXES:
-        raise UserError(f"--out 只支持 .md 或 .docx 文件：{path}")
-    if path.is_dir():
-        raise UserError(f"--out 指向的是一个目录：{path}")
-    if not path.parent.exists():
-        raise UserError(f"--out 所在的目录不存在：{path.parent}")
+    check_writable(path, SUFFIXES)
 
 
 def export_draft(draft: Draft, path: Path) -> Path:
