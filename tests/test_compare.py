@@ -217,7 +217,7 @@ def test_cli_prints_the_table_and_saves_excel(local_workspace, tmp_path, monkeyp
 @pytest.mark.parametrize("args, message", [
     (["--section", "不存在的栏目"], "未知的栏目"),
     (["--section", "党风廉政", "--reports", "没有这份报告"], "没有与“没有这份报告”对应的报告"),
-    (["--section", "党风廉政", "--years", "去年"], "--years 的写法看不懂"),
+    (["--section", "党风廉政", "--years", "去年"], "年份的写法看不懂"),
     (["--section", "党风廉政", "--years", "1999"], "没有1999年的报告"),
     (["--section", "党风廉政", "--out", "对比.pdf"], "--out 只支持"),
 ])

@@ -1,7 +1,7 @@
 """`zongjie serve`'s API through FastAPI's test client: streamed answers, the token, uploads (limits, names that try
 to leave the store, encodings), draft and brief downloads, the whole report drafted from uploaded materials, a
-written draft proofread against uploaded materials (as JSON and as a commented Word file), and report text that
-carries markup."""
+written draft proofread against uploaded materials (as JSON and as a commented Word file), one topic compared
+across the reports (as JSON and as Excel and Word files), and report text that carries markup."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from agent.cli import app as cli
 from agent.settings import Settings
 from agent.web.app import STATIC, create_app
 from agent.workspace import Workspace
+from tests.conftest import SAMPLE_SOURCES
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 MATERIALS = Path(__file__).resolve().parent.parent / "examples" / "materials"
@@ -474,3 +475,81 @@ def test_a_checked_draft_and_its_materials_leave_nothing_behind(own_workspace, t
     assert ({r.source for r in own_workspace.reports()}, own_workspace.store.fingerprint()) == before
     assert own_workspace.store.materials_of(2023) == []                     # nor the materials' sentences
     assert not (own_workspace.settings.store / "uploads").exists()
+
+
+# ---------------------------------------------------------------- 对比 of one topic across the reports
+
+def test_a_comparison_sets_each_reports_own_points_side_by_side(client) -> None:
+    sent = client.post("/api/compare", json={"section": "党风廉政"})
+    assert sent.status_code == 200, sent.text
+    comparison = sent.json()
+    assert comparison["topic"] == "党风廉政" and comparison["mode"] == "units" and comparison["warnings"] == []
+    columns = {column["source"]: column for column in comparison["reports"]}
+    assert sorted(columns) == SAMPLE_SOURCES
+    passages = {citation["key"]: citation["text"] for citation in comparison["citations"]}
+    for source, column in columns.items():
+        for point in column["points"]:                       # a report's column holds its own sentences only
+            assert point["citation"]["source"] == source and point["text"] in passages[point["citation"]["key"]]
+    assert columns["002_0ddcf7a71d7dee43.txt"]["points"] == []   # no 党风廉政 in it: an empty column
+    assert sum(bool(column["points"]) for column in columns.values()) == 4
+    for row in comparison["rows"]:
+        assert row["reports"] == [source for source, column in columns.items()
+                                  if any(point["row"] == row["label"] for point in column["points"])]
+        assert "各报告都有" not in row["marks"]                 # one report is silent on the whole topic
+
+
+def test_a_comparison_of_two_ticked_reports_marks_what_both_have_and_what_only_one_has(client) -> None:
+    both = ["000_b5634a4a4b3dd6c4.txt", "003_f350a27f9ad2a090.txt"]
+    comparison = client.post("/api/compare", json={"section": "党风廉政", "reports": both}).json()
+    assert [column["source"] for column in comparison["reports"]] == both
+    marks = {row["label"]: row["marks"] for row in comparison["rows"]}
+    assert marks["主体责任"] == ["各报告都有"] and marks["警示教育"] == ["各报告都有"]
+    assert marks["监督检查"] == ["仅领导班子2022年工作总结"]      # only 003 has it, named by its title
+
+
+def test_a_comparison_the_page_cannot_make_is_refused_in_chinese(client) -> None:
+    unknown = client.post("/api/compare", json={"section": "扶贫"})
+    assert unknown.status_code == 400 and unknown.json()["error"].startswith("未知的栏目“扶贫”")
+    gone = client.post("/api/compare", json={"section": "党风廉政", "reports": ["已删除.txt"]})
+    assert gone.status_code == 400 and "资料库中没有这份报告（已删除.txt）" in gone.json()["error"]
+    years = client.post("/api/compare", json={"section": "党风廉政", "years": "前年"})
+    assert years.status_code == 400 and years.json()["error"].startswith("年份的写法看不懂：“前年”")   # no --years
+    none = client.post("/api/compare", json={"section": "党风廉政", "years": "2019"})
+    assert none.status_code == 400 and none.json()["error"].startswith("没有") and "2019" in none.json()["error"]
+    pdf = client.post("/api/compare/export?format=pdf", json={"section": "党风廉政"})
+    assert pdf.status_code == 400 and "xlsx、docx、html" in pdf.json()["error"]
+    word = client.post("/api/compare/export?format=docx", json={"section": "扶贫"})
+    assert word.status_code == 400 and "未知的栏目" in word.json()["error"]
+    for response in (unknown, gone, years, none, pdf, word):
+        assert "Traceback" not in response.text
+
+
+def test_a_ticked_report_is_the_one_of_that_file_name_even_with_a_space_in_it(own_workspace) -> None:
+    client = TestClient(create_app(own_workspace))
+    text = "梅林街道2023年工作总结\n一、党风廉政建设\n开展节前警示教育5次，签订党风廉政建设责任书22份。\n"
+    client.post("/api/upload", files={"file": ("梅林街道 2023年总结.txt", io.BytesIO(text.encode()))})
+    ticked = ["梅林街道 2023年总结.txt", "004_3a5482bd6e48631d.txt"]
+    sent = client.post("/api/compare", json={"section": "党风廉政", "reports": ticked})
+    assert sent.status_code == 200, sent.text
+    assert [column["source"] for column in sent.json()["reports"]] == ticked
+
+
+def test_a_comparison_downloads_as_excel_word_and_a_web_page(client) -> None:
+    import openpyxl
+
+    shown = client.post("/api/compare", json={"section": "党风廉政"}).json()
+    point = shown["reports"][0]["points"][0]["text"]
+    sheet = client.post("/api/compare/export?format=xlsx", json={"section": "党风廉政"})
+    assert sheet.status_code == 200 and sheet.headers["content-type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    assert _saved_as(sheet) == "“党风廉政”各报告对比.xlsx"
+    rows = list(openpyxl.load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True))
+    assert rows[1][0] == "方面" and len(rows[1]) == len(SAMPLE_SOURCES) + 3     # 方面, a column a report, 说明, 依据
+    assert any(point in str(cell) for row in rows for cell in row if cell)
+    assert [row[0] for row in rows[2:]] == [row["label"] for row in shown["rows"]]
+    word = client.post("/api/compare/export?format=docx", json={"section": "党风廉政"})
+    assert _saved_as(word) == "“党风廉政”各报告对比.docx"
+    cells = [cell.text for row in docx.Document(io.BytesIO(word.content)).tables[0].rows for cell in row.cells]
+    assert "（本报告未涉及）" in " ".join(cells) and any(point in cell for cell in cells)
+    page = client.post("/api/compare/export?format=html", json={"section": "党风廉政"})
+    assert page.headers["content-type"].startswith("text/html") and _saved_as(page).endswith("各报告对比.html")

@@ -1,8 +1,8 @@
 """The page of `zongjie serve` in a real headless Chromium, against the real app on 127.0.0.1: a cited answer
 streaming in and its passage opening, a refusal that looks like one, a draft and a brief downloaded as Word
 files, a whole report drafted from uploaded materials with what it left out, a written draft proofread with its
-findings marked in its text, the reports and their heading trees, uploads with clear errors, and report text that
-stays text.
+findings marked in its text, one topic compared across the reports in a table, the reports and their heading trees,
+uploads with clear errors, and report text that stays text.
 
 Every tab is also run at a phone's, a tablet's and a laptop's size (390×844, 768×1024, 1280×800): nothing runs
 off the screen and every control can be reached. Screenshots of each page (1366×768, and `phone-ask`,
@@ -549,6 +549,143 @@ def test_a_brief_of_a_chosen_report_is_shown_and_downloads_as_word(page: Page, s
     assert "2022年某街道办党工委书记抓基层党建工作述职报告" in paragraphs
 
 
+# ---------------------------------------------------------------- 对比
+
+def _compare(page: Page, section: str = "党风廉政") -> Any:
+    """On the 对比 tab, compare the reports ticked on `section`; returns the table once it is shown."""
+    page.select_option("#compare-section", label=section)
+    page.click("#compare-run")
+    expect(page.locator("#compare-result")).to_be_visible(timeout=SLOW)
+    return page.locator("#compare-table")
+
+
+def test_a_comparison_sets_the_reports_side_by_side_and_a_chip_opens_the_passage(page: Page, site: str,
+                                                                                 tmp_path: Path) -> None:
+    import openpyxl
+
+    page.goto(site + "/#compare")
+    picks = page.locator("#compare-reports input[type=checkbox]")
+    expect(picks).to_have_count(len(SAMPLE_SOURCES))
+    assert all(picks.evaluate_all("boxes => boxes.map((box) => box.checked)"))   # every report, unless unticked
+    expect(page.locator("#compare-picked")).to_have_text("已选 5 / 5 份")
+    table = _compare(page)
+    columns = table.locator("thead th.compare-col")
+    expect(columns).to_have_count(len(SAMPLE_SOURCES))
+    assert sorted(columns.evaluate_all("heads => heads.map((head) => head.dataset.source)")) == SAMPLE_SOURCES
+    expect(table.locator("thead th.compare-label")).to_have_text("方面")
+    expect(columns.first).to_contain_text("***街道办领导班子2022年工作总结")
+    silent = table.locator("th.compare-col[data-source='002_0ddcf7a71d7dee43.txt']")
+    expect(silent.locator(".compare-col-silent")).to_have_text("（本报告未涉及）")
+    rows = table.locator("tbody tr")
+    expect(table.locator("td[data-source='002_0ddcf7a71d7dee43.txt'] .compare-none")).to_have_count(rows.count())
+    expect(table.locator("td[data-source='002_0ddcf7a71d7dee43.txt'] button.cite-key")).to_have_count(0)
+    expect(table.locator("tbody th.compare-label").first).to_contain_text("主体责任")
+    expect(page.locator("#compare-summary")).to_contain_text("“党风廉政”各报告对比：5 份报告")
+    assert "[S" not in page.locator("#compare-result").inner_text()
+    _screenshot(page, "compare")
+
+    point = table.locator("td[data-source='000_b5634a4a4b3dd6c4.txt'] .compare-points li").first
+    sentence = point.evaluate("item => item.firstChild.textContent")
+    point.locator("button.cite-key").click()
+    panel = page.locator("#cite-panel")
+    expect(panel).to_be_visible()
+    expect(panel.locator("#cite-report")).to_have_text("《***街道办领导班子2022年工作总结》")
+    expect(panel.locator("#cite-path")).to_contain_text("党风廉政建设方面")
+    expect(panel.locator("mark.quote")).to_have_text(sentence)          # the sentence, inside its whole passage
+    assert len(panel.locator("#cite-passage").inner_text()) > len(sentence)
+    _screenshot(page, "compare-citation")
+    page.click("#cite-close")
+
+    with page.expect_download() as download_info:
+        page.click("#compare-xlsx")
+    download = download_info.value
+    assert download.suggested_filename == "“党风廉政”各报告对比.xlsx"
+    saved = tmp_path / "compare.xlsx"
+    download.save_as(saved)
+    cells = [str(cell) for row in openpyxl.load_workbook(saved).active.iter_rows(values_only=True) for cell in row]
+    assert any(sentence in cell for cell in cells)
+    with page.expect_download() as download_info:
+        page.click("#compare-docx")
+    assert download_info.value.suggested_filename == "“党风廉政”各报告对比.docx"
+
+    page.click("#compare-none")
+    page.click("#compare-run")
+    expect(page.locator("#compare-error")).to_have_text("请至少勾选一份报告。")
+    for source in ("000_b5634a4a4b3dd6c4.txt", "003_f350a27f9ad2a090.txt"):
+        page.check(f"#compare-reports input[value='{source}']")
+    expect(page.locator("#compare-picked")).to_have_text("已选 2 / 5 份")
+    table = _compare(page)
+    expect(table.locator("thead th.compare-col")).to_have_count(2)
+    duty = table.locator("tbody tr", has=page.locator("th", has_text="主体责任"))
+    expect(duty.locator(".compare-mark")).to_have_text(["各报告都有"])   # a mark, shown as a badge by its row
+
+
+REPEATED = "坚持每季度开展一次警示教育，组织党员干部观看警示教育片。"
+
+
+def _series() -> dict[str, Any]:
+    """A year series as the server sends it: one unit's reports of 2022 and 2023, one row new in 2023, one
+    sentence of 2023 copied from 2022."""
+    def report(year: int, points: list[tuple[str, str, str]]) -> dict[str, Any]:
+        return {"source": f"{year}.txt", "title": f"梅林街道{year}年工作总结", "year": year, "unit": "梅林街道",
+                "doc_type": "总结", "points": [{"text": text, "row": row, "lead": "", "citation": {
+                    "key": key, "source": f"{year}.txt", "title": f"梅林街道{year}年工作总结", "year": year,
+                    "chunk_id": f"{year}-{key}", "heading": "三、党风廉政建设"}} for key, row, text in points]}
+
+    citations = [{"key": key, "source": f"{year}.txt", "title": f"梅林街道{year}年工作总结", "year": year,
+                  "chunk_id": f"{year}-{key}", "heading": "三、党风廉政建设", "text": f"（一）警示教育。{text}"}
+                 for key, year, text in (("S1", 2022, REPEATED), ("S2", 2023, REPEATED),
+                                         ("S3", 2023, "全年开展谈话提醒12人次。"))]
+    return {"topic": "党风廉政", "topic_id": "dangfeng", "mode": "years", "summary": "", "warnings": [],
+            "reports": [report(2022, [("S1", "警示教育", REPEATED)]),
+                        report(2023, [("S2", "警示教育", REPEATED), ("S3", "监督检查", "全年开展谈话提醒12人次。")])],
+            "rows": [{"label": "警示教育", "reports": ["2022.txt", "2023.txt"], "common": True, "unique": False,
+                      "new_in": [], "dropped_in": [], "marks": ["各报告都有"]},
+                     {"label": "监督检查", "reports": ["2023.txt"], "common": False, "unique": True,
+                      "new_in": ["2023.txt"], "dropped_in": [], "marks": ["2023年新增"]}],
+            "repeated": [{"source": "2023.txt", "previous": "2022.txt", "text": REPEATED, "kind": "原句重复",
+                          "key": "S2", "previous_key": "S1"}],
+            "citations": citations}
+
+
+def test_a_year_series_is_headed_by_its_years_and_lists_the_sentences_copied_from_the_year_before(
+        page: Page, site: str) -> None:
+    page.route("**/api/compare", lambda route: route.fulfill(json=_series()))
+    page.goto(site + "/#compare")
+    table = _compare(page)
+    expect(table.locator("thead .compare-col-name")).to_have_text(["2022年", "2023年"])
+    expect(table.locator("thead .compare-col-meta")).to_have_text(["梅林街道2022年工作总结", "梅林街道2023年工作总结"])
+    new_row = table.locator("tbody tr").nth(1)
+    expect(new_row.locator(".compare-mark")).to_have_text(["2023年新增"])
+    expect(new_row.locator("td[data-source='2022.txt'] .compare-none")).to_have_text("—")
+    expect(page.locator("#compare-summary")).to_contain_text("“党风廉政”历年对比：2 份报告，2 个方面")
+    repeated = page.locator("#compare-repeated")
+    expect(repeated.locator("h2")).to_contain_text("与上一年相同的句子")
+    item = repeated.locator(".compare-repeat")
+    expect(item).to_have_count(1)
+    expect(item.locator(".compare-mark")).to_have_text("2023年 · 原句重复")
+    expect(item).to_contain_text("（2022年见")
+    item.locator(".compare-repeat-before button.cite-key").click()        # the sentence where it stood in 2022
+    expect(page.locator("#cite-report")).to_have_text("《梅林街道2022年工作总结》")
+    expect(page.locator("#cite-passage mark.quote")).to_have_text(REPEATED)
+    _screenshot(page, "compare-series")
+
+
+def test_with_a_model_a_comparison_can_come_with_a_cited_paragraph_on_the_differences(
+        page: Page, llm_workspace, openai_server) -> None:
+    openai_server.script("各报告都把警示教育作为重点，如开展节前警示教育**次[S2]。")
+    with live_server(llm_workspace) as url:
+        page.goto(url + "/#compare")
+        expect(page.locator("#status")).to_contain_text("test-model")
+        page.check("#compare-with-summary")                    # offered only when a model is configured
+        _compare(page)
+        overview = page.locator("#compare-overview")
+        expect(overview).to_contain_text("各报告都把警示教育作为重点")
+        overview.locator("button.cite-key").click()
+        expect(page.locator("#cite-passage")).to_contain_text("开展节前警示教育**次")
+        _screenshot(page, "compare-summary")
+
+
 # ---------------------------------------------------------------- 报告
 
 def test_the_reports_page_lists_the_samples_and_opens_a_heading_tree(page: Page, site: str) -> None:
@@ -712,6 +849,36 @@ def test_a_whole_report_fits_a_phone_a_tablet_and_a_laptop(sized_page: tuple[str
     expect(page.locator("#cite-where")).to_have_text("党建办2023年工作材料.docx 第2行")
     _assert_fits(page, width)
     _screenshot(page, f"{size}-draft-report-citation")
+
+
+def test_a_comparison_fits_a_phone_a_tablet_and_a_laptop(sized_page: tuple[str, Page], site: str) -> None:
+    size, page = sized_page
+    width = SIZES[size]["width"]
+    page.goto(site + "/")
+    _open_tab(page, "compare", width)
+    for control in ("#compare-section", "#compare-years", "#compare-org", "#compare-reports", "#compare-run"):
+        _assert_inside(page, page.locator(control), width)
+    table = _compare(page)
+    expect(table.locator("thead th.compare-col")).to_have_count(len(SAMPLE_SOURCES))
+    for control in ("#compare-xlsx", "#compare-docx"):
+        _assert_inside(page, page.locator(control), width)
+    _assert_fits(page, width)                                # the table scrolls inside its frame, not the page
+    frame = page.locator(".compare-wrap")
+    label = table.locator("tbody th.compare-label").first
+    name = label.locator(".compare-row-name")
+    assert name.bounding_box()["height"] < 30, name.bounding_box()   # 主体责任 on one line, not a column of characters
+    if size != "desktop":                                    # five reports are wider than a phone or a tablet
+        assert frame.evaluate("node => node.scrollWidth > node.clientWidth")
+        before = label.bounding_box()["x"]
+        frame.evaluate("node => { node.scrollLeft = node.scrollWidth; }")
+        assert abs(label.bounding_box()["x"] - before) < 1   # the row labels stay while the reports scroll past
+    frame.evaluate("node => { node.scrollLeft = 0; }")
+    table.locator("tbody").scroll_into_view_if_needed()
+    _screenshot(page, f"{size}-compare")
+    table.locator("td[data-source='000_b5634a4a4b3dd6c4.txt'] button.cite-key").first.click()
+    expect(page.locator("#cite-passage mark.quote")).to_be_visible()
+    _assert_fits(page, width)
+    _screenshot(page, f"{size}-compare-citation")
 
 
 def _open_tab(page: Page, view: str, width: int) -> None:

@@ -37,7 +37,7 @@ def parse_years(text: str) -> set[int]:
         elif _YEAR.match(part):
             years.add(int(part))
         else:
-            raise UserError(f"--years 的写法看不懂：“{part}”（例：2021-2023，或 2021,2023）")
+            raise UserError(f"年份的写法看不懂：“{part}”（例：2021-2023，或 2021,2023）")
     return years
 
 
@@ -73,11 +73,13 @@ def is_year_series(reports: Sequence[ReportRecord]) -> bool:
 def _named(reports: Sequence[ReportRecord], wanted: Sequence[str]) -> list[ReportRecord]:
     """The reports the user's names match, in the order named, each once."""
     chosen: dict[str, ReportRecord] = {}
-    for name in (piece for value in wanted for piece in _SEPARATORS.split(value) if piece):
-        matches = matching_reports(reports, name)
-        if not matches:
-            raise UserError(f"资料库中没有与“{name}”对应的报告；已有的报告：{_listing(reports)}")
-        chosen.update((report.source, report) for report in matches)
+    for value in wanted:
+        whole = matching_reports(reports, value)   # a file name may hold a space or a comma
+        for name in ([value] if whole else [piece for piece in _SEPARATORS.split(value) if piece]):
+            matches = whole or matching_reports(reports, name)
+            if not matches:
+                raise UserError(f"资料库中没有与“{name}”对应的报告；已有的报告：{_listing(reports)}")
+            chosen.update((report.source, report) for report in matches)
     return list(chosen.values())
 
 

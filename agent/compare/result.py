@@ -36,18 +36,19 @@ class Comparison:
         return f"{report.title}（{report.year}）" if report.year and str(report.year) not in report.title \
             else report.title
 
-    def marks(self, row: Row) -> str:
-        """The row's marks in words: 共有 / 仅此一份, and for a series 新增 / 不再提及 with the years."""
+    def mark_list(self, row: Row) -> list[str]:
+        """The row's marks in words: 各报告都有 / 仅…, and for a series …新增 / …未再提及 with the years."""
         words = []
         if row.common:
             words.append("各报告都有")
         if row.unique and not self.series:
             words.append("仅" + self.column_name(self._column(row.reports[0])))
-        for source in row.new_in:
-            words.append(f"{self.column_name(self._column(source))}新增")
-        for source in row.dropped_in:
-            words.append(f"{self.column_name(self._column(source))}未再提及")
-        return "；".join(words)
+        words += [f"{self.column_name(self._column(source))}新增" for source in row.new_in]
+        words += [f"{self.column_name(self._column(source))}未再提及" for source in row.dropped_in]
+        return words
+
+    def marks(self, row: Row) -> str:
+        return "；".join(self.mark_list(row))
 
     def citations(self) -> list[dict[str, Any]]:
         """Every cited passage once, in key order, with its full text (the reader checks a cell against it)."""
@@ -60,7 +61,7 @@ class Comparison:
     def to_json(self) -> dict[str, Any]:
         return {"topic": self.topic.name, "topic_id": self.topic.id, "mode": "years" if self.series else "units",
                 "reports": [column.to_json() for column in self.columns],
-                "rows": [row.to_json() for row in self.rows],
+                "rows": [row.to_json() | {"marks": self.mark_list(row)} for row in self.rows],
                 "repeated": [repeat.to_json() for repeat in self.repeated],
                 "summary": self.summary, "citations": self.citations(), "warnings": self.warnings}
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import FastAPI, File, Form, Request, UploadFile
+from fastapi import FastAPI, File, Form, Query, Request, UploadFile
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel
@@ -24,6 +24,8 @@ from ..brief.export import brief_file_name, write_brief
 from ..check import CheckRequest, CheckResult, check_draft
 from ..check.annotate import write_commented
 from ..check.findings import KIND_LABELS, SEVERITY_LABELS
+from ..compare import CompareRequest, Comparison, compare_topic
+from ..compare.export import export_comparison, title_of
 from ..draft import (DraftRequest, ReportRequest, default_draft_year, draft_report, draft_section, export_draft,
                      make_writer)
 from ..draft.export import draft_file_name
@@ -39,6 +41,8 @@ from .uploads import UnsupportedUpload, UploadTooLarge, save_upload, save_upload
 
 STATIC = Path(__file__).parent / "static"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+COMPARISON_FORMATS = {"xlsx": XLSX, "docx": DOCX, "html": "text/html; charset=utf-8"}   # a download's media type
 KEPT_REPORTS = 8   # whole drafts kept for their Word download (a model's second run would read differently)
 CHECKED_SUFFIXES = (".docx", ".txt", ".md")   # a draft to proofread: what a writer writes in
 PASTED_NAME = "粘贴的文稿.txt"
@@ -64,6 +68,14 @@ class DraftForm(BaseModel):
 
 class BriefForm(BaseModel):
     report: str
+
+
+class CompareForm(BaseModel):
+    section: str
+    reports: list[str] = []   # file names, as /api/reports lists them; none: every report
+    years: str = ""
+    org: str = ""
+    summary: bool = False
 
 
 def create_app(workspace: Workspace, token: str | None = None, max_upload_mb: float | None = None) -> FastAPI:
@@ -173,6 +185,22 @@ class _Web:
         record = self.workspace.find_report(form.report)
         condenser = make_condenser(self.workspace)()
         return brief_report(record, self.workspace.passages_of(record), condenser, Budget(None))
+
+    def compare(self, form: CompareForm) -> Comparison:
+        request = CompareRequest(section=form.section, reports=self._report_ids(form.reports), years=form.years,
+                                 org=form.org.strip(), summary=form.summary)
+        return compare_topic(self.workspace, request)
+
+    def _report_ids(self, sources: list[str]) -> tuple[str, ...]:
+        """The ids of the reports the page ticked, found by their exact file names: the comparison would read a
+        name as words to match (and split it at a space or comma), but a page never chooses by guess."""
+        ids = []
+        for source in sources:
+            record = self.workspace.store.get_report(source)
+            if record is None:
+                raise UserError(f"资料库中没有这份报告（{source}），可能已经删除；请刷新页面")
+            ids.append(record.report_id)
+        return tuple(ids)
 
 
 def _routes(app: FastAPI, web: _Web) -> None:
@@ -302,6 +330,20 @@ def _routes(app: FastAPI, web: _Web) -> None:
         write_brief(result, path)
         return _download(path, brief_file_name(result.title, result.source, "docx"), "brief.docx")
 
+    @app.post("/api/compare")
+    def compare(form: CompareForm) -> dict[str, Any]:
+        return web.compare(form).to_json()
+
+    @app.post("/api/compare/export")
+    def compare_export(form: CompareForm, file_format: str = Query("xlsx", alias="format")) -> Response:
+        if file_format not in COMPARISON_FORMATS:
+            raise UserError(f"对比表只能下载为 {'、'.join(COMPARISON_FORMATS)} 文件（现为“{file_format}”）")
+        comparison = web.compare(form)
+        with tempfile.TemporaryDirectory(prefix="compare-", dir=web.scratch) as work:
+            path = export_comparison(comparison, Path(work) / f"compare.{file_format}")
+            name = readable_file_name(title_of(comparison), path.suffix, fallback="对比表")
+            return _download(path, name, path.name, COMPARISON_FORMATS[file_format])
+
 
 def _form_year(text: str) -> int | None:
     """The year a form field gives ("" when left empty)."""
@@ -339,7 +381,7 @@ def _tree(node: OutlineNode) -> dict[str, Any]:
             "children": [_tree(child) for child in node.children]}
 
 
-def _download(path: Path, name: str, ascii_name: str) -> Response:
+def _download(path: Path, name: str, ascii_name: str, media_type: str = DOCX) -> Response:
     """A file the browser saves under `name` (RFC 5987 UTF-8; `ascii_name` for clients that cannot read it)."""
     disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
-    return Response(path.read_bytes(), media_type=DOCX, headers={"Content-Disposition": disposition})
+    return Response(path.read_bytes(), media_type=media_type, headers={"Content-Disposition": disposition})

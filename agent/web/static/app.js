@@ -15,7 +15,7 @@
   const LEAD_BOLD = /^\*\*([^*\n]+?[。：:！？])\*\*/;
   // A bold line of its own, as a table's caption ("**……统计表**[M32]"): the whole paragraph, perhaps a key after it.
   const BOLD_LINE = /^\*\*([^*\n]+)\*\*(?=(?:\[[SFM]\d+\])*$)/;
-  const VIEWS = ["ask", "draft", "check", "brief", "reports"];
+  const VIEWS = ["ask", "draft", "check", "brief", "compare", "reports"];
   // Punctuation that must not start a line: it stays on the line of the [S1] chip before it.
   const AFTER_CHIP = /^[。，；：、！？）」』”’.,;:!?)]+/;
   const STATUS_EVERY_MS = 15000;
@@ -422,6 +422,7 @@
       $("status").textContent = `${engine} · 资料库 ${status.reports} 份报告`;
       $("status").classList.remove("is-error");
       showDraftYear(status.draft_year, status.newest_year);
+      show($("compare-with-summary-field"), status.engine === "llm");   // offline there is no one to write it
       maxUploadMb = status.max_upload_mb || null;
     } catch (error) {
       if (connection.lost) return;  // connectionLost() has already said so, with the time
@@ -450,17 +451,20 @@
   }
 
   async function loadTopics() {
-    const select = $("draft-section");
     try {
       const { topics } = await getJSON("/api/topics");
-      clear(select);
-      topics.forEach((topic) => {
-        const option = el("option", "", topic.name);
-        option.value = topic.name;
-        select.appendChild(option);
+      ["draft-section", "compare-section"].forEach((id) => {
+        const select = $(id);
+        clear(select);
+        topics.forEach((topic) => {
+          const option = el("option", "", topic.name);
+          option.value = topic.name;
+          select.appendChild(option);
+        });
       });
     } catch (error) {
       showError($("draft-error"), error.message);
+      showError($("compare-error"), error.message);
     }
   }
 
@@ -472,6 +476,7 @@
       return;
     }
     fillReportSelect(selectSource);
+    fillComparePicks();
     renderReportList();
   }
 
@@ -771,8 +776,8 @@
     });
   }
 
-  // A Word download behind a button: the button is off while it runs, a failure shows in the error box.
-  async function downloadWord(button, errorBox, path, options, fallbackName) {
+  // A download behind a button: the button is off while it runs, a failure shows in the error box.
+  async function downloadFile(button, errorBox, path, options, fallbackName) {
     button.disabled = true;
     showError(errorBox, "");
     try {
@@ -786,7 +791,7 @@
 
   async function downloadDraft() {
     if (lastDraftBody) {
-      await downloadWord($("draft-docx"), $("draft-error"), "/api/draft/docx", jsonBody(lastDraftBody), "初稿.docx");
+      await downloadFile($("draft-docx"), $("draft-error"), "/api/draft/docx", jsonBody(lastDraftBody), "初稿.docx");
     }
   }
 
@@ -997,7 +1002,7 @@
 
   async function downloadReport() {
     if (lastReportForm) {
-      await downloadWord($("report-docx"), $("report-error"), "/api/draft/report/docx",
+      await downloadFile($("report-docx"), $("report-error"), "/api/draft/report/docx",
         { method: "POST", body: lastReportForm }, "工作总结.docx");
     }
   }
@@ -1194,7 +1199,7 @@
 
   async function downloadChecked() {
     if (lastCheckForm) {
-      await downloadWord($("check-docx"), $("check-error"), "/api/check/docx",
+      await downloadFile($("check-docx"), $("check-error"), "/api/check/docx",
         { method: "POST", body: lastCheckForm }, "校对批注.docx");
     }
   }
@@ -1238,7 +1243,7 @@
 
   async function downloadBrief() {
     if (lastBriefBody) {
-      await downloadWord($("brief-docx"), $("brief-error"), "/api/brief/docx", jsonBody(lastBriefBody), "摘要.docx");
+      await downloadFile($("brief-docx"), $("brief-error"), "/api/brief/docx", jsonBody(lastBriefBody), "摘要.docx");
     }
   }
 
@@ -1265,6 +1270,206 @@
     $("brief-docx").addEventListener("click", downloadBrief);
     $("brief-file").addEventListener("change", uploadForBrief);
     $("brief-report").addEventListener("change", () => show($("brief-result"), false));
+  }
+
+  // ---------------------------------------------------------------- 对比
+
+  let lastCompareBody = null;
+  const compareSkipped = new Set();   // the reports unticked (one uploaded later comes ticked, as all do at first)
+
+  /** The reports to compare, one checkbox each, ticked unless the user unticked it. */
+  function fillComparePicks() {
+    const list = $("compare-reports");
+    clear(list);
+    if (!reports.length) list.appendChild(el("li", "field-note", "（资料库中还没有报告）"));
+    reports.forEach((report) => {
+      const item = el("li");
+      const label = el("label", "compare-pick");
+      const box = el("input");
+      box.type = "checkbox";
+      box.value = report.source;
+      box.checked = !compareSkipped.has(report.source);
+      box.addEventListener("change", () => tickReport(report.source, box.checked));
+      label.appendChild(box);
+      label.appendChild(el("span", "compare-pick-name", reportLabel(report)));
+      item.appendChild(label);
+      list.appendChild(item);
+    });
+    showPickedCount();
+  }
+
+  function tickReport(source, ticked) {
+    if (ticked) compareSkipped.delete(source);
+    else compareSkipped.add(source);
+    showPickedCount();
+  }
+
+  function tickAllReports(ticked) {
+    reports.forEach((report) => tickReport(report.source, ticked));
+    $("compare-reports").querySelectorAll("input[type=checkbox]").forEach((box) => { box.checked = ticked; });
+  }
+
+  function pickedReports() {
+    return reports.filter((report) => !compareSkipped.has(report.source)).map((report) => report.source);
+  }
+
+  function showPickedCount() {
+    $("compare-picked").textContent = `已选 ${pickedReports().length} / ${reports.length} 份`;
+  }
+
+  function compareBody() {
+    const picked = pickedReports();
+    return { section: $("compare-section").value, reports: picked.length === reports.length ? [] : picked,
+      years: $("compare-years").value.trim(), org: $("compare-org").value.trim(),
+      summary: !$("compare-with-summary-field").hidden && $("compare-with-summary").checked };
+  }
+
+  async function runCompare() {
+    if (!pickedReports().length) {
+      showError($("compare-error"), reports.length ? "请至少勾选一份报告。" : "资料库中还没有报告，请先到“报告”页导入。");
+      return;
+    }
+    const body = compareBody();
+    await whileBusy("compare", async () => {
+      const comparison = await postJSON("/api/compare", body);
+      lastCompareBody = body;
+      renderComparison(comparison);
+    });
+  }
+
+  function renderComparison(comparison) {
+    const citations = (comparison.citations || []).map(panelCitation);
+    $("compare-summary").textContent = compareSummary(comparison);
+    warningList($("compare-warnings"), comparison.warnings);
+    clear($("compare-overview-text"));
+    renderInline($("compare-overview-text"), comparison.summary || "", citations);
+    show($("compare-overview"), Boolean(comparison.summary));
+    renderCompareTable(comparison, citations);
+    renderRepeats(comparison, citations);
+    show($("compare-result"), true);
+  }
+
+  function compareSummary(comparison) {
+    const columns = comparison.reports || [];
+    const silent = columns.filter((column) => !(column.points || []).length).length;
+    return `“${comparison.topic}”${comparison.mode === "years" ? "历年" : "各报告"}对比：${columns.length} 份报告，` +
+      `${(comparison.rows || []).length} 个方面` + (silent ? `，其中 ${silent} 份未涉及这一栏目` : "") +
+      "。每格是该报告自己的原句，点编号可查看原文。";
+  }
+
+  /** A comparison's citation in the shape the passage panel reads. */
+  function panelCitation(citation) {
+    return { key: citation.key, source: citation.source, chunk_id: citation.chunk_id, report_title: citation.title,
+      heading_path: citation.heading ? [citation.heading] : [], passage: citation.text || "" };
+  }
+
+  /** The [S1] chip of a sentence: its passage opens with the sentence marked in it. */
+  function sentenceChip(key, citations, sentence) {
+    const citation = citations.find((item) => item.key === key);
+    return citeMarker(key, citation ? [Object.assign({}, citation, { quote: sentence })] : null);
+  }
+
+  /** Rows × reports: the row's label and marks, then each report's own points in that row (a dash when none). */
+  function renderCompareTable(comparison, citations) {
+    const table = $("compare-table");
+    clear(table);
+    const columns = comparison.reports || [];
+    const headRow = el("tr");
+    const corner = el("th", "compare-label", "方面");
+    corner.scope = "col";
+    headRow.appendChild(corner);
+    columns.forEach((column) => headRow.appendChild(columnHead(column, comparison.mode)));
+    const head = el("thead");
+    head.appendChild(headRow);
+    table.appendChild(head);
+    const body = el("tbody");
+    (comparison.rows || []).forEach((row) => {
+      const line = el("tr");
+      line.appendChild(rowHead(row));
+      columns.forEach((column) => line.appendChild(compareCell(column, row.label, citations)));
+      body.appendChild(line);
+    });
+    table.appendChild(body);
+  }
+
+  /** A report's column heading: its title and year (the year first in a year series), or that it says nothing. */
+  function columnHead(column, mode) {
+    const head = el("th", "compare-col");
+    head.scope = "col";
+    head.dataset.source = column.source;
+    const series = mode === "years" && column.year;
+    head.appendChild(el("span", "compare-col-name", series ? `${column.year}年` : reportName(column)));
+    const details = series ? [reportName(column)] : reportDetails(column);
+    if (details.length) head.appendChild(el("span", "compare-col-meta", details.join("，")));
+    if (!(column.points || []).length) head.appendChild(el("span", "compare-col-silent", "（本报告未涉及）"));
+    return head;
+  }
+
+  function rowHead(row) {
+    const head = el("th", "compare-label");
+    head.scope = "row";
+    head.appendChild(el("span", "compare-row-name", row.label));
+    (row.marks || []).forEach((mark) => head.appendChild(el("span", "compare-mark", mark)));
+    return head;
+  }
+
+  function compareCell(column, label, citations) {
+    const cell = el("td", (column.points || []).length ? "" : "is-silent");
+    cell.dataset.source = column.source;
+    const points = (column.points || []).filter((point) => point.row === label);
+    if (!points.length) {
+      const none = el("span", "compare-none", "—");
+      none.title = "这份报告没有写这一方面";
+      cell.appendChild(none);
+      return cell;
+    }
+    const list = el("ul", "compare-points");
+    points.forEach((point) => {
+      const item = el("li");
+      item.appendChild(document.createTextNode(point.text));
+      item.appendChild(sentenceChip(point.citation.key, citations, point.text));
+      list.appendChild(item);
+    });
+    cell.appendChild(list);
+    return cell;
+  }
+
+  /** A year series' sentences copied from the year before, each with its own passage and the earlier one's. */
+  function renderRepeats(comparison, citations) {
+    const list = $("compare-repeated-list");
+    clear(list);
+    const columns = comparison.reports || [];
+    const yearOf = (source) => {
+      const column = columns.find((other) => other.source === source) || { source };
+      return column.year ? `${column.year}年` : reportName(column);
+    };
+    (comparison.repeated || []).forEach((repeat) => {
+      const item = el("li", "compare-repeat");
+      item.appendChild(el("span", "compare-mark", `${yearOf(repeat.source)} · ${repeat.kind}`));
+      item.appendChild(document.createTextNode(repeat.text));
+      item.appendChild(sentenceChip(repeat.key, citations, repeat.text));
+      const before = el("span", "compare-repeat-before", `（${yearOf(repeat.previous)}见`);
+      before.appendChild(sentenceChip(repeat.previous_key, citations, repeat.text));
+      before.appendChild(document.createTextNode("）"));
+      item.appendChild(before);
+      list.appendChild(item);
+    });
+    show($("compare-repeated"), list.childElementCount > 0);
+  }
+
+  async function downloadComparison(button, fileFormat) {
+    if (lastCompareBody) {
+      await downloadFile(button, $("compare-error"), `/api/compare/export?format=${fileFormat}`,
+        jsonBody(lastCompareBody), `对比表.${fileFormat}`);
+    }
+  }
+
+  function setupCompare() {
+    $("compare-form").addEventListener("submit", (event) => { event.preventDefault(); runCompare(); });
+    $("compare-all").addEventListener("click", () => tickAllReports(true));
+    $("compare-none").addEventListener("click", () => tickAllReports(false));
+    $("compare-xlsx").addEventListener("click", () => downloadComparison($("compare-xlsx"), "xlsx"));
+    $("compare-docx").addEventListener("click", () => downloadComparison($("compare-docx"), "docx"));
   }
 
   // ---------------------------------------------------------------- 报告
@@ -1329,6 +1534,7 @@
     if (!reports.length) renderReportList();
     showReportCount();
     fillReportSelect();
+    fillComparePicks();
     if (lastBriefBody && lastBriefBody.report === report.source) {
       lastBriefBody = null;
       show($("brief-result"), false);
@@ -1444,6 +1650,7 @@
     setupDraft();
     setupCheck();
     setupBrief();
+    setupCompare();
     setupReports();
     keepDroppedFilesOnThePage();
     $("cite-close").addEventListener("click", closeCitation);
