@@ -19,7 +19,8 @@ NAME_MAX_CHARS = 80
 def check_out_path(path: Path, suffixes: tuple[str, ...]) -> None:
     """Refuse an `--out` path we cannot write (another format, a folder, a missing folder) before any work."""
     if path.suffix.lower() not in suffixes:
-        raise UserError(f"--out 只支持 {'、'.join(suffixes)} 文件：{path}")
+        named = "、".join(suffixes[:-1]) + " 或 " + suffixes[-1] if len(suffixes) > 1 else suffixes[0]
+        raise UserError(f"--out 只支持 {named} 文件：{path}")
     if path.is_dir():
         raise UserError(f"--out 指向的是一个目录：{path}")
     if not path.parent.exists():
