@@ -22,7 +22,7 @@ from .answer.chat import ChatSession, Rewriter, format_sources, run_repl
 from .answer.engines import Engine, make_engine
 from .errors import UserError, ZongjieError
 from .library.ingest import discover_files
-from .library.retrieve import SearchFilters
+from .library.retrieve import OWN, REFERENCE, SearchFilters
 from .library.topics import resolve_section
 from .model.config_check import check_settings, effective_model_rows
 from .model.log_view import render_egress_table, render_log_table
@@ -165,6 +165,7 @@ def ingest(
     paths: Annotated[Optional[list[Path]], typer.Argument(help="报告文件或目录（默认 ./corpus）；支持 txt/md/docx/pdf，任意编码")] = None,
     allow_classified: Annotated[bool, typer.Option("--allow-classified", help="导入带密级标志的文件（仅当对话接口和向量模型都在本机时；之后也不会发往任何其他接口）")] = False,
     force: Annotated[bool, typer.Option("--force", help="导入不像中文报告的文件（几乎没有汉字，或段落上万）")] = False,
+    reference: Annotated[Optional[bool], typer.Option("--reference/--own", help="--reference：作为参考资料（政府工作报告、上级文件、外单位报告）导入，检索时排在本单位报告之后，起草、对比、校对不取用；--own：作为本单位报告。不给时按清单 reference 字段，否则上级政府工作报告和“关于……的意见/通知”类文件自动算参考资料")] = None,
     common: Common = Common(),
 ) -> None:
     """把报告导入资料库：解析标题层级、分段、打主题标签、向量化。未改动的文件自动跳过。
@@ -175,7 +176,8 @@ def ingest(
     workspace = common.workspace()
     targets = paths or [workspace.settings.corpus]
     with _file_progress(len(discover_files(targets))) as progress:
-        result = workspace.ingest(targets, progress.step, allow_classified=allow_classified, force=force)
+        result = workspace.ingest(targets, progress.step, allow_classified=allow_classified, force=force,
+                                  reference=reference)
     if common.as_json:
         _print_json(result.to_json())
         return
@@ -197,15 +199,20 @@ def search(
     section: Annotated[Optional[str], typer.Option("--section", help="只在某主题内查找，如 党风廉政、全面从严治党、民生保障")] = None,
     year: Annotated[Optional[int], typer.Option("--year", help="报告年度，如 2022")] = None,
     report: Annotated[Optional[str], typer.Option("--report", help="只查某份报告（文件名或标题中的词）")] = None,
-    doc_type: Annotated[Optional[str], typer.Option("--doc-type", help="文种：总结、述职、计划")] = None,
+    doc_type: Annotated[Optional[str], typer.Option("--doc-type", help="文种：总结、述职、计划、政府工作报告、文件")] = None,
+    scope: Annotated[Optional[str], typer.Option("--scope", help="own：只查本单位报告；reference：只查参考资料（政府工作报告、上级文件）")] = None,
     common: Common = Common(),
 ) -> None:
-    """混合检索（关键词 + 语义）：找出回答问题的原文段落，附报告名和标题层级。"""
+    """混合检索（关键词 + 语义）：找出回答问题的原文段落，附报告名和标题层级。
+
+    资料库里有参考资料（ingest --reference，或自动识别的上级政府工作报告、文件）时，本单位报告排在前面，参考资料在后作为佐证；问“政府工作报告/上级文件怎么说”时不分先后。"""
+    if scope not in (None, OWN, REFERENCE):
+        raise typer.BadParameter("--scope 只能是 own（本单位报告）或 reference（参考资料）")
     workspace = common.workspace()
     topic = resolve_section(section).id if section else None
     _auto_ingest(workspace)
     hits = workspace.search(query, k=k, filters=SearchFilters(topic=topic, year=year, report=report,
-                                                              doc_type=doc_type))
+                                                              doc_type=doc_type, scope=scope))
     if common.as_json:
         _print_json({"query": query, "hits": [hit.to_json() for hit in hits]})
         return
@@ -227,7 +234,7 @@ def search(
 def list_reports(
     common: Common = Common(),
 ) -> None:
-    """列出资料库中的报告：标题、年度、文种、单位、段数。"""
+    """列出资料库中的报告：标题、年度、文种、单位、段数；参考资料（不是本单位的报告）标明“参考”。"""
     workspace = common.workspace()
     _auto_ingest(workspace)
     reports = workspace.reports()
@@ -238,8 +245,8 @@ def list_reports(
     for column in ("文件", "标题", "年度", "文种", "单位", "段数"):
         table.add_column(column, overflow="fold")
     for record in reports:
-        table.add_row(record.source, record.title, str(record.year or "—"), record.doc_type,
-                      record.unit or "—", str(record.chunks))
+        table.add_row(record.source, record.title, str(record.year or "—"),
+                      record.doc_type + ("（参考）" if record.reference else ""), record.unit or "—", str(record.chunks))
     out.print(table)
 
 

@@ -86,10 +86,11 @@ class Workspace:
         return OpenAICompatibleModel(self.settings, self.run_log, notify)
 
     def ingest(self, paths: Iterable[Path], on_file: Callable[[Path, str], None] | None = None,
-               allow_classified: bool = False, force: bool = False) -> IngestResult:
+               allow_classified: bool = False, force: bool = False, reference: bool | None = None) -> IngestResult:
         """Ingest files and folders into the store; documents with a classification mark only with
         `allow_classified`, and then only while every model endpoint is on this machine; files that do not look
-        like a Chinese report (no Chinese, tens of thousands of passages) only with `force`."""
+        like a Chinese report (no Chinese, tens of thousands of passages) only with `force`; `reference` marks
+        them as background material (None: by manifest, else by kind)."""
         max_bytes = int(self.settings.max_file_mb * 1024 * 1024)
         terms = self._terms_cache()
         index = SensitiveIndex.load(self.settings.store)
@@ -104,7 +105,8 @@ class Workspace:
 
         screening = Screening(allow_classified, self.not_local_reason(), remember, force)
         try:
-            return ingest_paths(self.store, self.embedder, list(paths), max_bytes, on_file, terms, screening)
+            return ingest_paths(self.store, self.embedder, list(paths), max_bytes, on_file, terms, screening,
+                                reference)
         finally:
             if stored:
                 index.save(self.settings.store)
@@ -160,6 +162,11 @@ class Workspace:
     def reports(self) -> list[ReportRecord]:
         """Every ingested report."""
         return self.store.list_reports()
+
+    def own_reports(self) -> list[ReportRecord]:
+        """The unit's own reports: what drafts learn from and comparisons set side by side (reference documents,
+        such as a 政府工作报告, left out)."""
+        return [report for report in self.reports() if not report.reference]
 
     def find_report(self, wanted: str) -> ReportRecord:
         """One report by id, file name, or words of its title; a clear error when none or several match."""

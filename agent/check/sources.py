@@ -89,7 +89,7 @@ def past_reports(workspace: Any, draft_name: str = "") -> PastReports:
     """Every sentence and honour of the reports in the store (but the draft's own, when it was ingested too)."""
     past = PastReports()
     for chunk in workspace.store.iter_chunks():
-        if chunk.source == draft_name:
+        if chunk.source == draft_name or chunk.reference:   # a 政府工作报告 is no past report of the unit
             continue
         where = " › ".join([f"《{chunk.report_title}》", *chunk.heading_path])
         for sentence in split_sentences(chunk.text):

@@ -42,11 +42,12 @@ def parse_years(text: str) -> set[int]:
 
 
 def choose_reports(reports: Sequence[ReportRecord], request: CompareRequest) -> tuple[list[ReportRecord], bool]:
-    """The columns: the reports named (else all), narrowed to the years and unit asked; and whether they are a
-    year series (one unit's reports over several years, then ordered by year)."""
+    """The columns: the reports named (else the unit's own, reference documents left out), narrowed to the years
+    and unit asked; and whether they are a year series (one unit's reports over several years, then ordered by
+    year)."""
     if not reports:
         raise UserError("资料库中还没有报告，请先用 zongjie ingest 导入往年的总结或述职报告")
-    chosen = _named(reports, request.reports) if request.reports else list(reports)
+    chosen = _named(reports, request.reports) if request.reports else [r for r in reports if not r.reference]
     if request.org.strip():
         chosen = [report for report in chosen if _of_unit(report, request.org.strip())]
         if not chosen:

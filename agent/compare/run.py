@@ -21,7 +21,7 @@ def compare_topic(workspace: Any, request: CompareRequest, notify: Notify | None
     topic = resolve_section(request.section)
     workspace.ensure_ingested(notify)
     reports, series = choose_reports(workspace.reports(), request)
-    chunks = workspace.store.chunks_with_topic(topic.id)
+    chunks = workspace.store.chunks_with_topic(topic.id, reference=any(report.reference for report in reports))
     columns = [Column(report, report_points(topic, topic_passages(topic, report, chunks))) for report in reports]
     known = [label for label in _known_rows(topic) if any(label in column.rows() for column in columns)]
     labels = cluster_unassigned(columns, known)

@@ -107,7 +107,7 @@ def draft_section(workspace: Any, request: DraftRequest, writer: DraftWriter, no
     if request.outline_only:
         return draft
     context = SentenceContext(year=year, org=request.org, facts=facts,
-                              unit_kind=unit_kind_of(request.org, [report.title for report in workspace.reports()]))
+                              unit_kind=unit_kind_of(request.org, [report.title for report in workspace.own_reports()]))
     written = _text_stage(run, writer, outline, evidence, context, notify, on_text)
     _guard_stage(draft, written, evidence, facts, context, writer)
     run.write("draft.md", draft.to_markdown())
@@ -200,7 +200,7 @@ def draft_year(requested: int | None, workspace: Any) -> int:
         if not MIN_YEAR <= requested <= MAX_YEAR:
             raise UserError(f"起草年份 {requested} 不合理（应在 {MIN_YEAR}–{MAX_YEAR} 之间）")
         return requested
-    return default_draft_year(report.year for report in workspace.reports())
+    return default_draft_year(report.year for report in workspace.own_reports())
 
 
 def default_draft_year(years: Iterable[int | None]) -> int:

@@ -78,7 +78,7 @@ def draft_report(workspace: Any, request: ReportRequest, writer: DraftWriter, no
     edited = read_outline_file(request.outline_path)
     workspace.ensure_ingested(notify)
     year = draft_year(request.year, workspace)
-    records = workspace.reports()   # read once: the outline and the unit's kind both come from them
+    records = workspace.own_reports()   # read once: the outline and the unit's kind both come from them
     materials = _materials(workspace, request, year, notify)
     run = RunFolder((request.runs_dir or workspace.settings.store / "drafts")
                     / _run_name(workspace, year, request.org, user_facts, materials, writer))

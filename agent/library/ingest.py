@@ -2,17 +2,22 @@
 
 Re-ingesting an unchanged file does no work (its sha256 is in the report record); a changed file's new chunks
 are written before its stale ones are removed and its record is updated last, so an interrupted ingest loses
-nothing and is simply redone; unchanged passages of a changed file keep their vectors.
+nothing and is simply redone; unchanged passages of a changed file keep their vectors. Passages of many files
+are written together (about a thousand per write: Chroma's cost is per write as much as per passage), each
+file's record after them.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable
+
+import numpy as np
 
 from ..errors import LoadError, UserError
 from ..model.egress import carrying
@@ -24,7 +29,7 @@ from .lexical import TermsCache, tokenize
 from .loaders import SUPPORTED_SUFFIXES, LoadedDocument, load_document
 from .manifest import MANIFEST, read_manifest
 from .store import ReportRecord, ReportStore, counted
-from .structure import ParsedReport, parse_report, title_from_file_name
+from .structure import ParsedReport, is_reference_type, parse_report, title_from_file_name
 from .topics import tag_topics
 
 
@@ -67,6 +72,7 @@ def _is_report_file(path: Path, folder: Path) -> bool:
             and not any(part.startswith(".") for part in path.relative_to(folder).parts))
 
 
+WRITE_BATCH_PASSAGES = 1000   # passages per Chroma write, across files
 MIN_CJK_SHARE = 0.1     # of a file's non-space characters: a Chinese report, even one full of tables, is far above
 MAX_PASSAGES = 10_000   # the longest 政府工作报告 makes a few hundred
 
@@ -116,25 +122,91 @@ class Screening:
 
 def ingest_paths(store: ReportStore, embedder: Embedder, paths: Iterable[Path], max_bytes: int,
                  on_file: Callable[[Path, str], None] | None = None,
-                 terms: TermsCache | None = None, screening: Screening | None = None) -> IngestResult:
-    """Ingest every file under `paths`; a bad file is recorded in `failed` and the rest still ingest."""
+                 terms: TermsCache | None = None, screening: Screening | None = None,
+                 reference: bool | None = None) -> IngestResult:
+    """Ingest every file under `paths`; a bad file is recorded in `failed` and the rest still ingest. A file's
+    outcome is told (`on_file`) when it is settled: stored, unchanged, or failed.
+
+    `reference` marks every file as background material (True) or the unit's own (False); None leaves it to the
+    folder's manifest (`reference: true`), else to the kind of document (a higher body's 政府工作报告 or policy
+    document is reference). An unchanged file whose mark changes is re-marked, not re-read."""
     result = IngestResult()
     manifests = _ManifestCache()
     screening = screening or Screening()
-    for path in discover_files(paths):
-        try:
-            outcome = _ingest_file(store, embedder, path, max_bytes, manifests.entry(path), result, terms,
-                                   screening)
-        except LoadError as error:
-            result.failed.append({"path": str(path), "error": str(error)})
-            outcome = "failed"
-        else:
-            setattr(result, outcome, getattr(result, outcome) + 1)
-        if on_file:
-            on_file(path, outcome)
+    tell = on_file or (lambda path, outcome: None)
+    pending = PendingWrites(store, result, tell, screening.on_report)
+    try:
+        for path in discover_files(paths):
+            try:
+                outcome = _ingest_file(store, embedder, path, max_bytes, manifests.entry(path), result, terms,
+                                       screening, pending, reference)
+            except LoadError as error:
+                result.failed.append({"path": str(path), "error": str(error)})
+                tell(path, "failed")
+            else:
+                if outcome in ("unchanged", "updated"):
+                    setattr(result, outcome, getattr(result, outcome) + 1)
+                    tell(path, outcome)
+    except BaseException:   # an endpoint that fails, Ctrl-C: the files already embedded are still stored
+        with contextlib.suppress(Exception):
+            pending.flush()
+        raise
+    pending.flush()
     result.reports = len(store.list_reports())
     result.chunks = store.count_chunks()
     return result
+
+
+@dataclass
+class _Pending:
+    """A report read and embedded, waiting for its write."""
+
+    path: Path
+    outcome: str                # "added" or "updated"
+    record: ReportRecord
+    chunks: list[Chunk]         # all of the report's passages
+    new_chunks: list[Chunk]     # the ones the store lacks
+    vectors: np.ndarray         # of `new_chunks`
+    title_vector: np.ndarray
+    stale: list[str]            # ids of passages the file no longer has
+
+
+class PendingWrites:
+    """Reports embedded but not yet written. Chroma pays per write, so passages of many files go in one write of
+    about WRITE_BATCH_PASSAGES; each report's record is written after its passages and stale ones are gone, so
+    a run killed before then leaves no record and the file is simply redone."""
+
+    def __init__(self, store: ReportStore, result: IngestResult, tell: Callable[[Path, str], None],
+                 on_report: Callable[[ReportRecord, list[Chunk]], None] | None) -> None:
+        self.store, self.result, self.tell, self.on_report = store, result, tell, on_report
+        self.items: list[_Pending] = []
+
+    def holds(self, source: str) -> bool:
+        return any(item.record.source == source for item in self.items)
+
+    def add(self, item: _Pending) -> None:
+        self.items.append(item)
+        if sum(len(pending.new_chunks) for pending in self.items) >= WRITE_BATCH_PASSAGES:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the waiting passages, drop stale ones, then the records; tell each file's outcome."""
+        if not self.items:
+            return
+        started = time.perf_counter()
+        rows = [(chunk, item.record) for item in self.items for chunk in item.new_chunks]
+        if rows:
+            self.store.add_chunk_rows(rows, np.vstack([item.vectors for item in self.items if item.new_chunks]))
+        self.store.delete_chunks(sorted(chunk_id for item in self.items for chunk_id in item.stale))
+        self.store.save_reports([item.record for item in self.items],
+                                np.vstack([item.title_vector for item in self.items]))
+        self.result.timings["store"] += time.perf_counter() - started
+        for item in self.items:
+            setattr(self.result, item.outcome, getattr(self.result, item.outcome) + 1)
+            if self.on_report:
+                self.on_report(item.record, item.chunks)
+            self.tell(item.path, item.outcome)
+        self.items = []
 
 
 @dataclass
@@ -168,15 +240,21 @@ def read_report(path: Path, max_bytes: int, manifest: dict[str, Any] | None = No
 
 def _ingest_file(store: ReportStore, embedder: Embedder, path: Path, max_bytes: int,
                  manifest: dict[str, Any], result: IngestResult, terms: TermsCache | None,
-                 screening: Screening) -> str:
-    """Ingest one file; returns "added", "updated" or "unchanged" (a file stored with less than all of its text
-    is also listed in `result.partial`)."""
+                 screening: Screening, pending: PendingWrites, reference: bool | None) -> str:
+    """Read and embed one file and queue its write; returns "unchanged", "updated" (only its reference mark
+    changed) or "queued" (a file stored with less than all of its text is also listed in `result.partial`)."""
     started = time.perf_counter()
     source = path.name
     digest = _file_sha256(path, max_bytes)
+    if pending.holds(source):   # the same file name in another folder: the first must be stored before it
+        pending.flush()
     existing = store.get_report(source)
+    asked = reference if reference is not None else manifest.get("reference")
     if existing is not None and existing.sha256 == digest:
-        return "unchanged"
+        if asked is None or bool(asked) == existing.reference:
+            return "unchanged"
+        store.mark_reference(existing, bool(asked))
+        return "updated"
     read = read_report(path, max_bytes, manifest, screening)
     whole, parsed, chunks = read.document.text, read.parsed, read.chunks
     classified = screening.check(source, whole)
@@ -185,32 +263,22 @@ def _ingest_file(store: ReportStore, embedder: Embedder, path: Path, max_bytes: 
     record = ReportRecord(report_id=report_id_for(source), source=source, title=parsed.title, year=parsed.year,
                           doc_type=parsed.doc_type, unit=parsed.unit, sha256=digest, chunks=len(chunks),
                           format=read.document.format, classified=classified,
-                          personal=counted(find_personal(whole)))
+                          personal=counted(find_personal(whole)),
+                          reference=bool(asked) if asked is not None else is_reference_type(parsed.doc_type,
+                                                                                             parsed.title))
     if terms is not None:
         terms.save(record.report_id, {chunk.chunk_id: tokenize(chunk.embedding_text()) for chunk in chunks})
     result.timings["parse"] += time.perf_counter() - started
-    with carrying(source):   # the egress record of any embedding request names the report
-        _store_report(store, embedder, record, chunks, result.timings)
-    if screening.on_report:
-        screening.on_report(record, chunks)
-    return "added" if existing is None else "updated"
-
-
-def _store_report(store: ReportStore, embedder: Embedder, record: ReportRecord, chunks: list[Chunk],
-                  timings: dict[str, float]) -> None:
-    """Embed only passages the store lacks, write them, drop stale ones, then write the report record."""
     old_ids = store.chunk_ids_of(record.report_id)
     new_chunks = [chunk for chunk in chunks if chunk.chunk_id not in old_ids]
     started = time.perf_counter()
-    vectors = embedder.embed([chunk.embedding_text() for chunk in new_chunks] + [record.title])
-    timings["embed"] += time.perf_counter() - started
-    started = time.perf_counter()
-    if new_chunks:
-        store.add_chunks(new_chunks, vectors[:-1], record)
-    stale = old_ids - {chunk.chunk_id for chunk in chunks}
-    store.delete_chunks(sorted(stale))
-    store.save_report(record, vectors[-1])
-    timings["store"] += time.perf_counter() - started
+    with carrying(source):   # the egress record of any embedding request names the report
+        vectors = embedder.embed([chunk.embedding_text() for chunk in new_chunks] + [record.title])
+    result.timings["embed"] += time.perf_counter() - started
+    stale = sorted(old_ids - {chunk.chunk_id for chunk in chunks})
+    pending.add(_Pending(path, "added" if existing is None else "updated", record, chunks, new_chunks,
+                         vectors[:-1], vectors[-1:], stale))
+    return "queued"
 
 
 def _file_sha256(path: Path, max_bytes: int) -> str:

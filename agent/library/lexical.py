@@ -76,6 +76,7 @@ class LexicalIndex:
     doc_types: np.ndarray
     topics: list[frozenset[str]]
     bm25: object
+    references: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))   # from reference documents
     _topic_masks: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -93,7 +94,8 @@ class LexicalIndex:
                    sources=np.array([chunk.source for chunk in chunks], dtype=object),
                    years=np.array([chunk.year or 0 for chunk in chunks], dtype=np.int32),
                    doc_types=np.array([chunk.doc_type for chunk in chunks], dtype=object),
-                   topics=[frozenset(chunk.topics) for chunk in chunks], bm25=bm25)
+                   topics=[frozenset(chunk.topics) for chunk in chunks], bm25=bm25,
+                   references=np.array([chunk.reference for chunk in chunks], dtype=bool))
 
     def scores(self, tokens: Sequence[str]) -> np.ndarray:
         """BM25 score of every chunk for the query tokens (zeros when none is known)."""
@@ -133,7 +135,8 @@ class LexicalIndex:
             self.bm25.save(str(partial / "bm25"), show_progress=False)
         fields = {"chunk_ids": self.chunk_ids, "report_ids": self.report_ids.tolist(),
                   "sources": self.sources.tolist(), "years": self.years.tolist(),
-                  "doc_types": self.doc_types.tolist(), "topics": [sorted(tags) for tags in self.topics]}
+                  "doc_types": self.doc_types.tolist(), "topics": [sorted(tags) for tags in self.topics],
+                  "references": self.references.tolist()}
         (partial / "fields.json").write_text(json.dumps(fields, ensure_ascii=False), encoding="utf-8")
         shutil.rmtree(directory, ignore_errors=True)
         partial.rename(directory)
@@ -150,7 +153,8 @@ class LexicalIndex:
                    sources=np.array(fields["sources"], dtype=object),
                    years=np.array(fields["years"], dtype=np.int32),
                    doc_types=np.array(fields["doc_types"], dtype=object),
-                   topics=[frozenset(tags) for tags in fields["topics"]], bm25=bm25)
+                   topics=[frozenset(tags) for tags in fields["topics"]], bm25=bm25,
+                   references=np.array(fields.get("references") or [False] * len(fields["chunk_ids"]), dtype=bool))
 
 
 class TermsCache:

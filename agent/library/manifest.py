@@ -1,4 +1,5 @@
-"""A corpus manifest (manifest.yaml beside the reports): title, year, document type and unit as written."""
+"""A corpus manifest (manifest.yaml beside the reports): title, year, document type and unit as written, and
+`reference: true` for background material (a 政府工作报告, a policy document) that is not the unit's own record."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ MANIFEST = "manifest.yaml"
 
 
 def read_manifest(path: Path) -> dict[str, dict[str, Any]]:
-    """A corpus manifest: {file name: {title, year, doc_type, unit}}; missing file → {}."""
+    """A corpus manifest: {file name: {title, year, doc_type, unit, reference}}; missing file → {}."""
     if not path.is_file():
         return {}
     try:

@@ -8,8 +8,9 @@ our own embedder; Chroma's default embedding function downloads a model and is n
 from __future__ import annotations
 
 import json
+import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 from urllib.parse import urlparse
@@ -26,6 +27,7 @@ MATERIALS = "zongjie_materials"  # this year's department materials: never searc
 META = "zongjie_meta"  # one record whose `revision` changes with every write: the cheap key of derived indexes
 HNSW = {"space": "cosine", "ef_construction": 200, "ef_search": 200, "max_neighbors": 32}
 _PAGE = 5000
+FINGERPRINT_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -43,13 +45,14 @@ class ReportRecord:
     format: str = "txt"
     classified: str = ""   # the classification marks found (kinds), when admitted with --allow-classified
     personal: str = ""     # personal data found, as kinds and counts ("手机号2、身份证号1"), never the values
+    reference: bool = False   # background (a 政府工作报告, a policy document), not the unit's own record
 
     def metadata(self) -> dict[str, Any]:
         """Chroma metadata (no None values: Chroma rejects them)."""
         return {"report_id": self.report_id, "source": self.source, "title": self.title, "year": self.year or 0,
                 "doc_type": self.doc_type, "unit": self.unit or "", "sha256": self.sha256,
                 "chunks": self.chunks, "format": self.format, "classified": self.classified,
-                "personal": self.personal}
+                "personal": self.personal, "reference": self.reference}
 
     @classmethod
     def from_metadata(cls, meta: dict[str, Any]) -> "ReportRecord":
@@ -58,7 +61,7 @@ class ReportRecord:
                    year=meta.get("year") or None, doc_type=meta.get("doc_type", "总结"),
                    unit=meta.get("unit") or None, sha256=meta["sha256"], chunks=int(meta.get("chunks", 0)),
                    format=meta.get("format", "txt"), classified=meta.get("classified", ""),
-                   personal=meta.get("personal", ""))
+                   personal=meta.get("personal", ""), reference=bool(meta.get("reference", False)))
 
 
 def matching_reports(reports: Sequence[ReportRecord], wanted: str) -> list[ReportRecord]:
@@ -88,6 +91,7 @@ class StoredChunk:
     ordinal: int
     heading_path: tuple[str, ...]
     topics: tuple[str, ...]
+    reference: bool = False   # from a reference document, not the unit's own report
 
     def embedding_text(self) -> str:
         """The same breadcrumb + passage text that was embedded at ingest."""
@@ -100,7 +104,8 @@ class StoredChunk:
         return cls(chunk_id=chunk_id, text=text, report_id=meta["report_id"], source=meta["source"],
                    report_title=meta.get("report_title", ""), year=meta.get("year") or None,
                    doc_type=meta.get("doc_type", ""), ordinal=int(meta.get("ordinal", 0)),
-                   heading_path=tuple(json.loads(meta.get("heading_path", "[]"))), topics=topics)
+                   heading_path=tuple(json.loads(meta.get("heading_path", "[]"))), topics=topics,
+                   reference=bool(meta.get("reference", False)))
 
 
 def counted(found: Sequence[Any]) -> str:
@@ -115,7 +120,7 @@ def chunk_metadata(chunk: Chunk, report: ReportRecord) -> dict[str, Any]:
         "year": report.year or 0, "doc_type": report.doc_type, "ordinal": chunk.ordinal,
         "heading_path": json.dumps(list(chunk.heading_path), ensure_ascii=False),
         "topics": ",".join(chunk.topics), "tokens": chunk.tokens, "personal": counted(find_personal(chunk.text)),
-        "classified": bool(report.classified),
+        "classified": bool(report.classified), "reference": report.reference,
     }
     meta.update({f"t_{topic}": True for topic in chunk.topics})
     return meta
@@ -131,6 +136,7 @@ class ReportStore:
         self.chunks = self._collection(CHUNKS)
         self.reports = self._collection(REPORTS)
         self.meta = self._collection(META)
+        self._fingerprint: tuple[float, str] | None = None   # (when read, value)
 
     @classmethod
     def open(cls, path: Path, embedder_name: str, url: str | None = None) -> "ReportStore":
@@ -172,8 +178,15 @@ class ReportStore:
 
     def save_report(self, record: ReportRecord, title_vector: np.ndarray) -> None:
         """Write the report record; done last, so an interrupted ingest is redone next time."""
-        self.reports.upsert(ids=[record.report_id], embeddings=title_vector.reshape(1, -1),
-                            documents=[record.title], metadatas=[record.metadata()])
+        self.save_reports([record], title_vector.reshape(1, -1))
+
+    def save_reports(self, records: Sequence[ReportRecord], title_vectors: np.ndarray) -> None:
+        """Write several report records at once (each after its chunks), with one change of the revision."""
+        if not records:
+            return
+        self.reports.upsert(ids=[record.report_id for record in records], embeddings=title_vectors,
+                            documents=[record.title for record in records],
+                            metadatas=[record.metadata() for record in records])
         self._bump_revision()
 
     def remove_report(self, record: ReportRecord) -> int:
@@ -190,16 +203,22 @@ class ReportStore:
         return set(self.chunks.get(where={"report_id": report_id}, include=[])["ids"])
 
     def add_chunks(self, chunks: Sequence[Chunk], vectors: np.ndarray, report: ReportRecord) -> None:
-        """Upsert chunks with their vectors and metadata."""
-        for start in range(0, len(chunks), _PAGE):
-            batch = chunks[start: start + _PAGE]
-            self.chunks.upsert(ids=[chunk.chunk_id for chunk in batch],
+        """Upsert one report's chunks with their vectors and metadata."""
+        self.add_chunk_rows([(chunk, report) for chunk in chunks], vectors)
+
+    def add_chunk_rows(self, rows: Sequence[tuple[Chunk, ReportRecord]], vectors: np.ndarray) -> None:
+        """Upsert chunks of any reports (each with its report) and their vectors, a page per write."""
+        self._fingerprint = None
+        for start in range(0, len(rows), _PAGE):
+            batch = rows[start: start + _PAGE]
+            self.chunks.upsert(ids=[chunk.chunk_id for chunk, _ in batch],
                                embeddings=vectors[start: start + _PAGE],
-                               documents=[chunk.text for chunk in batch],
-                               metadatas=[chunk_metadata(chunk, report) for chunk in batch])
+                               documents=[chunk.text for chunk, _ in batch],
+                               metadatas=[chunk_metadata(chunk, report) for chunk, report in batch])
 
     def delete_chunks(self, chunk_ids: Sequence[str]) -> None:
         """Remove chunks by id."""
+        self._fingerprint = None
         ids = list(chunk_ids)
         for start in range(0, len(ids), _PAGE):
             self.chunks.delete(ids=ids[start: start + _PAGE])
@@ -216,6 +235,13 @@ class ReportStore:
             for chunk_id, text, meta in zip(page["ids"], page["documents"], page["metadatas"]):
                 yield StoredChunk.from_record(chunk_id, text, meta)
 
+    def iter_vectors(self) -> Iterator[tuple[list[str], np.ndarray]]:
+        """Every stored chunk's vector, page by page as (ids, vectors) (for the derived vector matrix)."""
+        total = self.chunks.count()
+        for offset in range(0, total, _PAGE):
+            page = self.chunks.get(include=["embeddings"], limit=_PAGE, offset=offset)
+            yield page["ids"], np.asarray(page["embeddings"], dtype=np.float32)
+
     def get_chunks(self, chunk_ids: Sequence[str]) -> dict[str, StoredChunk]:
         """Chunks by id (missing ids are left out)."""
         if not chunk_ids:
@@ -224,12 +250,29 @@ class ReportStore:
         return {chunk_id: StoredChunk.from_record(chunk_id, text, meta)
                 for chunk_id, text, meta in zip(found["ids"], found["documents"], found["metadatas"])}
 
-    def chunks_with_topic(self, topic_id: str) -> list[StoredChunk]:
-        """Every chunk tagged with a topic, in report and document order."""
-        found = self.chunks.get(where={f"t_{topic_id}": True}, include=["documents", "metadatas"])
+    def chunks_with_topic(self, topic_id: str, reference: bool = False) -> list[StoredChunk]:
+        """Every chunk tagged with a topic, in report and document order: of the unit's own reports (what drafts,
+        comparisons and checks draw on), or with `reference` of every report, reference documents included."""
+        where: dict[str, Any] = {f"t_{topic_id}": True}
+        if not reference:
+            where = {"$and": [where, {"reference": {"$ne": True}}]}
+        found = self.chunks.get(where=where, include=["documents", "metadatas"])
         chunks = [StoredChunk.from_record(chunk_id, text, meta)
                   for chunk_id, text, meta in zip(found["ids"], found["documents"], found["metadatas"])]
         return sorted(chunks, key=lambda chunk: (chunk.source, chunk.ordinal))
+
+    def mark_reference(self, record: ReportRecord, reference: bool) -> ReportRecord:
+        """Mark a stored report (and its passages) as reference material or as the unit's own, without
+        re-reading or re-embedding it."""
+        ids = sorted(self.chunk_ids_of(record.report_id))
+        for start in range(0, len(ids), _PAGE):
+            found = self.chunks.get(ids=ids[start: start + _PAGE], include=["metadatas"])
+            self.chunks.update(ids=found["ids"], metadatas=[meta | {"reference": reference}
+                                                            for meta in found["metadatas"]])
+        marked = replace(record, reference=reference)
+        self.reports.update(ids=[record.report_id], metadatas=[marked.metadata()])
+        self._bump_revision()
+        return marked
 
     def vector_search(self, vector: np.ndarray, limit: int, where: dict | None) -> list[tuple[str, float]]:
         """Nearest chunks to `vector` as (chunk id, cosine similarity), best first (fewer if the store is small)."""
@@ -260,16 +303,24 @@ class ReportStore:
         return sorted(rows, key=lambda row: (row.get("file", ""), row.get("line", 0)))
 
     def fingerprint(self) -> str:
-        """Changes whenever the stored chunks change: keys derived indexes (BM25). Costs two small reads at
-        any store size (reading every report record cost 155 ms at 2,700 reports). The revision is stamped with
-        each report record, written last; a write cut off before it still changes the chunk count."""
+        """Changes whenever the stored chunks change: keys derived indexes (BM25, the vector matrix). Costs two
+        small reads at any store size, and is kept for FINGERPRINT_SECONDS in this process (a burst of searches
+        reads it once; this process's own writes forget it at once, another process's are seen within that
+        time). The revision is stamped with each report record, written last; a write cut off before it still
+        changes the chunk count."""
+        now = time.monotonic()
+        if self._fingerprint is not None and now - self._fingerprint[0] < FINGERPRINT_SECONDS:
+            return self._fingerprint[1]
         found = self.meta.get(ids=["state"], include=["metadatas"])
         revision = found["metadatas"][0]["revision"] if found["ids"] else ""
-        return f"{revision}-{self.chunks.count()}"
+        fingerprint = f"{revision}-{self.chunks.count()}"
+        self._fingerprint = (now, fingerprint)
+        return fingerprint
 
     def _bump_revision(self) -> None:
         """Record that the chunks changed (a new random revision, so any writer in any process is seen)."""
         self.meta.upsert(ids=["state"], embeddings=[[1.0]], metadatas=[{"revision": uuid.uuid4().hex}])
+        self._fingerprint = None
 
 
 def _connect(chromadb: Any, parsed: Any, chroma_settings: Any) -> Any:

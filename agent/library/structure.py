@@ -97,6 +97,12 @@ class Heading:
     lead: str
 
 
+GOVERNMENT_REPORT, POLICY_DOCUMENT = "政府工作报告", "文件"
+# A higher body's policy document: "中共中央 国务院关于实施乡村振兴战略的意见", "××省人民政府办公厅关于…的通知".
+_POLICY_TITLE = re.compile(r"^(?:中共中央|国务院|中共[^，。]{0,10}委|[^，。]{0,10}(?:人民政府|办公厅|委员会))"
+                           r"[^，。]{0,20}关于[^，。]{2,60}的(?:指导意见|实施意见|意见|通知|决定|规定|办法)$")
+_TOWNSHIP = re.compile(r"[镇乡]|街道")
+
 _MARKING_ONLY = re.compile(r"\s*(?:\d{3,8}|特\s*急|加\s*急|平\s*急|特\s*提)\s*")
 
 
@@ -432,12 +438,22 @@ def infer_year(title: str, text: str) -> int | None:
 
 
 def infer_doc_type(title: str) -> str:
-    """总结, 述职 or 计划, from the title's wording."""
+    """总结, 述职 or 计划 from the title's wording; 政府工作报告, or 文件 for a higher body's policy document."""
+    if "政府工作报告" in title:
+        return GOVERNMENT_REPORT
+    if _POLICY_TITLE.search(title):
+        return POLICY_DOCUMENT
     if "述职" in title:
         return "述职"
     if "总结" not in title and any(word in title for word in ("计划", "要点", "打算", "安排")):
         return "计划"
     return "总结"
+
+
+def is_reference_type(doc_type: str, title: str) -> bool:
+    """Reference material by kind: a policy document, or a 政府工作报告 of a level above the 乡镇 (a 镇's own
+    政府工作报告 is its record)."""
+    return doc_type == POLICY_DOCUMENT or (doc_type == GOVERNMENT_REPORT and not _TOWNSHIP.search(title))
 
 
 def infer_unit(title: str, text: str) -> str | None:
