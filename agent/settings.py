@@ -70,6 +70,7 @@ class Settings:
     temperature: float = 0.2
     tools: str = "auto"                # auto | on | off: tool-calling agent in chat
     egress: str = "auto"               # auto: judge endpoints by their address; strict: treat every one as public
+    query_rewrite: str = "off"         # on: with a chat model, searches also use the reports' words for the question
     origins: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -152,6 +153,7 @@ _ENV = {
     "max_retry_wait": ("ZONGJIE_MAX_RETRY_WAIT",), "context_window": ("ZONGJIE_CONTEXT_WINDOW",),
     "answer_tokens": ("ZONGJIE_ANSWER_TOKENS",), "evidence_tokens": ("ZONGJIE_EVIDENCE_TOKENS",),
     "temperature": ("ZONGJIE_TEMPERATURE",), "tools": ("ZONGJIE_TOOLS",), "egress": ("ZONGJIE_EGRESS",),
+    "query_rewrite": ("ZONGJIE_QUERY_REWRITE",),
 }
 _NUMBERS = {"max_file_mb": float, "timeout": float, "max_retries": int, "retry_wait": float,
             "max_retry_wait": float, "context_window": int, "answer_tokens": int, "evidence_tokens": int,
@@ -212,6 +214,8 @@ def _coerce(settings: Settings) -> Settings:
     changes["provider"] = str(settings.provider).strip().lower()
     changes["tools"] = str(settings.tools).strip().lower()
     changes["egress"] = str(settings.egress).strip().lower()
+    changes["query_rewrite"] = {"true": "on", "false": "off"}.get(str(settings.query_rewrite).strip().lower(),
+                                                                   str(settings.query_rewrite).strip().lower())
     return replace(settings, **changes)
 
 
@@ -222,6 +226,8 @@ def _validate(settings: Settings) -> Settings:
                         + "、".join(f"{name}（{preset.label}）" for name, preset in PRESETS.items()))
     if settings.tools not in ("auto", "on", "off"):
         raise UserError(f"tools 应为 auto、on 或 off，实际为“{settings.tools}”")
+    if settings.query_rewrite not in ("on", "off"):
+        raise UserError(f"query_rewrite 应为 on 或 off，实际为“{settings.query_rewrite}”")
     if settings.egress not in ("auto", "strict"):
         raise UserError(f"egress 应为 auto 或 strict，实际为“{settings.egress}”")
     if settings.base_url and urlparse(settings.base_url).scheme not in ("http", "https"):

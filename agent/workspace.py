@@ -12,6 +12,7 @@ from .errors import UserError
 from .library.ingest import IngestResult, Screening, discover_files, ingest_paths
 from .library.lexical import LexicalIndex, TermsCache
 from .library.retrieve import Hit, Retriever, SearchFilters, hit_from_chunk
+from .library.rewrite import QueryRewriter
 from .library.store import ReportRecord, ReportStore, StoredChunk, matching_reports
 from .library.thesaurus import normalize
 from .model.egress import EgressPolicy, SensitiveIndex
@@ -72,7 +73,10 @@ class Workspace:
         cache = self.settings.cache_dir
         if self.settings.store_url:
             cache = cache / hashlib.sha1(self.settings.store_url.encode()).hexdigest()[:12]
-        return Retriever(self.store, self.embedder, cache_dir=cache)
+        rewriter = None
+        if self.settings.query_rewrite == "on" and not self.settings.is_offline:
+            rewriter = QueryRewriter(self.chat_model(), cache)
+        return Retriever(self.store, self.embedder, cache_dir=cache, rewriter=rewriter)
 
     @cached_property
     def run_log(self) -> RunLog:

@@ -18,6 +18,7 @@ from ..model.embedders import Embedder
 from .lexical import LexicalIndex, TermsCache, tokenize
 from .store import ReportStore, StoredChunk, matching_reports
 from .thesaurus import load_thesaurus
+from .rewrite import QueryRewriter
 from .vectors import VectorMatrix
 from .topics import get_topic, topics_in_query
 
@@ -55,6 +56,7 @@ class RetrievalConfig:
     rrf_k: int = 30
     candidates: int = 60
     reference_weight: float = 0.3   # a reference passage's fused score, against the unit's own (1.0: no order)
+    rewrite_weight: float = 1.0     # the model's words for the question: a second wording of it, lexical and vector
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,7 @@ class Retriever:
     _lexical: LexicalIndex | None = None
     _lexical_key: str | None = None
     _vectors: VectorMatrix | None = None
+    rewriter: QueryRewriter | None = None   # with a chat model and query_rewrite = "on"
 
     def search(self, query: str, k: int = 8, filters: SearchFilters | None = None) -> list[Hit]:
         """The `k` best passages for `query`, fused from vector and lexical rankings."""
@@ -110,22 +113,23 @@ class Retriever:
         lexical = self.lexical_index()
         query_tokens = tokenize(query)
         expansions = expansion_terms(query, query_tokens)
+        rewritten = self.rewriter.terms(query) if self.rewriter and self.config.rewrite_weight else []
         vector = self.embedder.embed([query])[0] if self.config.vector_weight else None
         weights = self._scope_weights(query, filters, lexical)
         if weights is None:
-            fused = self._fuse(vector, query_tokens, expansions, _filter_mask(lexical, filters, report_ids),
+            fused = self._fuse(vector, query_tokens, expansions, rewritten, _filter_mask(lexical, filters, report_ids),
                                _chroma_where(filters, report_ids), lexical)
             return self._boost_topics(fused, query, filters, lexical)
         fused = {}
         for scope, weight in weights.items():
             scoped = replace(filters, scope=scope)
-            ranked = self._fuse(vector, query_tokens, expansions, _filter_mask(lexical, scoped, report_ids),
+            ranked = self._fuse(vector, query_tokens, expansions, rewritten, _filter_mask(lexical, scoped, report_ids),
                                 _chroma_where(scoped, report_ids), lexical)
             fused.update((chunk_id, score * weight) for chunk_id, score in ranked.items())
         return self._boost_topics(fused, query, filters, lexical)
 
-    def _fuse(self, vector: np.ndarray | None, query_tokens: list[str], expansions: list[str], mask: np.ndarray,
-              where: dict | None, lexical: LexicalIndex) -> dict[str, float]:
+    def _fuse(self, vector: np.ndarray | None, query_tokens: list[str], expansions: list[str], rewritten: list[str],
+              mask: np.ndarray, where: dict | None, lexical: LexicalIndex) -> dict[str, float]:
         """Reciprocal-rank fusion of the rankings of the chunks that pass `mask` (`where` for Chroma)."""
         config = self.config
         rankings: list[tuple[float, list[str]]] = []
@@ -138,6 +142,12 @@ class Retriever:
             tokens = [token for term in expansions for token in tokenize(term)]
             rankings.append((config.expansion_weight, _top(lexical, lexical.scores(tokens), mask,
                                                            config.candidates)))
+        if rewritten:
+            tokens = [token for term in rewritten for token in tokenize(term)]
+            rankings.append((config.rewrite_weight, _top(lexical, lexical.scores(tokens), mask, config.candidates)))
+            if vector is not None:
+                reworded = self.embedder.embed([" ".join(rewritten)])[0]
+                rankings.append((config.rewrite_weight, self._vector_ranking(reworded, where, lexical, mask)))
         fused: dict[str, float] = {}
         for weight, ranking in rankings:
             for rank, chunk_id in enumerate(ranking, 1):
