@@ -60,6 +60,14 @@ class RetrievalConfig:
 
 
 @dataclass(frozen=True)
+class Rewrite:
+    """The model's words for a question (none without a rewriter) and their vector."""
+
+    terms: list[str]
+    vector: np.ndarray | None
+
+
+@dataclass(frozen=True)
 class Hit:
     """One search result, as the CLI/JSON contract describes it."""
 
@@ -115,20 +123,22 @@ class Retriever:
         expansions = expansion_terms(query, query_tokens)
         rewritten = self.rewriter.terms(query) if self.rewriter and self.config.rewrite_weight else []
         vector = self.embedder.embed([query])[0] if self.config.vector_weight else None
+        reworded = self.embedder.embed([" ".join(rewritten)])[0] if rewritten and vector is not None else None
+        rewrite = Rewrite(rewritten, reworded)
         weights = self._scope_weights(query, filters, lexical)
         if weights is None:
-            fused = self._fuse(vector, query_tokens, expansions, rewritten, _filter_mask(lexical, filters, report_ids),
+            fused = self._fuse(vector, query_tokens, expansions, rewrite, _filter_mask(lexical, filters, report_ids),
                                _chroma_where(filters, report_ids), lexical)
             return self._boost_topics(fused, query, filters, lexical)
         fused = {}
         for scope, weight in weights.items():
             scoped = replace(filters, scope=scope)
-            ranked = self._fuse(vector, query_tokens, expansions, rewritten, _filter_mask(lexical, scoped, report_ids),
+            ranked = self._fuse(vector, query_tokens, expansions, rewrite, _filter_mask(lexical, scoped, report_ids),
                                 _chroma_where(scoped, report_ids), lexical)
             fused.update((chunk_id, score * weight) for chunk_id, score in ranked.items())
         return self._boost_topics(fused, query, filters, lexical)
 
-    def _fuse(self, vector: np.ndarray | None, query_tokens: list[str], expansions: list[str], rewritten: list[str],
+    def _fuse(self, vector: np.ndarray | None, query_tokens: list[str], expansions: list[str], rewrite: Rewrite,
               mask: np.ndarray, where: dict | None, lexical: LexicalIndex) -> dict[str, float]:
         """Reciprocal-rank fusion of the rankings of the chunks that pass `mask` (`where` for Chroma)."""
         config = self.config
@@ -142,12 +152,11 @@ class Retriever:
             tokens = [token for term in expansions for token in tokenize(term)]
             rankings.append((config.expansion_weight, _top(lexical, lexical.scores(tokens), mask,
                                                            config.candidates)))
-        if rewritten:
-            tokens = [token for term in rewritten for token in tokenize(term)]
+        if rewrite.terms:
+            tokens = [token for term in rewrite.terms for token in tokenize(term)]
             rankings.append((config.rewrite_weight, _top(lexical, lexical.scores(tokens), mask, config.candidates)))
-            if vector is not None:
-                reworded = self.embedder.embed([" ".join(rewritten)])[0]
-                rankings.append((config.rewrite_weight, self._vector_ranking(reworded, where, lexical, mask)))
+        if rewrite.vector is not None:
+            rankings.append((config.rewrite_weight, self._vector_ranking(rewrite.vector, where, lexical, mask)))
         fused: dict[str, float] = {}
         for weight, ranking in rankings:
             for rank, chunk_id in enumerate(ranking, 1):
