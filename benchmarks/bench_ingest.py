@@ -23,7 +23,7 @@ from agent.model.embedders import LocalEmbedder
 from agent.settings import Settings
 from agent.workspace import Workspace
 
-TARGET_INGEST_OVER_EMBED = 1.3
+TARGET_INGEST_OVER_EMBED = 1.2
 TARGET_REINGEST_SHARE = 0.05
 PHASES = ("parse", "embed", "store")
 

@@ -73,6 +73,7 @@ def _is_report_file(path: Path, folder: Path) -> bool:
 
 
 WRITE_BATCH_PASSAGES = 1000   # passages per Chroma write, across files
+MAX_WAIT_SECONDS = 3.0        # …or sooner: the progress bar counts files as they are stored, so it moves this often
 MIN_CJK_SHARE = 0.1     # of a file's non-space characters: a Chinese report, even one full of tables, is far above
 MAX_PASSAGES = 10_000   # the longest 政府工作报告 makes a few hundred
 
@@ -173,20 +174,25 @@ class _Pending:
 
 class PendingWrites:
     """Reports embedded but not yet written. Chroma pays per write, so passages of many files go in one write of
-    about WRITE_BATCH_PASSAGES; each report's record is written after its passages and stale ones are gone, so
-    a run killed before then leaves no record and the file is simply redone."""
+    about WRITE_BATCH_PASSAGES (or what a few seconds gave, so progress keeps moving); each report's record is
+    written after its passages and stale ones are gone, so a run killed before then leaves no record and the
+    file is simply redone."""
 
     def __init__(self, store: ReportStore, result: IngestResult, tell: Callable[[Path, str], None],
                  on_report: Callable[[ReportRecord, list[Chunk]], None] | None) -> None:
         self.store, self.result, self.tell, self.on_report = store, result, tell, on_report
         self.items: list[_Pending] = []
+        self.since = 0.0   # when the oldest waiting report was queued
 
     def holds(self, source: str) -> bool:
         return any(item.record.source == source for item in self.items)
 
     def add(self, item: _Pending) -> None:
+        if not self.items:
+            self.since = time.monotonic()
         self.items.append(item)
-        if sum(len(pending.new_chunks) for pending in self.items) >= WRITE_BATCH_PASSAGES:
+        if (sum(len(pending.new_chunks) for pending in self.items) >= WRITE_BATCH_PASSAGES
+                or time.monotonic() - self.since >= MAX_WAIT_SECONDS):
             self.flush()
 
     def flush(self) -> None:
