@@ -89,6 +89,18 @@ def test_json_follows_the_contract(lianzheng) -> None:
     assert all(set(row) >= {"label", "reports"} for row in document["rows"])
 
 
+def test_an_unknown_report_is_named_with_a_short_list_of_the_stored_ones() -> None:
+    from agent.compare.columns import CompareRequest as Request, choose_reports
+    from agent.errors import UserError
+    from agent.library.store import ReportRecord
+
+    stored = [ReportRecord(f"r{n}", f"{n:02d}.txt", f"第{n}份", 2022, "总结", None, "", 1) for n in range(30)]
+    with pytest.raises(UserError) as raised:
+        choose_reports(stored, Request(section="党建", reports=("没有这份",)))
+    message = str(raised.value)
+    assert "07.txt（第7份）" in message and "08.txt" not in message and "等共 30 份" in message
+
+
 def test_a_named_report_set_and_a_topic_nobody_covers(local_workspace) -> None:
     chosen = compare_topic(local_workspace, CompareRequest(section="统战", reports=("002,004",)))
     assert [column.report.source for column in chosen.columns] == ["002_0ddcf7a71d7dee43.txt",

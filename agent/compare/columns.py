@@ -14,6 +14,7 @@ _YEAR_RANGE = re.compile(r"^((?:19|20)\d\d)\s*(?:-|–|—|~|至|到)\s*((?:19|2
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _SEPARATORS = re.compile(r"[\s,，、;；]+")
 _MASK = re.compile(r"[*＊]+")
+LISTED = 8   # stored reports named in an error message
 
 
 @dataclass(frozen=True)
@@ -89,4 +90,6 @@ def _of_unit(report: ReportRecord, org: str) -> bool:
 
 
 def _listing(reports: Sequence[ReportRecord]) -> str:
-    return "；".join(f"{report.source}（{report.title}）" for report in reports)
+    """The stored reports as a user picks one: file and title, the first LISTED of them and how many more."""
+    shown = "；".join(f"{report.source}（{report.title}）" for report in reports[:LISTED])
+    return shown + (f"……等共 {len(reports)} 份（zongjie reports 列出全部）" if len(reports) > LISTED else "")
