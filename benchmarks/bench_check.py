@@ -16,7 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from agent.check import CheckRequest, check_draft  # noqa: E402
-from agent.check.sources import past_reports  # noqa: E402
+from agent.check.sources import read_past_reports  # noqa: E402
 from benchmarks.common import (  # noqa: E402
     ROOT, format_table, load_average, median, runs_argument, sample_workspace, write_outputs,
 )
@@ -42,7 +42,7 @@ def _measure(workspace, path: Path, runs: int) -> list:
     checks, reads, result = [], [], None
     for _ in range(runs):
         started = time.perf_counter()
-        past_reports(workspace)
+        read_past_reports(workspace.store)
         reads.append(time.perf_counter() - started)
         started = time.perf_counter()
         result = check_draft(workspace, CheckRequest(path, materials_dir=MATERIALS, year=2023))

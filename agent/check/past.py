@@ -52,7 +52,7 @@ def honour_findings(line: DraftLine, this_year: ThisYear, past: PastReports) -> 
         for claim in honour_claims(sentence):
             if any(_same_honour(claim, other) for other in granted) or _said_this_year(claim, this_year):
                 continue
-            earlier = next(((honour, where) for honour, where in past.honours if _same_honour(claim, honour)), None)
+            earlier = next(((honour, where) for honour, where, _ in past.honours if _same_honour(claim, honour)), None)
             if earlier is not None:
                 found.append(Finding("stale_honour", ERROR, line.number, sentence,
                                      f"“{claim}”是往年报告里的荣誉，今年的材料没有写", span=claim,

@@ -58,6 +58,7 @@ class PastSentence:
     text: str
     pairs: frozenset[str]
     where: str
+    source: str = ""   # the report's file
 
 
 @dataclass
@@ -65,7 +66,7 @@ class PastReports:
     """The store's past reports: their sentences (for copies) and honours (for stale ones)."""
 
     sentences: list[PastSentence] = field(default_factory=list)
-    honours: list[tuple[str, str]] = field(default_factory=list)   # (honour, where)
+    honours: list[tuple[str, str, str]] = field(default_factory=list)   # (honour, where, the report's file)
 
 
 def this_years_sources(facts_path: Path | None, materials_dir: Path | None) -> ThisYear:
@@ -86,18 +87,34 @@ def this_years_sources(facts_path: Path | None, materials_dir: Path | None) -> T
 
 
 def past_reports(workspace: Any, draft_name: str = "") -> PastReports:
-    """Every sentence and honour of the reports in the store (but the draft's own, when it was ingested too)."""
+    """Every sentence and honour of the unit's reports in the store (but the draft's own, when it was ingested
+    too). Read once per store state: a page that checks draft after draft does not read every passage again."""
+    key = (workspace.store.location, workspace.store.fingerprint())
+    if _read.get("key") != key:
+        _read.update(key=key, past=read_past_reports(workspace.store))
+    past: PastReports = _read["past"]
+    if not draft_name:
+        return past
+    return PastReports([sentence for sentence in past.sentences if sentence.source != draft_name],
+                       [honour for honour in past.honours if honour[2] != draft_name])
+
+
+def read_past_reports(store: Any) -> PastReports:
+    """The sentences and honours of every passage of the unit's own reports, read from the store now."""
     past = PastReports()
-    for chunk in workspace.store.iter_chunks():
-        if chunk.source == draft_name or chunk.reference:   # a 政府工作报告 is no past report of the unit
+    for chunk in store.iter_chunks():
+        if chunk.reference:   # a 政府工作报告 is no past report of the unit
             continue
         where = " › ".join([f"《{chunk.report_title}》", *chunk.heading_path])
         for sentence in split_sentences(chunk.text):
             sentence = sentence.strip()
             if len(sentence) >= MIN_PAST_SENTENCE_CHARS:
-                past.sentences.append(PastSentence(sentence, frozenset(char_bigrams(sentence)), where))
-        past.honours += [(honour, where) for honour in honour_claims(chunk.text)]
+                past.sentences.append(PastSentence(sentence, frozenset(char_bigrams(sentence)), where, chunk.source))
+        past.honours += [(honour, where, chunk.source) for honour in honour_claims(chunk.text)]
     return past
+
+
+_read: dict[str, Any] = {}   # the last store state read: {"key": (location, fingerprint), "past": PastReports}
 
 
 def _says(sentence: str, words: str) -> bool:
