@@ -33,6 +33,7 @@ from ..draft.pipeline import draft_year
 from ..draft.report_result import ReportDraft
 from ..errors import UserError, ZongjieError
 from ..files import readable_file_name
+from ..library.store import ReportRecord
 from ..library.topics import TOPICS
 from ..workspace import OutlineNode, Workspace
 from .auth import token_guard
@@ -192,16 +193,16 @@ class _Web:
         return compare_topic(self.workspace, request)
 
     def _report_ids(self, sources: list[str]) -> tuple[str, ...]:
-        """The ids of the reports the page ticked, found by their exact file names: the comparison would read a
-        name as words to match (and split it at a space or comma), but a page never chooses by guess."""
-        ids = []
-        for source in sources:
-            record = self.workspace.store.get_report(source)
-            if record is None:
-                raise UserError(f"资料库中没有这份报告（{source}），可能已经删除；请刷新页面")
-            ids.append(record.report_id)
-        return tuple(ids)
+        """The ids of the reports the page ticked: a page names reports by their exact file names, never by words
+        to match (a report deleted meanwhile must not be replaced by another whose title holds the same words)."""
+        return tuple(self.stored(source).report_id for source in sources)
 
+    def stored(self, source: str) -> ReportRecord:
+        """The report stored from file `source`; a clear error when it is gone."""
+        record = self.workspace.store.get_report(source)
+        if record is None:
+            raise UserError(f"资料库中没有这份报告（{source}），可能已经删除；请刷新页面")
+        return record
 
 def _routes(app: FastAPI, web: _Web) -> None:
     workspace = web.workspace
@@ -245,10 +246,7 @@ def _routes(app: FastAPI, web: _Web) -> None:
     @app.delete("/api/reports/{source}")
     def remove(source: str) -> dict[str, Any]:
         with web.writing:
-            record = workspace.store.get_report(source)   # by file name only: a page never removes by guess
-            if record is None:
-                raise UserError(f"资料库中没有这份报告（{source}），可能已经删除；请刷新页面")
-            removed = workspace.remove(record)
+            removed = workspace.remove(web.stored(source))   # by file name only: a page never removes by guess
         return removed.to_json(remaining=len(workspace.reports()))
 
     @app.post("/api/upload")
