@@ -303,3 +303,55 @@ def test_set_against_another_named_report_is_a_comparison_but_against_last_year_
 def test_a_report_pointed_at_with_a_kind_word_is_not_taken_for_the_part_asked(local_workspace) -> None:
     answer, _ = _ask(local_workspace, "军民融合那份总结开头讲目标任务完成情况，概括一下是哪几条")
     assert "强化政治引领，狠抓责任落实" in answer.text and "抓好项目建设，助推军地深度融合发展" in answer.text
+
+
+# The subject is in a report, the measure asked for is not: quoting the subject's sentence would answer another
+# question. The kin with the measure present is answered.
+@pytest.mark.parametrize("question", ["江岸那个街道建充电桩总共投入了多少资金？", "新区引进浙大一院花了多少钱？",
+                                      "江岸那个街道给177户困难家庭一共发了多少补助金？"])
+def test_a_quantity_the_reports_do_not_state_is_refused_though_its_subject_is_there(local_workspace,
+                                                                                   question: str) -> None:
+    answer, _ = _ask(local_workspace, question)
+    assert answer.text == REFUSAL and answer.citations == []
+
+
+def test_the_measure_asked_for_picks_the_sentence_stating_it(local_workspace) -> None:
+    answer, _ = _ask(local_workspace, "江岸那个街道建了多少个充电桩？")
+    assert "充电桩1354个" in answer.text and answer.citations[0]["source"] == "002_0ddcf7a71d7dee43.txt"
+    answer, _ = _ask(local_workspace, "党建述职报告里投了多少钱抗旱？")  # a masked sum is the right measure
+    assert "投入抗旱资金*万元" in answer.text and "隐去" in answer.text
+
+
+def test_asked_measures_are_read_from_the_words_after_how_many() -> None:
+    from agent.answer.measures import asked_measures, states_measure
+
+    assert asked_measures("新区引进浙大一院花了多少钱？") == {"money"}
+    assert asked_measures("几天就测完了？一共测了多少人次？") == {"span", "people"}
+    assert asked_measures("建了多少个充电桩？") == set()   # 个 names no measure of its own
+    assert asked_measures("排第几名？") == set()
+    assert states_measure("纳入监测户*户*人", frozenset({"households"}))
+    assert not states_measure("建设充电站3个、充电桩1354个", frozenset({"money"}))
+
+
+def test_next_year_is_answered_from_a_reports_plans_and_refused_where_it_has_none(local_workspace) -> None:
+    answer, _ = _ask(local_workspace, "党建述职报告里明年打算怎么加强党员学习教育？")
+    assert "强化党员学习教育质量" in answer.text
+    assert all("2023年工作打算" in " ".join(c["heading_path"]) for c in answer.citations)
+    lines = [line for line in answer.text.splitlines() if line[:1].isdigit()]
+    assert len(lines) == len({line.split("[")[0][3:] for line in lines})  # no sentence quoted twice
+    for question in ["新区那份班子总结里，明年打算重点干哪几件事？", "航天城街道办来年准备怎么抓意识形态工作？"]:
+        assert _ask(local_workspace, question)[0].text == REFUSAL  # neither report has a plan for 2023
+
+
+def test_grammar_words_and_aspect_do_not_weigh_as_subject(local_workspace) -> None:
+    index = local_workspace.retriever.lexical_index()
+    query = analyse("街道党工委为了方便企业开票纳税，设了个啥点？江岸那个街道建了多少个充电桩？", index)
+    assert not {"为了", "建了", "啥"} & set(query.weights)
+    assert {"开票", "纳税", "充电"} <= set(query.weights)
+
+
+def test_plain_words_reach_the_reports_wording(local_workspace) -> None:
+    answer, _ = _ask(local_workspace, "新区在医疗方面引进了哪家医院？")   # the report: 引入……浙大一院
+    assert "浙大一院" in answer.text
+    answer, _ = _ask(local_workspace, "街道党工委为了方便企业开票纳税，设了个啥点？")   # 开票 ~ 代开税票
+    assert "邮政代开税票点" in answer.text

@@ -33,6 +33,7 @@ from ..text.citations import insert_key
 from ..text.figures import find_figures
 from . import compose
 from .evidence import Evidence, Passage, char_bigrams
+from .measures import states_measure
 from .question import COMPARE, MENTION, OPEN, REPORTS, SECTION, Query, Question, analyse
 from .scope import Library, Scope, other_year, plan_scope
 
@@ -97,7 +98,10 @@ def score_sentence(query: Query, sentence: str, heading: str, config: Extractive
 
 
 def _partly_in(word: str, text: str) -> bool:
-    """A long compound whose halves both appear (廉洁自律教育 ~ 廉洁…教育) counts for half."""
+    """A long compound whose halves both appear (廉洁自律教育 ~ 廉洁…教育), or a two-character verb and object with
+    a word between them (开票 ~ 开税票, 办证 ~ 办好证), counts for half."""
+    if len(word) == 2:
+        return re.search(f"{re.escape(word[0])}[\u4e00-\u9fff]{re.escape(word[1])}", text) is not None
     return len(word) >= 4 and word[: len(word) // 2] in text and word[len(word) // 2:] in text
 
 
@@ -182,13 +186,15 @@ class ExtractiveEngine:
         wanted = self.config.passages * (2 if query.across_reports else 1)  # reach past one report's passages
         hits = self.search(question, wanted, filters)
         candidates = [candidate for candidate in self._candidates(question, query, hits)
-                      if _of_the_years(candidate, query.years)]
+                      if _of_the_years(candidate, query.years) and (not query.next_year or _of_its_next_year(candidate))
+                      and (not query.measures or states_measure(candidate.text, query.measures))]
         if self.misses_the_subject(query, candidates):
             candidates = []
         heading = None if query.across_reports else self.asked_section(query, candidates)
         points = self.section_points(heading) if heading is not None else []
         self._section = heading.section if points else ()
-        chosen = points or [self._with_content(candidate, candidates) for candidate in self.choose(query, candidates)]
+        chosen = points or _without_repeats([self._with_content(candidate, candidates)
+                                             for candidate in self.choose(query, candidates)])
         evidence = Evidence()
         self._chosen = [(evidence.add(candidate.hit), candidate.text) for candidate in chosen]
         return evidence
@@ -333,6 +339,18 @@ class ExtractiveEngine:
         return bool(figures) and all(figure.masked for figure in figures if not _is_year(figure.text))
 
 
+def _without_repeats(chosen: list[Candidate]) -> list[Candidate]:
+    """The chosen sentences less any that another one already says in full (a heading led into its first
+    sentence, 三是…：切实发挥…, holds that sentence when it was chosen on its own too)."""
+    def said(candidate: Candidate) -> str:
+        return candidate.text.rstrip("。；;，,.")
+
+    return [candidate for index, candidate in enumerate(chosen)
+            if not any(other is not candidate and said(candidate) in said(other)
+                       and (len(said(other)) > len(said(candidate)) or position < index)
+                       for position, other in enumerate(chosen))]
+
+
 def _of_the_years(candidate: Candidate, years: tuple[str, ...]) -> bool:
     """A question about a year is answered from what that year's report says, or from text that names the year
     (2023年工作安排 in a 2022 report); nothing of another year answers it (2024年的打算 has no answer here)."""
@@ -340,6 +358,19 @@ def _of_the_years(candidate: Candidate, years: tuple[str, ...]) -> bool:
         return True
     hit = candidate.hit
     return str(hit.year) in years or any(year in " ".join([*hit.heading_path, candidate.text]) for year in years)
+
+
+_PLANS = re.compile(r"打算|计划|安排|思路|展望|下一步|今后|明年")
+
+
+def _of_its_next_year(candidate: Candidate) -> bool:
+    """A question about 明年 is answered from what a report plans for the year after its own (its 2023年工作打算,
+    text naming 2023), never from what it says was done."""
+    hit = candidate.hit
+    if hit.year is None:
+        return True
+    said = " ".join([*hit.heading_path, candidate.text])
+    return str(hit.year + 1) in said or _PLANS.search(" ".join(hit.heading_path)) is not None
 
 
 def _with_its_content(chosen: Candidate, candidates: list[Candidate]) -> Candidate:

@@ -19,7 +19,11 @@ import difflib
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Callable, Sequence
+
+import yaml
 
 from ..library.lexical import LexicalIndex, tokenize
 from ..library.retrieve import expansion_terms
@@ -27,6 +31,7 @@ from ..library.store import ReportRecord
 from ..library.thesaurus import normalize
 from ..library.topics import FRAME_TOPIC_IDS, TOPICS
 from ..text.chinese import chinese_number, to_half_width
+from .measures import asked_measures
 
 MENTION, COMPARE, REPORTS, SECTION, FACT, OPEN = "mention", "compare", "reports", "section", "fact", "open"
 
@@ -311,12 +316,16 @@ QUESTION_WORDS = frozenset(
     "帮我 梳理 下面 又 分了 分为 分成 部分 那部分 大块 整体 讲什么 写了 写 是什么 侧重点 侧重 开头 结尾 "
     "亮点 成效 特色 列 列一下 各自 两者 二者 谁 更多 几件事 件事 哪几件 几件 事 自己 自身 本人 他们 我们 咱们 "
     # effort verbs frame what is asked (从哪几个方面发力, 重点在哪着力)
-    "分 发力 着力 用力 使劲 下功夫 入手 着手 年 月 日 号".split())
+    "分 发力 着力 用力 使劲 下功夫 入手 着手 年 月 日 号 "
+    # the year after the report's is a rule of its own (Query.next_year), and intent frames the plan asked for
+    "明年 来年 下一年 下年度 新一年 准备 做些 干些 搞些".split())
 _REPORT_NOUNS = r"(报告|总结|材料|单位|街道)"
 # Questions over several reports: which of them say something, or what each of them says.
 _ACROSS_REPORTS = re.compile(rf"哪(份|几份|一份|些|个)?{_REPORT_NOUNS}|几份报告|各(份|个)?{_REPORT_NOUNS}|^(比较|对比)")
 # "How many": a figure is wanted. "有哪几条" asks for a list, not a count.
 _HOW_MANY = re.compile(r"多少|(?<!哪)几[次个项人家场名户批处条所]?|数量|比例|比重|规模|金额|增长")
+# 明年 and its kin: the year after the one a report looks back on
+_NEXT_YEAR = re.compile(r"明年|来年|下一年|下年度|新一年|新的一年")
 _ASKED_YEAR = re.compile(r"(20\d{2})\s*年?")
 # 哪家, 几月, 几号, 几句话, 哪天: a question word with its measure word asks, it names nothing
 _INTERROGATIVE = re.compile(r"(?:哪|几(?!乎))[\u4e00-\u9fff]{0,2}")
@@ -332,6 +341,8 @@ class Query:
     quantity: bool
     years: tuple[str, ...]
     unseen: tuple[str, ...] = ()   # words no passage uses, nor their parts or synonyms (冬奥会)
+    measures: frozenset[str] = frozenset()   # what a figure of the answer must measure (多少钱: money)
+    next_year: bool = False        # asks about the year after the report's (明年打算): its plans answer
 
     @property
     def total(self) -> float:
@@ -342,17 +353,59 @@ class Query:
 def analyse(question: str, index: LexicalIndex) -> Query:
     """Content words of the question weighted by rarity, each with its thesaurus synonyms, and the kind of
     answer wanted."""
-    tokens = [token for token in dict.fromkeys(tokenize(question)) if token not in QUESTION_WORDS
-              and not _INTERROGATIVE.fullmatch(token) and not _ASKED_YEAR.fullmatch(token) and not token.isdigit()]
+    tokens = [token for token in dict.fromkeys(map(_without_aspect, tokenize(question))) if token not in QUESTION_WORDS
+              and not grammatical_word(token) and not _INTERROGATIVE.fullmatch(token) and not _ASKED_YEAR.fullmatch(token) and not token.isdigit()]
     tokens = [token for token in tokens if len(token) > 1] or tokens  # 年, 党 … say little on their own
     words = _outermost(tokens, index)
     weights = {word: index.idf(word) for word in words}
-    synonyms = {word: [to_half_width(term).lower() for term in expansion_terms(word, [word]) if term != word]
-                for word in words}
+    synonyms = {word: [to_half_width(term).lower() for term in [*expansion_terms(word, [word]), *plain_synonyms(word)]
+                       if term != word] for word in words}
     return Query(weights=weights, synonyms=synonyms, across_reports=bool(_ACROSS_REPORTS.search(question)),
                  quantity=bool(_HOW_MANY.search(_ACROSS_REPORTS.sub("", question))),
                  years=tuple(_ASKED_YEAR.findall(question)),
-                 unseen=tuple(word for word in words if _unseen(word, synonyms[word], index)))
+                 unseen=tuple(word for word in words if _unseen(word, synonyms[word], index)),
+                 measures=asked_measures(question), next_year=bool(_NEXT_YEAR.search(question)))
+
+
+_ASPECT = re.compile(r"(?<=[\u4e00-\u9fff])[了过着]$")
+
+
+def _without_aspect(token: str) -> str:
+    """The verb without its aspect particle (建了 → 建, 开展过 → 开展): reports write 建设, 建成, not 建了."""
+    return _ASPECT.sub("", token)
+
+
+# Parts of speech that carry grammar, not subject: prepositions (为了, 针对, 跟), particles (过, 得), pronouns (每个,
+# 这些), modal particles and interjections. Adverbs and conjunctions are left alone: jieba tags 从严 (从严治党) an
+# adverb and 接单 a conjunction.
+_GRAMMATICAL_TAGS = frozenset({"p", "u", "uj", "ul", "uv", "uz", "ud", "ug", "r", "y", "e", "o"})
+
+
+def grammatical_word(token: str) -> bool:
+    """True for a word whose dictionary part of speech is grammatical (为了 p, 哪家 r): it says how the question is
+    put, not what it is about, however rare it is in the reports."""
+    return _part_of_speech().get(token) in _GRAMMATICAL_TAGS
+
+
+@lru_cache(maxsize=1)
+def _part_of_speech() -> dict[str, str]:
+    """jieba's dictionary: word → part-of-speech tag."""
+    import jieba.posseg
+
+    return jieba.posseg.dt.word_tag_tab
+
+
+PLAIN_WORDS_PATH = Path(__file__).parent / "data" / "plain_words.yaml"
+
+
+def plain_synonyms(word: str) -> list[str]:
+    """The report's words for an everyday one (引进 → 引入, 招引; 医院 → 卫生院), from data/plain_words.yaml."""
+    return [term for group in _plain_word_groups() if word in group for term in group if term != word]
+
+
+@lru_cache(maxsize=1)
+def _plain_word_groups() -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(group) for group in yaml.safe_load(PLAIN_WORDS_PATH.read_text(encoding="utf-8"))["groups"])
 
 
 def _used(token: str, index: LexicalIndex) -> bool:
