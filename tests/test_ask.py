@@ -355,3 +355,27 @@ def test_plain_words_reach_the_reports_wording(local_workspace) -> None:
     assert "浙大一院" in answer.text
     answer, _ = _ask(local_workspace, "街道党工委为了方便企业开票纳税，设了个啥点？")   # 开票 ~ 代开税票
     assert "邮政代开税票点" in answer.text
+
+
+def test_a_rate_per_head_is_answered_only_by_a_sentence_stating_one(local_workspace) -> None:
+    # 月发放护理补贴*****元 is what all of them get in a month: the answer to 每月发放多少, not to 每人每月能领多少
+    refused, _ = _ask(local_workspace, "党工委那份总结里，重度残疾人每人每月能领多少元护理补贴？")
+    assert refused.text == REFUSAL
+    answered, _ = _ask(local_workspace, "残疾人护理补贴每月发放多少元？")
+    assert "护理补贴*****元" in answered.text
+
+
+def test_mention_terms_asked_with_zai_or_shui(local_workspace) -> None:
+    answer, _ = _ask(local_workspace, "专精特新在哪些报告里出现过")
+    assert {c["source"] for c in answer.citations} == {"002_0ddcf7a71d7dee43.txt", "003_f350a27f9ad2a090.txt"}
+    answer, _ = _ask(local_workspace, "一岗双责都有谁写了，帮我找找")
+    assert {c["source"] for c in answer.citations} == {"000_b5634a4a4b3dd6c4.txt", "001_b1a17815476a7810.txt",
+                                                        "003_f350a27f9ad2a090.txt"}
+
+
+def test_of_two_sub_headings_naming_the_subject_alike_the_one_nearest_it_is_listed(local_workspace) -> None:
+    answer, _ = _ask(local_workspace, "航天城那个街道办，去年班子的目标任务是从哪几块推进的？我想参考下它的写法")
+    assert answer.text.splitlines()[1] == "（一）目标任务完成情况："
+    assert "抓好项目建设，助推军地深度融合发展" in answer.text
+    answer, _ = _ask(local_workspace, "新区领导班子在选人用人上有哪些做法？")   # named alike only via the thesaurus
+    assert "注重规范干部选拔任用程序" in answer.text and "构建干部交流培育机制" in answer.text

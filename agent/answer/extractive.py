@@ -33,7 +33,7 @@ from ..text.citations import insert_key
 from ..text.figures import find_figures
 from . import compose
 from .evidence import Evidence, Passage, char_bigrams
-from .measures import states_measure
+from .measures import states_measure, states_rate
 from .question import COMPARE, MENTION, OPEN, REPORTS, SECTION, Query, Question, analyse
 from .scope import Library, Scope, other_year, plan_scope
 
@@ -187,7 +187,8 @@ class ExtractiveEngine:
         hits = self.search(question, wanted, filters)
         candidates = [candidate for candidate in self._candidates(question, query, hits)
                       if _of_the_years(candidate, query.years) and (not query.next_year or _of_its_next_year(candidate))
-                      and (not query.measures or states_measure(candidate.text, query.measures))]
+                      and (not query.measures or states_measure(candidate.text, query.measures))
+                      and states_rate(candidate.text, query.rates)]
         if self.misses_the_subject(query, candidates):
             candidates = []
         heading = None if query.across_reports else self.asked_section(query, candidates)

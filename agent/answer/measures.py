@@ -5,6 +5,10 @@ question's subject that states no figure of that measure does not answer it: 建
 the 充电桩 cost, and quoting it for 充电桩投入了多少资金 answers a question that was not asked. A masked figure of the
 right measure (**户) still answers — its value is unknown, and the answer says so. A bare 多少个 / 几个小区 names no
 measure of its own, so it asks nothing of the sentence.
+
+A rate per head (每人多少元, 人均多少, 每户) is answered only by a sentence stating that rate: 月发放护理补贴*****元 is
+what all of them get in a month, not what one person gets. Per period (每月, 每年) is not asked of the sentence:
+reports write 月发放, 年均, 全年.
 """
 
 from __future__ import annotations
@@ -49,3 +53,17 @@ def states_measure(sentence: str, measures: frozenset[str]) -> bool:
     """True when the sentence holds a figure, masked or not, of one of the measures."""
     units = tuple(unit for measure in measures for unit in UNITS_OF[measure])
     return any(figure.text.endswith(units) for figure in find_figures(sentence))
+
+
+_PER = "人户名家"
+_RATE = re.compile(rf"每([{_PER}])|([{_PER}])均")
+
+
+def asked_rates(question: str) -> frozenset[str]:
+    """The heads a question asks a rate per (每人每月多少元 → 人; 户均 → 户)."""
+    return frozenset(a or b for a, b in _RATE.findall(question))
+
+
+def states_rate(sentence: str, rates: frozenset[str]) -> bool:
+    """True when the sentence states a figure per each of the heads (每人, 人均, 元/人)."""
+    return all(re.search(rf"每{unit}|{unit}均|/{unit}", sentence) for unit in rates)

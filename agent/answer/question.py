@@ -31,7 +31,7 @@ from ..library.store import ReportRecord
 from ..library.thesaurus import normalize
 from ..library.topics import FRAME_TOPIC_IDS, TOPICS
 from ..text.chinese import chinese_number, to_half_width
-from .measures import asked_measures
+from .measures import asked_measures, asked_rates
 
 MENTION, COMPARE, REPORTS, SECTION, FACT, OPEN = "mention", "compare", "reports", "section", "fact", "open"
 
@@ -42,7 +42,8 @@ _ANY_MENTION_VERB = rf"(?:{_MENTION_VERB}|{_MENTION_VERB_BARE})"
 _MENTION = re.compile(
     rf"(?:哪些|哪几份|哪几个|哪份|哪一份|哪个|几份|有没有|是否有|有无|有哪些)(?:报告|总结|材料|文件|单位)?"
     rf"[^，,。？?]{{0,4}}{_ANY_MENTION_VERB}|{_ANY_MENTION_VERB}[^，,。？?]{{0,12}}的(?:报告|材料|总结)"
-    rf"|[“\"「『][^”\"」』]+[”\"」』][^，,。？?]{{0,8}}(?:报告|材料)[^，,。？?]{{0,4}}{_ANY_MENTION_VERB}")
+    rf"|[“\"「『][^”\"」』]+[”\"」』][^，,。？?]{{0,8}}(?:报告|材料)[^，,。？?]{{0,4}}{_ANY_MENTION_VERB}"
+    rf"|(?:都|还|也)?有?(?:谁|哪家)[^，,。？?]{{0,2}}{_ANY_MENTION_VERB}")
 _MENTION_TERM = re.compile(rf"{_ANY_MENTION_VERB}([^，,。？?！!的吗呢]{{2,16}})")
 _COMPARE = re.compile(r"比较|对比|相比|比一比|比比|比起来|对照一下|有什么不同|有何不同|有什么区别|有何区别|区别|异同|不一样|差别|差异|不同之处")
 _REPORTS = re.compile(r"(?:哪些|哪几份|哪份|哪一份|几份|各份|各个|各)(?:报告|总结|材料|单位)|^各")
@@ -58,8 +59,10 @@ _SECTION = re.compile(
 # 准备/计划/要 before what is to be done asks for the plan (打算), not for the word 准备
 _INTENT = re.compile(r"(?:准备|计划|预计|拟|想要)(?=(?:重点|主要|着力|从|在|怎么|如何|咋|哪|抓|干|做|推进|发力))")
 # 查摆/查找/剖析 (出) (自己/自身的) before 问题/不足/短板 asks for the part where the report names its shortcomings
-_SELF_EXAMINED = re.compile(r"(?:查摆|查找|查出|查摆出|查找出|剖析|对照检查|反思)出?了?(?:自己|自身|本身)?的?"
+_SELF_EXAMINED = re.compile(r"(?:自己|自身)?(?:查摆|查找|查出|查摆出|查找出|剖析|对照检查|反思)(?:出来|出|来)?了?(?:自己|自身|本身)?的?"
                             r"(?=(?:哪些|哪几个|什么|啥|的)?(?:问题|不足|短板|差距))")
+# A clause about the asker (我想参考下它的写法, 我们要借鉴一下): no subject of the question
+_ASIDE = re.compile(r"(?:^|(?<=[，,。？?！!\s]))我们?(?:想|要|需要|得|准备|打算)[^，,。？?！!]*[，,。？?！!]?")
 _EXAMPLES = re.compile(r"[（(][^（()）]{0,30}[）)]")
 _EACH = re.compile(r"各|分别|两家|两边|两份|两者|二者|各自")
 # 跟新区比 / 谁的举措更多: a comparison when two reports are named (跟上年比 in one report is a figure's change)
@@ -97,6 +100,7 @@ class Question:
         """The question without the words that name its reports (街道办, 新区领导班子, 述职报告): what it is about.
         A naming fragment that holds a topic's name stays (2023年工作计划 is also the section asked for)."""
         text = _EXAMPLES.sub(" ", self.text)   # （信访、网格、疫情防控这些）: examples, not more subject
+        text = _ASIDE.sub(" ", text)   # 我想参考下它的写法: why the asker asks, not what about
         text = _INTENT.sub("打算", text)   # 2023年准备抓哪几件事: what the report planned
         text = _SELF_EXAMINED.sub("存在", text)   # 书记查摆出哪些不足: the report's own 存在问题
         for fragment in sorted(self.naming, key=len, reverse=True):
@@ -177,11 +181,11 @@ _THIS_ONE = re.compile(r"(?:这块|这项工作|这项|这方面|这件事|这�
 _GENERIC_TAIL = re.compile(r"(?:工作|情况|方面|内容|问题|做法|的事)$")
 _TERM_FIRST = re.compile(rf"^[“\"「]?([^，,。？?“”\"「」]{{2,20}}?)[”\"」]?[，,]\s*(?:都|还|也)?(?:有)?(?:哪些|哪几份|哪几个|哪份|几份|有没有)"
                          rf"(?:单位|部门)?的?(?:报告|总结|材料|文件)?[^，,。？?]{{0,3}}{_ANY_MENTION_VERB}")
-_TERM_BEFORE = re.compile(rf"^([^，,。？?]{{2,12}}?)(?:都|还|也)?(?:有)?(?:哪些|哪几份|几份)(?:报告|总结|材料)[^，,。？?]{{0,3}}"
-                          rf"{_ANY_MENTION_VERB}")
+_TERM_BEFORE = re.compile(rf"^([^，,。？?]{{2,12}}?)(?:在)?(?:都|还|也)?(?:有)?(?:(?:哪些|哪几份|几份)(?:报告|总结|材料)|谁|哪家)"
+                          rf"[^，,。？?]{{0,3}}{_ANY_MENTION_VERB}")
 _PART = re.compile(r"第([一二三四五六七八九十]{1,3}|\d{1,2})(?:个)?(?:部分|大部分|大项|大块|块|章|节)")
 _UNIT_NOUN = r"(?:街道办事处|街道办|街道|镇|乡|新区|开发区|单位|报告|总结|述职)"
-_PLACE = re.compile(rf"(?:有)?([\u4e00-\u9fff]{{2,8}}?)(?:所在)?(?:的)?(?:{_POINTING})?{_UNIT_NOUN}")
+_PLACE = re.compile(rf"(?:有)?([\u4e00-\u9fff]{{2,8}}?)(?:所在)?(?:的)?(?:(?:{_POINTING}){_UNIT_NOUN}?|{_UNIT_NOUN})")
 # A report named by something it did or has, in quotes: 搞“六亮”行动的那个街道, 有“一点通”平台的那家, “两创一管”那份总结
 _DESCRIBED = re.compile(rf"[“\"「]([^”\"」]{{2,12}})[”\"」][\u4e00-\u9fff]{{0,3}}?的?(?:{_POINTING}){_UNIT_NOUN}?")
 
@@ -318,7 +322,7 @@ QUESTION_WORDS = frozenset(
     # effort verbs frame what is asked (从哪几个方面发力, 重点在哪着力)
     "分 发力 着力 用力 使劲 下功夫 入手 着手 年 月 日 号 "
     # the year after the report's is a rule of its own (Query.next_year), and intent frames the plan asked for
-    "明年 来年 下一年 下年度 新一年 准备 做些 干些 搞些".split())
+    "明年 来年 下一年 下年度 新一年 准备 做些 干些 搞些 这部分 这一部分 各讲".split())
 _REPORT_NOUNS = r"(报告|总结|材料|单位|街道)"
 # Questions over several reports: which of them say something, or what each of them says.
 _ACROSS_REPORTS = re.compile(rf"哪(份|几份|一份|些|个)?{_REPORT_NOUNS}|几份报告|各(份|个)?{_REPORT_NOUNS}|^(比较|对比)")
@@ -342,6 +346,7 @@ class Query:
     years: tuple[str, ...]
     unseen: tuple[str, ...] = ()   # words no passage uses, nor their parts or synonyms (冬奥会)
     measures: frozenset[str] = frozenset()   # what a figure of the answer must measure (多少钱: money)
+    rates: frozenset[str] = frozenset()      # … and per what (每人每月: 人, 月)
     next_year: bool = False        # asks about the year after the report's (明年打算): its plans answer
 
     @property
@@ -355,7 +360,8 @@ def analyse(question: str, index: LexicalIndex) -> Query:
     answer wanted."""
     tokens = [token for token in dict.fromkeys(map(_without_aspect, tokenize(question))) if token not in QUESTION_WORDS
               and not grammatical_word(token) and not _INTERROGATIVE.fullmatch(token) and not _ASKED_YEAR.fullmatch(token) and not token.isdigit()]
-    tokens = [token for token in tokens if len(token) > 1] or tokens  # 年, 党 … say little on their own
+    tokens = [token for token in tokens if len(token) > 1 and not set(token) <= _FUNCTION_CHARACTERS] or tokens
+    # 年, 党 … say little on their own; 是从, 而且 are grammar however jieba joins them
     words = _outermost(tokens, index)
     weights = {word: index.idf(word) for word in words}
     synonyms = {word: [to_half_width(term).lower() for term in [*expansion_terms(word, [word]), *plain_synonyms(word)]
@@ -364,9 +370,11 @@ def analyse(question: str, index: LexicalIndex) -> Query:
                  quantity=bool(_HOW_MANY.search(_ACROSS_REPORTS.sub("", question))),
                  years=tuple(_ASKED_YEAR.findall(question)),
                  unseen=tuple(word for word in words if _unseen(word, synonyms[word], index)),
-                 measures=asked_measures(question), next_year=bool(_NEXT_YEAR.search(question)))
+                 measures=asked_measures(question), rates=asked_rates(question) if _HOW_MANY.search(question) else frozenset(),
+                 next_year=bool(_NEXT_YEAR.search(question)))
 
 
+_FUNCTION_CHARACTERS = frozenset("是从在把被给对向往于以为的地得了着过也都就还又才所而且及与和跟同由")
 _ASPECT = re.compile(r"(?<=[\u4e00-\u9fff])[了过着]$")
 
 
