@@ -259,3 +259,18 @@ def test_points_past_fifteen_still_get_their_numerals() -> None:
     assert [marker(BRACKET_STYLE, index) for index in (0, 9, 10, 19, 48)] == [
         "（一）", "（十）", "（十一）", "（二十）", "（四十九）"]
     assert marker(POINT_STYLE, 20) == "二十一是"
+
+
+def test_a_lead_in_or_a_thank_you_is_never_a_point_of_the_brief(tmp_path, local_workspace) -> None:
+    """我们也清醒认识到，…困难和问题： cut to fit reads 我们也清醒认识到。 — a fragment a leader would stop at."""
+    from agent.settings import Settings
+    from agent.workspace import Workspace
+
+    source = ROOT / "evals" / "briefs" / "d12_henan_gov_report_2026.txt"
+    workspace = Workspace(Settings(store=tmp_path / "store", corpus=tmp_path), embedder=local_workspace.embedder)
+    workspace.ingest([source])
+    record = workspace.find_report(source.name)
+    brief = brief_report(record, workspace.passages_of(record), ExtractiveCondenser(), Budget())
+    markdown = brief.to_markdown()
+    assert "清醒认识到。" not in markdown and "感谢" not in markdown and "敬意" not in markdown
+    assert "6.66万亿元" in markdown

@@ -35,6 +35,9 @@ _RESULT = re.compile(r"增长|完成|实现|达到|突破|同比|提升|下降|�
 # How a report says what its year was (过去一年…完成了全年主要目标任务, 经济社会发展稳中有进), not one result of it
 _SUMS_UP = re.compile(r"(?:全年|年度)(?:各项)?(?:主要)?目标任务|主要目标任务|稳中有进|稳中向好|稳中提质|"
                       r"取得(?:了)?新的(?:重大)?成就|各项(?:工作|事业)(?:取得|迈上|实现|全面)")
+# Sentences that lead into what follows or thank the audience say nothing of the year: 我们也清醒认识到。,
+# 在此，我代表省政府，向全省各族人民……表示衷心感谢！
+_CEREMONY = re.compile(r"(?:认识到|看到|指出|如下|体会是|启示是)[。：:！!]?$|表示(?:衷心|诚挚|崇高)?的?(?:感谢|敬意)|致以(?:崇高|诚挚|衷心)")
 PointOf = Callable[[StoredChunk], tuple[str, ...]]   # the point of its part a passage belongs to
 # ceremony, not the year: 现将…汇报如下, 各位代表：, 并请…提出意见, ——…在…会议上, 省长 王正谱
 _NOT_OVERVIEW = re.compile(r"现将|如下|汇报|评议|报告|请予|请各位|各位|同志们|提出意见|会议上|大会|[：:]$"
@@ -91,9 +94,12 @@ def score_candidates(group: Group) -> list[Unit]:
     own_headings = {_bare(title) for title in group.heading_path}
     units = []
     for (chunk, index, sentence), pairs in zip(raw, bigrams):
-        if is_run_in_heading(sentence) or len(sentence) < 6 or _bare(sentence) in own_headings:
+        if (is_run_in_heading(sentence) or len(sentence) < 6 or _bare(sentence) in own_headings
+                or _CEREMONY.search(sentence)):
             continue
         text = compress(sentence)
+        if _CEREMONY.search(text):   # cut to its lead-in (我们也清醒认识到，…困难 → 我们也清醒认识到。)
+            continue
         centrality = sum(frequency[pair] - 1 for pair in pairs) / (len(pairs) * max(1, len(raw) - 1)) if pairs else 0
         units.append(Unit(text, chunk, sentence, (chunk.ordinal, index), _score(sentence, index, centrality)))
     return units
@@ -132,7 +138,7 @@ def select(candidates: list[Unit], max_chars: int, point_of: PointOf, limit: int
     if not chosen:
         for best in sorted(candidates, key=lambda unit: unit.score, reverse=True):
             cut = compress(best.quote, max_chars)
-            if len(cut) > MIN_CUT_CHARS:
+            if len(cut) > MIN_CUT_CHARS and not _CEREMONY.search(cut):
                 chosen.append(Unit(cut, best.chunk, best.quote, best.order, best.score))
                 break
     return sorted(chosen, key=lambda unit: unit.order)
@@ -172,7 +178,9 @@ def _cut_to(unit: Unit, max_chars: int) -> Unit | None:
     """The unit cut clause by clause to `max_chars` (its telling clauses last to go); None when what is left would
     be a fragment."""
     cut = compress(unit.quote, max_chars)
-    return Unit(cut, unit.chunk, unit.quote, unit.order, unit.score) if len(cut) > MIN_CUT_CHARS else None
+    if len(cut) <= MIN_CUT_CHARS or _CEREMONY.search(cut):   # a fragment, or only the lead-in (…清醒认识到。)
+        return None
+    return Unit(cut, unit.chunk, unit.quote, unit.order, unit.score)
 
 
 class _Redundancy:
