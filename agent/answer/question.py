@@ -346,7 +346,7 @@ class Query:
     years: tuple[str, ...]
     unseen: tuple[str, ...] = ()   # words no passage uses, nor their parts or synonyms (冬奥会)
     measures: frozenset[str] = frozenset()   # what a figure of the answer must measure (多少钱: money)
-    rates: frozenset[str] = frozenset()      # … and per what (每人每月: 人, 月)
+    rates: frozenset[str] = frozenset()      # … and per what head (每人多少元: 人)
     next_year: bool = False        # asks about the year after the report's (明年打算): its plans answer
 
     @property
@@ -358,30 +358,35 @@ class Query:
 def analyse(question: str, index: LexicalIndex) -> Query:
     """Content words of the question weighted by rarity, each with its thesaurus synonyms, and the kind of
     answer wanted."""
-    tokens = [token for token in dict.fromkeys(map(_without_aspect, tokenize(question))) if token not in QUESTION_WORDS
-              and not grammatical_word(token) and not _INTERROGATIVE.fullmatch(token) and not _ASKED_YEAR.fullmatch(token) and not token.isdigit()]
-    tokens = [token for token in tokens if len(token) > 1 and not set(token) <= _FUNCTION_CHARACTERS] or tokens
-    # 年, 党 … say little on their own; 是从, 而且 are grammar however jieba joins them
-    words = _outermost(tokens, index)
+    words = _outermost(_content_tokens(question), index)
     weights = {word: index.idf(word) for word in words}
     synonyms = {word: [to_half_width(term).lower() for term in [*expansion_terms(word, [word]), *plain_synonyms(word)]
                        if term != word] for word in words}
+    quantity = bool(_HOW_MANY.search(_ACROSS_REPORTS.sub("", question)))
     return Query(weights=weights, synonyms=synonyms, across_reports=bool(_ACROSS_REPORTS.search(question)),
-                 quantity=bool(_HOW_MANY.search(_ACROSS_REPORTS.sub("", question))),
-                 years=tuple(_ASKED_YEAR.findall(question)),
+                 quantity=quantity, years=tuple(_ASKED_YEAR.findall(question)),
                  unseen=tuple(word for word in words if _unseen(word, synonyms[word], index)),
-                 measures=asked_measures(question), rates=asked_rates(question) if _HOW_MANY.search(question) else frozenset(),
+                 measures=asked_measures(question), rates=asked_rates(question) if quantity else frozenset(),
                  next_year=bool(_NEXT_YEAR.search(question)))
+
+
+def _content_tokens(question: str) -> list[str]:
+    """The question's words that say what it is about: no question words, grammar, years or bare numbers; single
+    characters (年, 党 …) only when nothing longer is left."""
+    tokens = [token for token in dict.fromkeys(map(_without_aspect, tokenize(question)))
+              if token not in QUESTION_WORDS and not grammatical_word(token) and not _INTERROGATIVE.fullmatch(token)
+              and not _ASKED_YEAR.fullmatch(token) and not token.isdigit()]
+    return [token for token in tokens if len(token) > 1 and not set(token) <= _FUNCTION_CHARACTERS] or tokens
+
+
+def _without_aspect(token: str) -> str:
+    """The verb without its aspect particle (建了 → 建, 开展过 → 开展): reports write 建设, 建成, not 建了. A word of
+    the dictionary keeps its last character (经过, 超过, 除了)."""
+    return token if token in _part_of_speech() else _ASPECT.sub("", token)
 
 
 _FUNCTION_CHARACTERS = frozenset("是从在把被给对向往于以为的地得了着过也都就还又才所而且及与和跟同由")
 _ASPECT = re.compile(r"(?<=[\u4e00-\u9fff])[了过着]$")
-
-
-def _without_aspect(token: str) -> str:
-    """The verb without its aspect particle (建了 → 建, 开展过 → 开展): reports write 建设, 建成, not 建了."""
-    return _ASPECT.sub("", token)
-
 
 # Parts of speech that carry grammar, not subject: prepositions (为了, 针对, 跟), particles (过, 得), pronouns (每个,
 # 这些), modal particles and interjections. Adverbs and conjunctions are left alone: jieba tags 从严 (从严治党) an
