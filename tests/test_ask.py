@@ -379,3 +379,9 @@ def test_of_two_sub_headings_naming_the_subject_alike_the_one_nearest_it_is_list
     assert "抓好项目建设，助推军地深度融合发展" in answer.text
     answer, _ = _ask(local_workspace, "新区领导班子在选人用人上有哪些做法？")   # named alike only via the thesaurus
     assert "注重规范干部选拔任用程序" in answer.text and "构建干部交流培育机制" in answer.text
+
+
+def test_an_everyday_synonym_of_a_word_mostly_meaning_else_lends_no_answer(local_workspace) -> None:
+    # 组织 is 党组织 far more often than 组织观看: a half match on it once made a 2023 plan's 开展纪律教育 the answer
+    answer, _ = _ask(local_workspace, "2023年组织干部观看了哪些廉政纪律片？")
+    assert answer.text == REFUSAL
