@@ -385,3 +385,13 @@ def test_an_everyday_synonym_of_a_word_mostly_meaning_else_lends_no_answer(local
     # 组织 is 党组织 far more often than 组织观看: a half match on it once made a 2023 plan's 开展纪律教育 the answer
     answer, _ = _ask(local_workspace, "2023年组织干部观看了哪些廉政纪律片？")
     assert answer.text == REFUSAL
+
+
+def test_comparing_practices_compares_what_was_done_not_next_years_plans(local_workspace) -> None:
+    # the issue's own example: both reports have 2023 plans on 党建, but 做法 are what they did in 2022
+    answer, _ = _ask(local_workspace, "比较街道办2022年总结和党工委书记述职报告在基层党建上的做法有什么不同")
+    assert {c["source"] for c in answer.citations} == {"002_0ddcf7a71d7dee43.txt", "004_3a5482bd6e48631d.txt"}
+    assert not any("2023年" in " ".join(c["heading_path"]) for c in answer.citations)
+    assert "84个小区党组织全组建" in answer.text
+    answer, _ = _ask(local_workspace, "对比一下街道党工委和街道办两份报告的2023年工作安排")   # plans asked: plans
+    assert all("2023年工作安排" in " ".join(c["heading_path"]) for c in answer.citations)

@@ -13,7 +13,7 @@ from typing import Protocol
 from ..library.lexical import LexicalIndex, tokenize, words
 from ..library.retrieve import Hit, SearchFilters, expansion_terms
 from ..library.store import ReportRecord
-from ..library.structure import RANK_CHAPTER, match_heading
+from ..library.structure import RANK_CHAPTER, heading_frame, match_heading
 from ..library.thesaurus import normalize
 from ..library.topics import TOPICS, get_topic, topics_in_query
 from .question import COMPARE, MENTION, OPEN, SECTION, Question, analyse, read_question
@@ -113,8 +113,10 @@ def choose_scope(question: Question, library: Library, subject: "Subject") -> Sc
     elif question.kind == SECTION:
         scope.sections = [found] if (found := _asked_section(question, subject, library)) else []
     elif question.kind == COMPARE and len(question.reports) >= 2:
+        work_only = not _asks_for_a_frame(question, subject, library)   # 做法 are what was done
         scope.sections = [section for source in question.reports
-                          if (section := find_section(subject, library, (source,), whole_if_none=True))]
+                          if (section := find_section(subject, library, (source,), whole_if_none=True,
+                                                      work_only=work_only))]
     return scope
 
 
@@ -219,12 +221,27 @@ def _with_topic_names(words: dict[str, float], text: str) -> dict[str, float]:
     return words
 
 
+# Words asking for the reports' plans or problems (2023年的安排, 明年, 存在问题, 不足), not for what they did
+_FRAME_WORDS = re.compile(r"打算|安排|计划|思路|下一步|明年|来年|今后|问题|不足|短板|差距|重点工作|工作要点")
+
+
+def _asks_for_a_frame(question: Question, subject: Subject, library: Library) -> bool:
+    """True when a comparison asks for plans or problems: in so many words, or by a year after the reports' own
+    (2023年 of two 2022 reports is what they planned)."""
+    if _FRAME_WORDS.search(question.text):
+        return True
+    years = {record.source: record.year for record in library.reports()}
+    return any(years.get(source) and int(year) > years[source] for source in question.reports for year in subject.years)
+
+
 def find_section(subject: Subject, library: Library, reports: tuple[str, ...],
-                 whole_if_none: bool = False) -> Section | None:
+                 whole_if_none: bool = False, work_only: bool = False) -> Section | None:
     """The heading that best names the subject, in the named reports (else in the reports of the best search
     hits), with every passage under it. A heading with its parents must name at least half the subject; more
     is better, then in the question's own words, then a year the question asks about, then more passages on the
-    subject's topic under it (the section rather than one of its points), then the broader heading."""
+    subject's topic under it (the section rather than one of its points), then the broader heading. With
+    `work_only`, a section under a heading of plans or problems (2023年工作打算, 存在问题) is passed over:
+    comparing two reports' 基层党建做法 compares what they did, not what one plans for next year."""
     sources = list(reports) or _searched_reports(subject, library)
     best: tuple[tuple[float, ...], Section] | None = None
     for rank, source in enumerate(sources):
@@ -234,6 +251,8 @@ def find_section(subject: Subject, library: Library, reports: tuple[str, ...],
             if coverage < MIN_SECTION_COVERAGE or other_year(path, subject.years):
                 continue
             inside = [hit for hit in passages if tuple(hit.heading_path[: len(path)]) == path]
+            if work_only and any(heading_frame(title) for title in path):
+                continue
             year = float(any(year in " ".join(path) for year in subject.years))
             topical = sum(1 for hit in inside if subject.topics & set(hit.topics))
             literal = subject.coverage(" ".join(path), topic_names=False)
@@ -247,6 +266,8 @@ def find_section(subject: Subject, library: Library, reports: tuple[str, ...],
         found = {hit.chunk_id for hit in library.search(" ".join(subject.weights), k=SEARCHED_PASSAGES,
                                                            filters=SearchFilters(report=sources[0]))}
         hits = [hit for hit in library.report_passages(sources[0]) if hit.chunk_id in found]   # document order
+        if work_only:
+            hits = [hit for hit in hits if not any(heading_frame(title) for title in hit.heading_path)] or hits
         return Section(sources[0], hits[0].report_title, (), hits) if hits else None
     return None
 

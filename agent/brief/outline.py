@@ -16,14 +16,11 @@ from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from ..library.store import StoredChunk
+from ..library.structure import PLAN_FRAME, PROBLEM_FRAME, heading_frame
 from ..library.topics import FRAME_TOPIC_IDS, TOPICS, term_hits
 from ..text.chinese import ENUMERATION_MARKER
 
 ACHIEVEMENT, PROBLEM, PLAN, PREAMBLE = "成效", "问题", "打算", "总体"
-_PROBLEM = re.compile(r"存在的?(?:主要)?问题|问题(?:和|与|及)?不足|不足之处|短板|差距|薄弱|未完成")
-_NOT_PROBLEM = re.compile(r"完成情况|整改|落实情况")
-_PLAN = re.compile(r"打算|工作安排|工作计划|工作思路|下一步|今后|(?:19|20)\d\d年(?:的)?(?:工作)?(?:重点|要点|目标任务)"
-                   r"|时期(?:的)?主要目标")
 OTHER_LABEL = "其他方面"
 _MARKER_CORE = re.compile(r"[、,.．\s]+$")
 LABEL_MAX_CHARS = 18
@@ -35,11 +32,7 @@ _LABEL_SUFFIX = re.compile(r"(?:的)?(?:工作)?(?:情况|方面)$")
 
 def heading_kind(title: str) -> str | None:
     """PROBLEM or PLAN when a heading frames what is under it, else None."""
-    if _PLAN.search(title):
-        return PLAN
-    if _PROBLEM.search(title) and not _NOT_PROBLEM.search(title):
-        return PROBLEM
-    return None
+    return {PLAN_FRAME: PLAN, PROBLEM_FRAME: PROBLEM}.get(heading_frame(title) or "")
 
 
 def passage_kind(heading_path: Sequence[str]) -> str:

@@ -478,3 +478,22 @@ def render_outline(section: Section, indent: str = "  ") -> str:
     """The heading tree as indented lines, one heading a line."""
     lines = [f"{indent * (len(path) - 1)}{child.title}" for path, child in iter_sections(section)]
     return "\n".join(lines)
+
+
+# Headings that frame what stands under them as a 总结 does: the plans (四、2023年工作打算, 下一步工作思路, 今后五年,
+# 2026年重点工作, ……时期主要目标任务) and the problems (三、存在问题, （二）未完成目标任务的主客观分析). A heading that
+# also reports work done (…完成情况及未完成…分析, 反馈问题整改落实情况) frames no problem.
+PLAN_FRAME, PROBLEM_FRAME = "plan", "problem"
+_PLAN_HEADING = re.compile(r"打算|工作安排|工作计划|工作思路|下一步|今后|(?:19|20)\d\d年(?:的)?(?:工作)?(?:重点|要点|目标任务)"
+                           r"|时期(?:的)?主要目标")
+_PROBLEM_HEADING = re.compile(r"存在的?(?:主要)?问题|问题(?:和|与|及)?不足|不足之处|短板|差距|薄弱|未完成")
+_NOT_PROBLEM_HEADING = re.compile(r"完成情况|整改|落实情况")
+
+
+def heading_frame(title: str) -> str | None:
+    """PLAN_FRAME or PROBLEM_FRAME when a heading frames what is under it as plans or problems, else None."""
+    if _PLAN_HEADING.search(title):
+        return PLAN_FRAME
+    if _PROBLEM_HEADING.search(title) and not _NOT_PROBLEM_HEADING.search(title):
+        return PROBLEM_FRAME
+    return None
