@@ -27,6 +27,7 @@ import numpy as np
 
 from ..library.lexical import LexicalIndex
 from ..library.retrieve import Hit, SearchFilters
+from ..library.structure import PLAN_FRAME, heading_frame
 from ..library.thesaurus import normalize
 from ..text.chinese import split_sentences, to_half_width
 from ..text.citations import insert_key
@@ -361,9 +362,6 @@ def _of_the_years(candidate: Candidate, years: tuple[str, ...]) -> bool:
     return str(hit.year) in years or any(year in " ".join([*hit.heading_path, candidate.text]) for year in years)
 
 
-_PLANS = re.compile(r"打算|计划|安排|思路|展望|下一步|今后|明年")
-
-
 def _of_its_next_year(candidate: Candidate) -> bool:
     """A question about 明年 is answered from what a report plans for the year after its own (its 2023年工作打算,
     text naming 2023), never from what it says was done."""
@@ -371,7 +369,7 @@ def _of_its_next_year(candidate: Candidate) -> bool:
     if hit.year is None:
         return True
     said = " ".join([*hit.heading_path, candidate.text])
-    return str(hit.year + 1) in said or _PLANS.search(" ".join(hit.heading_path)) is not None
+    return str(hit.year + 1) in said or any(heading_frame(title) == PLAN_FRAME for title in hit.heading_path)
 
 
 def _with_its_content(chosen: Candidate, candidates: list[Candidate]) -> Candidate:

@@ -300,7 +300,7 @@ def _narrowed(section: Section, subject: Subject) -> Section:
     coverages = {path: subject.coverage(path[-1]) for path in children}
     best = max(coverages.values())
     tied = [path for path in children if coverages[path] == best]
-    if best < MIN_SECTION_COVERAGE or not _one_of(tied, subject):
+    if best < MIN_SECTION_COVERAGE or not _one_of(tied, best, subject):
         return section
     # sub-headings that name the subject in the same words: the one most nearly the subject itself (目标任务完成情况
     # over 未完成目标任务的主客观分析)
@@ -311,10 +311,9 @@ def _narrowed(section: Section, subject: Subject) -> Section:
     return _narrowed(Section(section.source, section.report_title, path, inside), subject)
 
 
-def _one_of(tied: list[tuple[str, ...]], subject: Subject) -> bool:
-    """True when one sub-heading names the subject best, or several name all of it in the question's very words
-    (选人用人导向 and 选拔任用程序 name 选人用人 alike only through the thesaurus: the section is about it)."""
-    best = subject.coverage(tied[0][-1])
+def _one_of(tied: list[tuple[str, ...]], best: float, subject: Subject) -> bool:
+    """True when one sub-heading names the subject best (`best`), or several name all of it in the question's very
+    words (选人用人导向 and 选拔任用程序 name 选人用人 alike only through the thesaurus: the section is about it)."""
     return len(tied) == 1 or all(subject.coverage(path[-1], topic_names=False, synonyms=False) == best
                                  for path in tied)
 

@@ -137,9 +137,9 @@ def select(candidates: list[Unit], max_chars: int, point_of: PointOf, limit: int
             used += len(best.text)
     if not chosen:
         for best in sorted(candidates, key=lambda unit: unit.score, reverse=True):
-            cut = compress(best.quote, max_chars)
-            if len(cut) > MIN_CUT_CHARS and not _CEREMONY.search(cut):
-                chosen.append(Unit(cut, best.chunk, best.quote, best.order, best.score))
+            cut = _cut_to(best, max_chars)
+            if cut is not None:
+                chosen.append(cut)
                 break
     return sorted(chosen, key=lambda unit: unit.order)
 
