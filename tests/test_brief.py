@@ -89,23 +89,20 @@ def test_a_point_says_what_was_done_not_its_heading_again(local_workspace) -> No
         assert not part.text.startswith(part.group.label)
 
 
-def test_a_long_government_report_is_briefed_by_topic_covering_its_chapters(tmp_path, local_workspace) -> None:
-    from agent.brief.outline import short_label
-    from agent.library.topics import TOPICS
-    from agent.settings import Settings
-    from agent.workspace import Workspace
-
-    source = ROOT / "evals" / "briefs" / "b06_state_council_gov_report_2016.txt"
-    workspace = Workspace(Settings(store=tmp_path / "store", corpus=tmp_path), embedder=local_workspace.embedder)
-    workspace.ingest([source])
-    record = workspace.find_report(source.name)
+def test_a_long_government_report_is_briefed_in_runs_of_its_own_chapters(tmp_path, local_workspace) -> None:
+    from agent.brief.outline import MAX_CHAPTER_POINTS, short_label
+    workspace, record = _long_report(tmp_path, local_workspace, "b06_state_council_gov_report_2016.txt")
     passages = workspace.passages_of(record)
     outline = build_outline(record.title, record.year, passages)
     brief = brief_report(record, passages, ExtractiveCondenser(), Budget())
     markdown = brief.to_markdown()
-    topic_names = {topic.name for topic in TOPICS}
-    assert len(outline.achievements) >= 3 and all(group.label in topic_names for group in outline.achievements)
     chapters = [member for group in outline.achievements for member in group.members]
+    assert len(outline.achievements) == MAX_CHAPTER_POINTS   # every chapter in a run, the runs in report order
+    ordinals = [member.passages[0].ordinal for member in chapters]
+    assert ordinals == sorted(ordinals)
+    for group in outline.achievements:   # each point named by its own chapters, as the report names them
+        assert group.label.split("、")[0] in short_label(group.members[0].heading_path[-1], 10)
+    assert not any(part.text.strip() == "" for part in brief.achievements)   # no point left with its name alone
     drawn = {unit.chunk.chunk_id for unit in brief.units}
     covered = [chapter for chapter in chapters if short_label(chapter.heading_path[-1]) in markdown
                or any(passage.chunk_id in drawn for passage in chapter.passages)]
@@ -263,14 +260,52 @@ def test_points_past_fifteen_still_get_their_numerals() -> None:
 
 def test_a_lead_in_or_a_thank_you_is_never_a_point_of_the_brief(tmp_path, local_workspace) -> None:
     """我们也清醒认识到，…困难和问题： cut to fit reads 我们也清醒认识到。 — a fragment a leader would stop at."""
-    from agent.settings import Settings
-    from agent.workspace import Workspace
-
-    source = ROOT / "evals" / "briefs" / "d12_henan_gov_report_2026.txt"
-    workspace = Workspace(Settings(store=tmp_path / "store", corpus=tmp_path), embedder=local_workspace.embedder)
-    workspace.ingest([source])
-    record = workspace.find_report(source.name)
+    workspace, record = _long_report(tmp_path, local_workspace, "d12_henan_gov_report_2026.txt")
     brief = brief_report(record, workspace.passages_of(record), ExtractiveCondenser(), Budget())
     markdown = brief.to_markdown()
     assert "清醒认识到。" not in markdown and "感谢" not in markdown and "敬意" not in markdown
     assert "6.66万亿元" in markdown
+
+
+def test_a_government_report_s_plans_start_with_its_targets_and_take_every_chapter_after_the_turn(
+        tmp_path, local_workspace) -> None:
+    """河北 2026: 二、“十五五”时期的主要目标任务 turns the report to plans, so 三、2026年主要工作 is a plan too, and
+    the brief's 下一步打算 opens with the year's targets as the report states them; figures come whole (2000万千瓦)."""
+    workspace, record = _long_report(tmp_path, local_workspace, "b04_hebei_gov_report_2026.txt")
+    passages = workspace.passages_of(record)
+    outline = build_outline(record.title, record.year, passages)
+    assert {passage.heading_path[0] for passage in outline.plans.passages} == {
+        "二、“十五五”时期的主要目标任务", "三、2026年主要工作"}
+    assert all(passage.heading_path[0].startswith("一、") for group in outline.achievements
+               for passage in group.passages)
+    brief = brief_report(record, passages, ExtractiveCondenser(), Budget())
+    plans = brief.to_markdown().split("下一步打算", 1)[1]
+    assert "主要预期目标是：地区生产总值增长5%以上" in plans
+    assert Budget().fits(docx_markdown(brief.to_markdown()))
+
+
+def test_the_plan_heading_rule_reads_periods_and_deployments_as_plans() -> None:
+    from agent.library.structure import PLAN_FRAME, heading_frame
+
+    for title in ("二、“十五五”时期主要任务", "二、2017年工作总体部署", "二、“十三五”时期主要目标任务和重大举措"):
+        assert heading_frame(title) == PLAN_FRAME, title
+    for title in ("一、“十四五”时期经济社会发展回顾", "一、2022年工作总结", "（二）完成重点任务情况"):
+        assert heading_frame(title) is None, title
+
+
+def test_figures_with_a_unit_that_starts_with_a_multiplier_character_are_read_whole() -> None:
+    from agent.text.figures import find_figures
+
+    assert [figure.text for figure in find_figures("外送电能力突破2000万千瓦，粮食产量1350.97亿斤")] == [
+        "2000万千瓦", "1350.97亿斤"]
+    assert [figure.values for figure in find_figures("装机1.1亿千瓦")] == [(1.1e8,)]
+
+
+def _long_report(tmp_path, local_workspace, name: str):
+    """A store of its own holding one long public report of evals/briefs/, and that report's record."""
+    from agent.settings import Settings
+    from agent.workspace import Workspace
+
+    workspace = Workspace(Settings(store=tmp_path / "store", corpus=tmp_path), embedder=local_workspace.embedder)
+    workspace.ingest([ROOT / "evals" / "briefs" / name])
+    return workspace, workspace.find_report(name)

@@ -14,7 +14,7 @@ def test_framing_clauses_go_and_the_activities_with_names_stay() -> None:
 
 def test_a_figure_that_cannot_stand_alone_keeps_the_clause_it_belongs_to() -> None:
     sentence = "深入开展平安创建，群众安全感、满意度持续提升，达98.5%以上，辖区大局和谐稳定。"
-    assert compress(sentence) == "群众安全感、满意度持续提升，达98.5%以上。"
+    assert compress(sentence) == "深入开展平安创建，群众安全感、满意度持续提升，达98.5%以上。"   # and what it was about
 
 
 def test_a_comma_inside_quotes_does_not_split_the_quoted_problem() -> None:
@@ -79,3 +79,35 @@ def test_the_overview_says_what_the_year_was_in_the_reports_words_not_a_byline_o
     # 过去一年…在…坚强领导下，…攻坚克难，…经济社会发展稳中有进、稳中有好，完成了全年主要目标任务，…
     assert overviews["b06_state_council_gov_report_2016.txt"].startswith("经济社会发展稳中有进、稳中有好，完成了全年主要目标任务。")
     assert "王正谱" not in overviews["b04_hebei_gov_report_2026.txt"]   # the byline under the title
+
+
+def test_statements_joined_by_semicolons_are_weighed_apart_and_a_report_s_own_highlight_list_is_split() -> None:
+    from agent.brief.units import statements
+
+    joined = ("持续提升国际科技创新中心能级，3家国家实验室永久园区启用；推进高教园、大学科技园建设；"
+              "其中新增孵化器10家。")
+    assert statements(joined) == ["持续提升国际科技创新中心能级，3家国家实验室永久园区启用",
+                                  "推进高教园、大学科技园建设；其中新增孵化器10家"]   # 其中… leans on what is before
+    highlights = ("至少有十个突出亮点：一是全区经济增长速度连续4年居全国前六，质与量实现整体提升；"
+                  "二是西夏陵申遗成功，实现我区世界文化遗产“零的突破”。")
+    assert statements(highlights) == ["全区经济增长速度连续4年居全国前六，质与量实现整体提升",
+                                      "西夏陵申遗成功，实现我区世界文化遗产“零的突破”"]   # the lead-in says nothing
+    for statement in statements(highlights):
+        assert statement in highlights          # verbatim: a quote must stand in its passage
+
+
+def test_a_short_first_clause_keeps_what_the_figures_after_it_are_about() -> None:
+    sentence = ("雄安新区日新月异、堪称奇迹，中国星网、中国中化、中国华能总部等标志性疏解项目迁驻运营，"
+                "“四纵三横”高速公路网全面形成，5300多栋楼宇拔地而起。")
+    assert compress(sentence).startswith("雄安新区日新月异、堪称奇迹，")
+    framed = "在市委坚强领导下，全年新增就业1.2万人，城镇调查失业率5%以内。"
+    assert "领导下" not in compress(framed)
+
+
+def test_the_province_itself_is_no_honour_but_a_national_first_is() -> None:
+    from agent.brief.units import specificity
+
+    assert specificity("全省生产总值增长5.6%") == 0
+    assert specificity("综合算力指数全国第一") > 0 and specificity("全国首个“绿电自足”省区") > 0
+    assert specificity("“千村示范、万村整治”工程获联合国地球卫士奖") > specificity("“千村示范、万村整治”工程")
+    assert specificity("深入贯彻“十五五”规划和“两个维护”") == 0    # every report's formulas are not its own brands

@@ -19,8 +19,9 @@ from typing import Callable
 from ..library.store import StoredChunk
 from ..library.structure import is_run_in_heading
 from ..text.chinese import ENUMERATION_MARKER, char_bigrams
-from .outline import ACHIEVEMENT, Group, ReportOutline, short_label
-from .units import FRAMING, Unit, clauses_saying, compress, content_sentences, counted_figures, specificity
+from .outline import ACHIEVEMENT, PLAN, Group, ReportOutline, short_label
+from .units import (FRAMING, Unit, clauses_saying, compress, content_sentences, counted_figures, has_figure,
+                    specificity)
 
 REDUNDANCY_WEIGHT = 0.6
 POINT_TITLE_MAX_CHARS = 20
@@ -31,6 +32,7 @@ SAME_POINT_PENALTY = 0.35
 OVERVIEW_RESULTS = 2
 SUMMARY_CLAUSES = 2         # the year in one line (稳中有进，完成了全年主要目标任务), the room left for its results
 MAX_UNITS = 10              # sentences of one part at most
+_TARGETS = re.compile(r"(?:主要)?预期目标(?:是|为)|主要目标(?:是|为)")   # a plan's targets for the year or the period
 _RESULT = re.compile(r"增长|完成|实现|达到|突破|同比|提升|下降|位居|荣获|获评|取得|新台阶|新成效|新进展|稳中有进|成效显著")
 # How a report says what its year was (过去一年…完成了全年主要目标任务, 经济社会发展稳中有进), not one result of it
 _SUMS_UP = re.compile(r"(?:全年|年度)(?:各项)?(?:主要)?目标任务|主要目标任务|稳中有进|稳中向好|稳中提质|"
@@ -58,6 +60,12 @@ class ExtractiveCondenser:
         listed = point_list(group, max_chars)
         if listed and max_chars < LIST_BELOW_CHARS:
             return listed
+        if group.kind == PLAN:   # what the plan sets out to reach (主要预期目标是：…增长5%左右) before how
+            targets = _targets(group, max_chars // 2)
+            if targets:
+                room = max_chars - len(targets[0].text)
+                rest = self.condense(replace(group, passages=_without(group.passages, targets)), room)
+                return sorted(targets + rest, key=lambda unit: unit.order)
         if listed and group.kind != ACHIEVEMENT:   # problems and plans: their points' headings, then specifics
             telling = [unit for unit in score_candidates(group) if _telling_unit(unit)]
             return _then_fill(listed, telling, max_chars, group.point_of, LIST_BELOW_CHARS, MAX_UNITS)
@@ -79,10 +87,30 @@ class ExtractiveCondenser:
         summary = summed_up or [unit for unit in opening if _RESULT.search(unit.quote)] or opening
         chosen = select(summary, max_chars, _chapter, limit=1)
         left = max_chars - sum(len(unit.text) for unit in chosen)
-        results = _result_units(outline)
+        said = {unit.quote for unit in chosen}
+        opening_results = [unit for unit in opening if unit.quote not in said and _RESULT.search(unit.quote)
+                           and counted_figures(unit.quote)[0]]
+        results = opening_results or _result_units(outline)   # the year's results as the report opens with them
         fresh = [unit for unit in results if unit.quote not in used] or results
         chosen += select(fresh, left, _chapter, limit=OVERVIEW_RESULTS) if left >= MIN_OVERVIEW_CHARS else []
         return chosen if sum(len(unit.text) for unit in chosen) >= MIN_OVERVIEW_CHARS else []
+
+
+def _targets(group: Group, max_chars: int) -> list[Unit]:
+    """The plan's statement of its targets (主要预期目标是：…), figures first, cut to `max_chars`; [] if it has none
+    with a figure or none fits."""
+    stated = [unit for unit in score_candidates(group) if _TARGETS.search(unit.quote) and has_figure(unit.quote)]
+    if not stated:
+        return []
+    cut = _cut_to(stated[0], max_chars)
+    return [cut] if cut is not None else []
+
+
+def _without(passages: list[StoredChunk], units: list[Unit]) -> list[StoredChunk]:
+    """The passages with the units' sentences taken out (so what is already said is not chosen again)."""
+    taken = {unit.chunk.chunk_id: unit.quote for unit in units}
+    return [replace(chunk, text=chunk.text.replace(taken[chunk.chunk_id], "")) if chunk.chunk_id in taken else chunk
+            for chunk in passages]
 
 
 def score_candidates(group: Group) -> list[Unit]:

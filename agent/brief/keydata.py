@@ -38,15 +38,15 @@ class KeyFigure:
 def key_figures(outline: ReportOutline, limit: int) -> list[KeyFigure]:
     """Up to `limit` key figures of the report, in document order."""
     candidates = []
-    for group in outline.achievements:
-        for chunk in group.passages:
-            for index, sentence in enumerate(sentences_of(chunk.text)):
-                for figure in [figure for figure in counting_figures(sentence) if _WRITTEN.search(figure.text)][:1]:
-                    what = what_it_counts(sentence, figure)
-                    if what:
-                        candidates.append((_rank(figure), (chunk.ordinal, index),
-                                           KeyFigure(figure.text, what, pointer(chunk.heading_path), chunk.chunk_id,
-                                                     sentence)))
+    opening = [chunk for chunk in outline.preamble if chunk.heading_path]   # a chapter's lead: its year in figures
+    for chunk in [*opening, *(chunk for group in outline.achievements for chunk in group.passages)]:
+        for index, sentence in enumerate(sentences_of(chunk.text)):
+            for figure in [figure for figure in counting_figures(sentence) if _WRITTEN.search(figure.text)][:1]:
+                what = what_it_counts(sentence, figure)
+                if what:
+                    candidates.append((_rank(figure), (chunk.ordinal, index),
+                                       KeyFigure(figure.text, what, pointer(chunk.heading_path), chunk.chunk_id,
+                                                 sentence)))
     chosen, places = [], set()
     for spread in (True, False):
         for _, order, key in sorted(candidates, key=lambda item: (item[0], item[1])):

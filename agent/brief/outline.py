@@ -6,7 +6,7 @@ chapter. A heading that also reports work done ("…完成情况及未完成…�
 Achievements are grouped by the report's own top-level sections; when a report puts all of them under one
 chapter ("一、2022年工作总结"), that chapter's sections are the groups. A long report (a 政府工作报告, a 党代会
 report) has more chapters than a page has points: its chapters (the sections of its big parts) are grouped by
-taxonomy topic (经济发展, 民生保障, 党建 …), each group one point drawing on all its chapters.
+consecutive runs, each run one point named by its chapters' own headings and drawing on all of them.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
+from ..library.lexical import words
 from ..library.store import StoredChunk
 from ..library.structure import PLAN_FRAME, PROBLEM_FRAME, heading_frame
-from ..library.topics import FRAME_TOPIC_IDS, TOPICS, term_hits
 from ..text.chinese import ENUMERATION_MARKER
 
 ACHIEVEMENT, PROBLEM, PLAN, PREAMBLE = "成效", "问题", "打算", "总体"
@@ -25,8 +25,8 @@ OTHER_LABEL = "其他方面"
 _MARKER_CORE = re.compile(r"[、,.．\s]+$")
 LABEL_MAX_CHARS = 18
 LONG_REPORT_CHARS = 8000      # a report longer than this has its achievements grouped by topic
-MIN_TOPIC_GROUPS = 3          # fewer topics than this say nothing: the chapters stay the points
-MAX_CHAPTER_POINTS = 6        # up to this many chapters stay points of their own
+MAX_CHAPTER_POINTS = 6        # up to this many chapters stay points of their own; more share points in runs
+RUN_LABEL_MAX_CHARS = 10      # a chapter's name in a run's label
 _LABEL_SUFFIX = re.compile(r"(?:的)?(?:工作)?(?:情况|方面)$")
 
 
@@ -74,7 +74,17 @@ def short_label(title: str, max_chars: int = LABEL_MAX_CHARS) -> str:
     if len(clauses) == 2 and len(clauses[1]) <= max_chars:
         return clauses[1]
     parts = [part for part in re.split(r"[，,；;及、]", text) if part]
-    return next((part for part in parts if len(part) <= max_chars), parts[0][:max_chars])
+    return next((part for part in parts if len(part) <= max_chars), _first_words(parts[0], max_chars))
+
+
+def _first_words(text: str, max_chars: int) -> str:
+    """The start of `text`, at most `max_chars`, cut between words (…发展成就 → …发展, not …发展成)."""
+    kept = ""
+    for word in words(text):
+        if len(kept) + len(word) > max_chars:
+            break
+        kept += word
+    return kept or text[:max_chars]
 
 
 @dataclass
@@ -85,7 +95,7 @@ class Group:
     heading_path: tuple[str, ...]
     passages: list[StoredChunk] = field(default_factory=list)
     members: list["Group"] = field(default_factory=list)   # a point standing for several sections
-    topic: str = ""           # the topic a long report's chapters were grouped under (its members)
+    topic: str = ""           # a long report's run of chapters: their names (its members)
 
     @property
     def label(self) -> str:
@@ -150,14 +160,25 @@ def build_outline(title: str, year: int | None, chunks: Iterable[StoredChunk]) -
     chunks = list(chunks)
     top_sections = list(dict.fromkeys(chunk.heading_path[0] for chunk in chunks if chunk.heading_path))
     by_kind: dict[str, list[StoredChunk]] = {ACHIEVEMENT: [], PROBLEM: [], PLAN: [], PREAMBLE: []}
+    planning = _chapters_after_plans(top_sections)
     for chunk in chunks:
-        by_kind[passage_kind(chunk.heading_path)].append(chunk)
+        kind = passage_kind(chunk.heading_path)
+        by_kind[PLAN if kind == ACHIEVEMENT and chunk.heading_path[0] in planning else kind].append(chunk)
     long_report = sum(len(chunk.text) for chunk in chunks) > LONG_REPORT_CHARS
     achievements, chapter_leads = _achievement_groups(by_kind[ACHIEVEMENT], long_report)
     return ReportOutline(title=title, year=year, top_sections=top_sections,
                          preamble=by_kind[PREAMBLE] + chapter_leads, achievements=achievements,
                          problems=_frame_group(PROBLEM, by_kind[PROBLEM]),
                          plans=_frame_group(PLAN, by_kind[PLAN]))
+
+
+def _chapters_after_plans(top_sections: list[str]) -> set[str]:
+    """The top-level chapters after the first plan chapter: once a report turns to what comes next (二、“十五五”
+    时期主要任务), its later chapters (三、2026年主要工作, 四、加强党的全面领导) say what will be done, not what was."""
+    kinds = [heading_kind(title) for title in top_sections]
+    if PLAN not in kinds:
+        return set()
+    return set(top_sections[kinds.index(PLAN) + 1:])
 
 
 def _achievement_groups(chunks: list[StoredChunk], long_report: bool) -> tuple[list[Group], list[StoredChunk]]:
@@ -169,30 +190,27 @@ def _achievement_groups(chunks: list[StoredChunk], long_report: bool) -> tuple[l
         leads = [chunk for chunk in chunks if len(chunk.heading_path) < 2]
         groups = _group_by_depth([chunk for chunk in chunks if len(chunk.heading_path) >= 2], 2)
     if long_report and len(groups) > MAX_CHAPTER_POINTS:
-        topics = _by_topic(groups)
-        if len(topics) >= MIN_TOPIC_GROUPS:
-            return topics, leads
+        return _in_runs(groups), leads
     return groups, leads
 
 
-def _by_topic(chapters: list[Group]) -> list[Group]:
-    """Chapters grouped by the topic they speak of most (in order of first appearance); a chapter of no topic
-    goes with the one before it."""
-    grouped: dict[str, list[Group]] = {}
-    last = ""
-    for chapter in chapters:
-        last = _main_topic(chapter) or last or OTHER_LABEL
-        grouped.setdefault(last, []).append(chapter)
-    return [Group(ACHIEVEMENT, (), [passage for member in members for passage in member.passages],
-                  members=members, topic=topic) for topic, members in grouped.items()]
+def _in_runs(chapters: list[Group], points: int = MAX_CHAPTER_POINTS) -> list[Group]:
+    """Chapters in `points` runs of consecutive chapters (sizes differing by one at most), each run one point named
+    by its chapters' own headings: a report's order already keeps what belongs together together, and a reader
+    finds its chapters under the names it gave them (a 政府工作报告's 综合实力稳步提升 is no 街道 topic)."""
+    size, extra = divmod(len(chapters), points)
+    runs, start = [], 0
+    for index in range(points):
+        end = start + size + (1 if index < extra else 0)
+        runs.append(chapters[start:end])
+        start = end
+    return [Group(ACHIEVEMENT, (), [passage for member in run for passage in member.passages], members=run,
+                  topic=_run_label(run)) for run in runs if run]
 
 
-def _main_topic(chapter: Group) -> str:
-    """The name of the (non-frame) taxonomy topic a chapter's heading and text name most, "" if none."""
-    hits = term_hits("。".join([*chapter.heading_path[-1:], chapter.text]))
-    ranked = [(count, -index, topic.name) for index, topic in enumerate(TOPICS)
-              if topic.id not in FRAME_TOPIC_IDS and (count := hits.get(topic.id, 0))]
-    return max(ranked)[2] if ranked else ""
+def _run_label(run: list[Group]) -> str:
+    """A run's point label: its chapters' short headings joined (综合实力稳步提升、产业转型提质增效)."""
+    return "、".join(short_label(member.heading_path[-1], RUN_LABEL_MAX_CHARS) for member in run)
 
 
 def _group_by_depth(chunks: list[StoredChunk], depth: int) -> list[Group]:

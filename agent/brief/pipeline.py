@@ -100,6 +100,8 @@ def brief_report(record: ReportRecord, passages: list, condenser: Condenser, bud
     for _ in range(MAX_REFITS):
         _fill(brief, outline, slots, condenser, budget, condensed, known)
         use = measure(docx_markdown(brief.to_markdown()))
+        if _lend_a_line(slots, budget, condensed):
+            continue
         if budget.allows(use) or not _give_up_one(slots, budget):
             break
     if not budget.allows(use):
@@ -312,6 +314,24 @@ def _heading_only(group: Group) -> Unit:
     text but keeps the section counted and cited."""
     first = group.passages[0]
     return Unit("", first, group.heading_path[-1] if group.heading_path else "", (first.ordinal, 0))
+
+
+def _lend_a_line(slots: list[_Slot], budget: Budget, condensed: dict[tuple[int | None, int], list[Unit]]) -> bool:
+    """A point that came out as its name alone (its share too small for any sentence of it) gets a line more, taken
+    from the largest part that can spare one; True when a line moved."""
+    for slot in slots[1:]:
+        units = condensed.get((id(slot.group), _chars_of(slot, budget)), [])
+        if slot.group.names_only or any(unit.text for unit in units):
+            continue
+        donors = [other for other in slots if other is not slot and other.share - budget.lines(1) >= other.minimum]
+        if not donors:
+            return False
+        donor = max(donors, key=lambda other: other.share)
+        donor.share -= budget.lines(1)
+        slot.share += budget.lines(1)
+        slot.minimum = slot.share
+        return True
+    return False
 
 
 def _give_up_one(slots: list[_Slot], budget: Budget) -> bool:

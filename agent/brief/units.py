@@ -22,20 +22,27 @@ MAX_CLAUSES = 4
 POINT_HEADING_MAX_CHARS = 30     # a numbered sentence this short with no figure is the point's heading
 RUN_ON_CHARS = 4        # a last list item this much longer than the others runs on into the verb
 MIN_ALONE_CHARS = 8     # a clause this short needs the one before it (“达98.5%以上”)
+SUBJECT_MIN_CHARS, SUBJECT_MAX_CHARS = 5, 14   # a first clause this long names what the sentence is about;
+                                               # shorter ones join (同时，此外，目前，)
 _SENTENCE = re.compile(r"[^。！？!?\n]+(?:[。！？!?]+[”’」』）)]*|$)")
 _OPENER = re.compile(r"^(?:自|在|为|按照|根据|围绕|通过|截至|随着)|(?:以来|期间|之际|过程中)$")
 # What every report says: the political framing of a sentence, not what this unit did.
 FRAMING = re.compile(r"习近平|为指导|高度重视|认真贯彻|深入学习贯彻|坚决贯彻|决策部署|重要讲话|重要指示|二十大精神|坚强领导|领导下")
 # A clause opening with a result, an average or a bare figure states it of something named before it
 # (同比增长…, 平均每天新增1.2万户, 95%以上实行备案管理); a year (2022年，) opens a sentence of its own.
-_RESULT_OPENING = re.compile(r"^(?:同比|比上年|较上年|分别|均|达|占|居|位居|位列|增长|下降|提高|排名|列|其中|共|累计|实现|总计|合计|"
+_RESULT_OPENING = re.compile(r"^(?:同比|比上年|较上年|分别|均|达|占|居|位居|位列|增长|下降|提高|排名|列|其中|共|累计|实现|总计|合计|首次|连续|成为|"
                              r"计划总投资|总投资|平均|人均|年均|(?!(?:19|20)\d\d年)[0-9０-９])")
 _OPENER_TIME = re.compile(r"^(?:(?:19|20)\d\d年|今年以来|全年|一年来|过去一年|过去五年)[，,]?$")
 _OPENING_MARKS, _CLOSING_MARKS = "“‘《「（(【", "”’》」）)】"
 # Not counts: dates, ranks and ordinals (第十一次党代会, 十一届二次全会, 十八届, 三级).
 _QUOTED = re.compile(r"[“《「][^”》」]{2,16}[”》」]")
-_HONOUR = re.compile(r"荣获|获评|评为|被评|授予|获得[^，。；]{0,12}(?:称号|奖)|表彰|先进(?:集体|单位|个人)|红旗|示范(?:点|单位|区|街道|社区)"
-                     r"|第一|首位|首家|首个|首批|前列|排名|位列|居[^，。；]{0,8}(?:第|前|首)|全国|全省|国家级|省级")
+# Quoted names every report of the day carries, not this report's own: plan periods (“十四五”) and the party's
+# standing formulas (“两个维护”, “四个全面”, “三个代表”), a number word and a few characters.
+_STANDING_FORMULA = re.compile(r"^[“《「](?:十[一二三四五]五|两个(?:维护|确立|一百年|务必)|四个(?:意识|自信|全面|服务)|五位一体|三个代表"
+                               r"|一国两制|港人治港|澳人治澳|放管服|三农|四风|双碳|两学一做)[”》」]$")
+_HONOUR = re.compile(r"荣获|获评|评为|被评|授予|获[得]?[^，。；]{0,12}(?:称号|奖)|表彰|先进(?:集体|单位|个人)|红旗|示范(?:点|单位|区|街道|社区)"
+                     r"|第一|首位|首家|首个|首批|首次|首创|榜首|前列|零的突破|排名|位列|居[^，。；]{0,8}(?:第|前|首)"
+                     r"|(?:全国|全省|全市|全区|全球|世界)[^，。；]{0,6}(?:第[一二三]|领先|先进|标杆|样板|最)")
 # 城 not of 城市/城乡/城区/城管/城建/城镇/城中村; 园 not of 园林
 _NAMED_PLACE = re.compile(r"[\u4e00-\u9fffA-Za-z]{2,}(?:城(?![市乡区管建镇中])|谷|园区|园(?!林)|港|湾|综合体|基地|工程|专班|平台)")
 _BIG_AMOUNT = re.compile(r"\d[\d.]*\s*(?:万|亿)")
@@ -61,10 +68,37 @@ def sentences_of(text: str) -> list[str]:
 
 
 def content_sentences(text: str) -> list[str]:
-    """A passage's sentences less its point headings ("二是加强作风建设，提升服务能力。"): they say what the
-    point is about, not what was done."""
-    return [sentence for sentence, marked in _marked_sentences(text)
-            if not (marked and len(sentence) <= POINT_HEADING_MAX_CHARS and not has_figure(sentence))]
+    """A passage's statements less its point headings ("二是加强作风建设，提升服务能力。"): they say what the
+    point is about, not what was done. A long sentence of several statements joined by ； (a 政府工作报告 packs a
+    year of one field into one) gives each statement apart, so each can be weighed and chosen on its own."""
+    return [statement for sentence, marked in _marked_sentences(text)
+            if not (marked and len(sentence) <= POINT_HEADING_MAX_CHARS and not has_figure(sentence))
+            for statement in statements(sentence)]
+
+
+def statements(sentence: str) -> list[str]:
+    """A sentence's statements: its pieces between top-level ； (and after a ： that opens a numbered list, 亮点：一是…),
+    each without its marker, as written (a quote must stand in its passage); a piece that cannot stand alone (其中…, 同比增长…, short) stays with
+    the one before it."""
+    body = sentence.rstrip("。！？!?；;，, ")
+    pieces = [piece.rstrip("；;") for piece in _split_outside(body, "；;", keep=True) if piece.strip("；; ")]
+    pieces = [part for piece in pieces for part in _after_list_opening(piece)]
+    merged: list[str] = []
+    for piece in pieces:
+        bare = ENUMERATION_MARKER.sub("", piece, count=1).strip()
+        if merged and (len(bare) <= MIN_ALONE_CHARS or _RESULT_OPENING.match(bare)) and bare == piece:
+            merged[-1] += "；" + piece
+        else:
+            merged.append(bare)
+    if len(merged) <= 1:
+        return [sentence]
+    return [piece for piece in merged if piece and not piece.endswith(("：", ":"))]   # lead-ins say nothing
+
+
+def _after_list_opening(piece: str) -> list[str]:
+    """至少有十个突出亮点：一是… → the lead-in and the first item apart."""
+    match = re.search(r"[：:](?=\s*(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十\d]+[）)]))", piece)
+    return [piece[: match.start() + 1], piece[match.end():]] if match else [piece]
 
 
 def _marked_sentences(text: str) -> list[tuple[str, bool]]:
@@ -106,7 +140,8 @@ def has_figure(text: str) -> bool:
 def specificity(sentence: str) -> float:
     """What makes a sentence worth a leader's page: its brands in quotes, honours and rankings, named places and
     projects, large amounts."""
-    return (0.5 * min(len(_QUOTED.findall(sentence)), 3) + 0.7 * min(len(_HONOUR.findall(sentence)), 2)
+    own_names = [name for name in _QUOTED.findall(sentence) if not _STANDING_FORMULA.match(name)]
+    return (0.5 * min(len(own_names), 3) + 0.7 * min(len(_HONOUR.findall(sentence)), 2)
             + 0.3 * min(len(_NAMED_PLACE.findall(sentence)), 2) + (0.3 if _BIG_AMOUNT.search(sentence) else 0.0))
 
 
@@ -205,7 +240,7 @@ def _telling_clauses(clauses: list[str]) -> list[str]:
         if len(plain) <= 2:
             return plain
         return [plain[0], *plain[-2:]] if _OPENER_TIME.match(plain[0]) else [plain[0], plain[-1]]
-    keep: set[int] = set()
+    keep: set[int] = {0} if _names_the_subject(clauses[0]) else set()
     for index in telling_at:
         if len(keep) >= MAX_CLAUSES:
             break
@@ -213,6 +248,14 @@ def _telling_clauses(clauses: list[str]) -> list[str]:
         if index > 0 and _needs_its_subject(clauses[index]):
             keep.add(index - 1)
     return [clause for index, clause in enumerate(clauses) if index in keep]
+
+
+def _names_the_subject(clause: str) -> bool:
+    """A short first clause that says what the sentence is about (雄安新区日新月异, 深化接诉即办改革), not how or
+    why (围绕…, 在…领导下, 坚持以…为指导): kept, so the figures after it keep their subject."""
+    body = clause.rstrip("，,；; ")
+    return (SUBJECT_MIN_CHARS <= len(body) <= SUBJECT_MAX_CHARS and not FRAMING.search(body)
+            and not _OPENER.search(body) and not _OPENER_TIME.match(body))
 
 
 def _needs_its_subject(clause: str) -> bool:

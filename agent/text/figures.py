@@ -52,7 +52,7 @@ FIXED_EXPRESSIONS_PATH = Path(__file__).parent / "data" / "fixed_expressions.yam
 
 _UNIT_WORDS = """
     万人次 人次 户次 场次 批次 件次 车次 架次 个百分点 百分点 个月 个 平方公里 平方米 立方米 公顷 公里 千米 米 亩 元
-    吨 千克 公斤 千瓦时 千瓦 千伏 度 人 名 位 户 家 所 座 栋 幢 间 套 处 条 项 件 次 场 批 期 轮 届 份 篇 封 册 本 张 台
+    吨 千克 公斤 斤 微克 克 千瓦时 千瓦 千伏 度 人 名 位 户 家 所 座 栋 幢 间 套 处 条 项 件 次 场 批 期 轮 届 份 篇 封 册 本 张 台
     辆 艘 部 支 队 组 类 种 起 宗 笔 块 棵 株 盏 根 段 层 级 星级 星 倍 成 针 剂 周岁 岁 年度 年 月 日 号 天 周 小时
     分钟 分 秒 周年 项次 例 单 卷 集 页 章 节 课时 学时 元/月 元/人
 """
@@ -72,7 +72,7 @@ _QUOTES = frozenset("“”‘’\"'「」『』")
 _ARABIC = r"(?<![A-Za-z0-9_])[0-9*](?:[0-9*]|,(?=[0-9*]{3}(?![0-9*])))*(?:\.[0-9*]+)?"
 _CHINESE = rf"[{_CN_NUMERAL}]+(?:点[{''.join(_DIGIT_VALUES)}]+)?"
 _NUMBER = re.compile(rf"{_ARABIC}|{_CHINESE}")
-_ARABIC_MULTIPLIER = re.compile(r"[十百千万亿]+(?!分点)")
+_ARABIC_MULTIPLIER = re.compile(r"(?:[十百万亿]|千(?![瓦克米伏]))+(?!分点)")   # 2000万千瓦: 万, then the unit 千瓦
 _CHINESE_MULTIPLIER = re.compile(r"[万亿]+")
 _APPROX = re.compile(r"[余多]")
 _PERCENT = re.compile(r"[%‰]")
