@@ -269,7 +269,8 @@ def test_a_lead_in_or_a_thank_you_is_never_a_point_of_the_brief(tmp_path, local_
 
 def test_a_government_report_s_plans_start_with_its_targets_and_take_every_chapter_after_the_turn(
         tmp_path, local_workspace) -> None:
-    """河北 2026: 二、“十五五”时期的主要目标任务 turns the report to plans, so 三、2026年主要工作 is a plan too, and
+    """河北 2026: its problems are the review's paragraph that owns up to them; 二、“十五五”时期的主要目标任务 turns
+    the report to plans, so 三、2026年主要工作 is a plan too, and
     the brief's 下一步打算 opens with the year's targets as the report states them; figures come whole (2000万千瓦)."""
     workspace, record = _long_report(tmp_path, local_workspace, "b04_hebei_gov_report_2026.txt")
     passages = workspace.passages_of(record)
@@ -281,6 +282,9 @@ def test_a_government_report_s_plans_start_with_its_targets_and_take_every_chapt
     brief = brief_report(record, passages, ExtractiveCondenser(), Budget())
     plans = brief.to_markdown().split("下一步打算", 1)[1]
     assert "主要预期目标是：地区生产总值增长5%以上" in plans
+    # its problems sit in a paragraph of the review (同时，…还面临一些困难和挑战，主要是：…), under no heading
+    problems = brief.to_markdown().split("存在问题", 1)[1].split("下一步打算", 1)[0]
+    assert "产业转型任务依然紧迫" in problems and "困难和挑战" not in problems
     assert Budget().fits(docx_markdown(brief.to_markdown()))
 
 

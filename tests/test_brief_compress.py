@@ -111,3 +111,11 @@ def test_the_province_itself_is_no_honour_but_a_national_first_is() -> None:
     assert specificity("综合算力指数全国第一") > 0 and specificity("全国首个“绿电自足”省区") > 0
     assert specificity("“千村示范、万村整治”工程获联合国地球卫士奖") > specificity("“千村示范、万村整治”工程")
     assert specificity("深入贯彻“十五五”规划和“两个维护”") == 0    # every report's formulas are not its own brands
+
+
+def test_a_connective_opening_is_dropped_and_a_problems_lead_in_opens_its_list() -> None:
+    from agent.brief.units import statements
+
+    assert compress("同时，不确定难预料因素增多，有效需求仍显不足。") == "不确定难预料因素增多，有效需求仍显不足。"
+    owned = "同时，我省经济社会发展还面临一些困难和挑战，主要是：产业转型任务依然紧迫，创新能力不够强。"
+    assert statements(owned)[-1] == "产业转型任务依然紧迫，创新能力不够强"

@@ -19,7 +19,7 @@ from typing import Callable
 from ..library.store import StoredChunk
 from ..library.structure import is_run_in_heading
 from ..text.chinese import ENUMERATION_MARKER, char_bigrams
-from .outline import ACHIEVEMENT, PLAN, Group, ReportOutline, short_label
+from .outline import ACHIEVEMENT, PLAN, Group, ReportOutline, admits_problems, short_label
 from .units import (FRAMING, Unit, clauses_saying, compress, content_sentences, counted_figures, has_figure,
                     specificity)
 
@@ -40,6 +40,7 @@ _SUMS_UP = re.compile(r"(?:全年|年度)(?:各项)?(?:主要)?目标任务|主�
 # Sentences that lead into what follows or thank the audience say nothing of the year: 我们也清醒认识到。,
 # 在此，我代表省政府，向全省各族人民……表示衷心感谢！
 _CEREMONY = re.compile(r"(?:认识到|看到|指出|如下|体会是|启示是)[。：:！!]?$|表示(?:衷心|诚挚|崇高)?的?(?:感谢|敬意)|致以(?:崇高|诚挚|衷心)")
+_OWNING_UP_END = re.compile(r"(?:困难|问题|不足|短板|挑战|矛盾|差距)$")
 PointOf = Callable[[StoredChunk], tuple[str, ...]]   # the point of its part a passage belongs to
 # ceremony, not the year: 现将…汇报如下, 各位代表：, 并请…提出意见, ——…在…会议上, 省长 王正谱
 _NOT_OVERVIEW = re.compile(r"现将|如下|汇报|评议|报告|请予|请各位|各位|同志们|提出意见|会议上|大会|[：:]$"
@@ -123,7 +124,7 @@ def score_candidates(group: Group) -> list[Unit]:
     units = []
     for (chunk, index, sentence), pairs in zip(raw, bigrams):
         if (is_run_in_heading(sentence) or len(sentence) < 6 or _bare(sentence) in own_headings
-                or _CEREMONY.search(sentence)):
+                or _CEREMONY.search(sentence) or _only_owns_up(sentence)):
             continue
         text = compress(sentence)
         if _CEREMONY.search(text):   # cut to its lead-in (我们也清醒认识到，…困难 → 我们也清醒认识到。)
@@ -131,6 +132,12 @@ def score_candidates(group: Group) -> list[Unit]:
         centrality = sum(frequency[pair] - 1 for pair in pairs) / (len(pairs) * max(1, len(raw) - 1)) if pairs else 0
         units.append(Unit(text, chunk, sentence, (chunk.ordinal, index), _score(sentence, index, centrality)))
     return units
+
+
+def _only_owns_up(sentence: str) -> bool:
+    """还存在不少困难和问题。 — the lead into a report's problems, not one of them."""
+    last = re.split(r"[，,；;：:]", sentence.rstrip("。：:；; "))[-1]
+    return admits_problems(sentence) and bool(_OWNING_UP_END.search(last))
 
 
 def _bare(text: str) -> str:

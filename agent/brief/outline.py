@@ -27,6 +27,9 @@ LABEL_MAX_CHARS = 18
 LONG_REPORT_CHARS = 8000      # a report longer than this has its achievements grouped by topic
 MAX_CHAPTER_POINTS = 6        # up to this many chapters stay points of their own; more share points in runs
 RUN_LABEL_MAX_CHARS = 10      # a chapter's name in a run's label
+OPENING_CHARS = 80            # how far into a passage its opening owns up to problems
+_ADMITS_PROBLEMS = re.compile(r"清醒(?:地)?(?:看到|认识到)[^。]{0,30}?(?:困难|问题|不足|短板|挑战|矛盾|差距)"
+                              r"|(?:面临|存在)[^。]{0,12}(?:困难和挑战|问题和不足|不足和短板|困难和问题|矛盾和问题|问题不足)")
 _LABEL_SUFFIX = re.compile(r"(?:的)?(?:工作)?(?:情况|方面)$")
 
 
@@ -163,13 +166,23 @@ def build_outline(title: str, year: int | None, chunks: Iterable[StoredChunk]) -
     planning = _chapters_after_plans(top_sections)
     for chunk in chunks:
         kind = passage_kind(chunk.heading_path)
-        by_kind[PLAN if kind == ACHIEVEMENT and chunk.heading_path[0] in planning else kind].append(chunk)
+        if kind == ACHIEVEMENT and chunk.heading_path[0] in planning:
+            kind = PLAN
+        elif kind in (ACHIEVEMENT, PREAMBLE) and admits_problems(chunk.text):
+            kind = PROBLEM
+        by_kind[kind].append(chunk)
     long_report = sum(len(chunk.text) for chunk in chunks) > LONG_REPORT_CHARS
     achievements, chapter_leads = _achievement_groups(by_kind[ACHIEVEMENT], long_report)
     return ReportOutline(title=title, year=year, top_sections=top_sections,
                          preamble=by_kind[PREAMBLE] + chapter_leads, achievements=achievements,
                          problems=_frame_group(PROBLEM, by_kind[PROBLEM]),
                          plans=_frame_group(PLAN, by_kind[PLAN]))
+
+
+def admits_problems(text: str) -> bool:
+    """A passage that opens by owning up to problems (同时，我们清醒看到工作中还存在一些不足和短板：…): a 政府工作报告
+    or 党代会 report puts its 存在问题 in such a paragraph of its review, under no heading of its own."""
+    return bool(_ADMITS_PROBLEMS.search(text[:OPENING_CHARS]))
 
 
 def _chapters_after_plans(top_sections: list[str]) -> set[str]:
@@ -227,8 +240,8 @@ def _frame_group(kind: str, chunks: list[StoredChunk]) -> Group:
     if not chunks:
         return Group(kind, ())
     path = chunks[0].heading_path
-    frame_depth = max(index for index, title in enumerate(path) if heading_kind(title) == kind) + 1
-    return Group(kind, path[:frame_depth], chunks)
+    framing = [index for index, title in enumerate(path) if heading_kind(title) == kind]
+    return Group(kind, path[:framing[-1] + 1] if framing else path, chunks)   # unframed: a paragraph owning up
 
 
 def group_key(group: Group) -> tuple:

@@ -32,7 +32,13 @@ FRAMING = re.compile(r"习近平|为指导|高度重视|认真贯彻|深入学�
 # (同比增长…, 平均每天新增1.2万户, 95%以上实行备案管理); a year (2022年，) opens a sentence of its own.
 _RESULT_OPENING = re.compile(r"^(?:同比|比上年|较上年|分别|均|达|占|居|位居|位列|增长|下降|提高|排名|列|其中|共|累计|实现|总计|合计|首次|连续|成为|"
                              r"计划总投资|总投资|平均|人均|年均|(?!(?:19|20)\d\d年)[0-9０-９])")
+# A clause that only links to what came before (同时，此外，我们也清醒认识到，): nothing a brief needs alone.
+_CONNECTIVE = re.compile(r"^(?:同时|此外|另外|而且|并且|当前|目前|与此同时|一方面|另一方面|"
+                         r"(?:我们)?(?:也)?清醒(?:地)?(?:看到|认识到))[，,]$")
 _OPENER_TIME = re.compile(r"^(?:(?:19|20)\d\d年|今年以来|全年|一年来|过去一年|过去五年)[，,]?$")
+# A ： that opens what a statement lists: numbered items (亮点：一是…), or the items of a 主要是：
+_LIST_OPENING = re.compile(r"[：:](?=\s*(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十\d]+[）)]))"
+                           r"|(?<=主要是|主要有|表现在|具体是)[：:]")
 _OPENING_MARKS, _CLOSING_MARKS = "“‘《「（(【", "”’》」）)】"
 # Not counts: dates, ranks and ordinals (第十一次党代会, 十一届二次全会, 十八届, 三级).
 _QUOTED = re.compile(r"[“《「][^”》」]{2,16}[”》」]")
@@ -96,8 +102,9 @@ def statements(sentence: str) -> list[str]:
 
 
 def _after_list_opening(piece: str) -> list[str]:
-    """至少有十个突出亮点：一是… → the lead-in and the first item apart."""
-    match = re.search(r"[：:](?=\s*(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十\d]+[）)]))", piece)
+    """至少有十个突出亮点：一是… and 还面临一些困难和挑战，主要是：产业转型任务依然紧迫… → the lead-in and what it
+    leads into apart."""
+    match = _LIST_OPENING.search(piece)
     return [piece[: match.start() + 1], piece[match.end():]] if match else [piece]
 
 
@@ -165,6 +172,7 @@ def compress(sentence: str, max_chars: int | None = None) -> str:
     `max_chars` is given, cut clause by clause to fit; "" when not even its first clause fits."""
     body = sentence.rstrip("。！？!?；;，, ")
     clauses = [_shorten_list(clause) for clause in _clauses(body)]
+    clauses = [clause for clause in clauses if not _CONNECTIVE.match(clause)] or clauses
     clauses = _telling_clauses(clauses)
     if max_chars is not None:
         clauses = _fit_clauses(clauses, max_chars - 1)
