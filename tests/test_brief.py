@@ -291,9 +291,11 @@ def test_a_government_report_s_plans_start_with_its_targets_and_take_every_chapt
 def test_the_plan_heading_rule_reads_periods_and_deployments_as_plans() -> None:
     from agent.library.structure import PLAN_FRAME, heading_frame
 
-    for title in ("二、“十五五”时期主要任务", "二、2017年工作总体部署", "二、“十三五”时期主要目标任务和重大举措"):
+    for title in ("二、“十五五”时期主要任务", "二、2017年工作总体部署", "二、“十三五”时期主要目标任务和重大举措",
+                  "二、“十五五”主要目标任务", "二、2018年经济社会发展总体要求和政策取向", "三、对2018年政府工作的建议"):
         assert heading_frame(title) == PLAN_FRAME, title
-    for title in ("一、“十四五”时期经济社会发展回顾", "一、2022年工作总结", "（二）完成重点任务情况"):
+    for title in ("一、“十四五”时期经济社会发展回顾", "一、2022年工作总结", "（二）完成重点任务情况",
+                  "突出重点加大补短板力度"):   # 补短板 is work done, not a shortcoming
         assert heading_frame(title) is None, title
 
 
@@ -313,3 +315,12 @@ def _long_report(tmp_path, local_workspace, name: str):
     workspace = Workspace(Settings(store=tmp_path / "store", corpus=tmp_path), embedder=local_workspace.embedder)
     workspace.ingest([ROOT / "evals" / "briefs" / name])
     return workspace, workspace.find_report(name)
+
+
+def test_a_problems_paragraph_is_briefed_by_the_shortcomings_it_names(tmp_path, local_workspace) -> None:
+    """2016 国务院: 我们也清醒看到，…还存在不少困难和问题。 leads into the problems; the brief names them, not the lead."""
+    workspace, record = _long_report(tmp_path, local_workspace, "b06_state_council_gov_report_2016.txt")
+    brief = brief_report(record, workspace.passages_of(record), ExtractiveCondenser(), Budget())
+    problems = brief.to_markdown().split("存在问题", 1)[1].split("下一步打算", 1)[0]
+    assert "还存在不少困难和问题" not in problems and "清醒看到" not in problems
+    assert re.search(r"困难|风险|不够|不足|压力", problems)

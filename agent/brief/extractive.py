@@ -19,7 +19,7 @@ from typing import Callable
 from ..library.store import StoredChunk
 from ..library.structure import is_run_in_heading
 from ..text.chinese import ENUMERATION_MARKER, char_bigrams
-from .outline import ACHIEVEMENT, PLAN, Group, ReportOutline, admits_problems, short_label
+from .outline import ACHIEVEMENT, PLAN, PROBLEM, Group, ReportOutline, admits_problems, short_label
 from .units import (FRAMING, Unit, clauses_saying, compress, content_sentences, counted_figures, has_figure,
                     specificity)
 
@@ -38,13 +38,18 @@ _RESULT = re.compile(r"增长|完成|实现|达到|突破|同比|提升|下降|�
 _SUMS_UP = re.compile(r"(?:全年|年度)(?:各项)?(?:主要)?目标任务|主要目标任务|稳中有进|稳中向好|稳中提质|"
                       r"取得(?:了)?新的(?:重大)?成就|各项(?:工作|事业)(?:取得|迈上|实现|全面)")
 # Sentences that lead into what follows or thank the audience say nothing of the year: 我们也清醒认识到。,
-# 在此，我代表省政府，向全省各族人民……表示衷心感谢！
-_CEREMONY = re.compile(r"(?:认识到|看到|指出|如下|体会是|启示是)[。：:！!]?$|表示(?:衷心|诚挚|崇高)?的?(?:感谢|敬意)|致以(?:崇高|诚挚|衷心)")
+# 在此，我代表省政府，向全省各族人民……表示衷心感谢！, 提请本次大会审查。
+_CEREMONY = re.compile(r"(?:认识到|看到|指出|如下|体会是|启示是)[。：:！!]?$|表示(?:衷心|诚挚|崇高)?的?(?:感谢|敬意)|致以(?:崇高|诚挚|衷心)"
+                       r"|(?:提请|请予|请)[^。]{0,10}(?:审查|审议|批准)")
+# How a report names a shortcoming: 创新能力还不够强, 民生保障存在短板弱项, 风险隐患较多
+_SHORTCOMING = re.compile(r"不够|不足|不强|较弱|偏弱|有待|仍需|亟待|短板|弱项|滞后|较多|较大|压力|风险|困难|薄弱|差距|不平衡"
+                          r"|任重道远|艰巨|紧迫|依然突出|仍然突出|仍较突出")
+SHORTCOMING_WEIGHT, MAX_SHORTCOMINGS = 0.5, 3
 _OWNING_UP_END = re.compile(r"(?:困难|问题|不足|短板|挑战|矛盾|差距)$")
 PointOf = Callable[[StoredChunk], tuple[str, ...]]   # the point of its part a passage belongs to
 # ceremony, not the year: 现将…汇报如下, 各位代表：, 并请…提出意见, ——…在…会议上, 省长 王正谱
 _NOT_OVERVIEW = re.compile(r"现将|如下|汇报|评议|报告|请予|请各位|各位|同志们|提出意见|会议上|大会|[：:]$"
-                           r"|(?:省长|市长|区长|县长|镇长|主任|书记|主席)\s*[\u4e00-\u9fff·]{2,4}。?$")   # the byline
+                           r"|(?:总理|省长|市长|区长|县长|镇长|主任|书记|主席)\s*[\u4e00-\u9fff·]{2,4}。?$")   # the byline
 
 
 class ExtractiveCondenser:
@@ -127,10 +132,15 @@ def score_candidates(group: Group) -> list[Unit]:
                 or _CEREMONY.search(sentence) or _only_owns_up(sentence)):
             continue
         text = compress(sentence)
+        if group.kind == PROBLEM:   # the shortcomings it names, not its lead-in and its resolve to fix them
+            text = clauses_saying(sentence, _SHORTCOMING, MAX_SHORTCOMINGS) or text
         if _CEREMONY.search(text):   # cut to its lead-in (我们也清醒认识到，…困难 → 我们也清醒认识到。)
             continue
         centrality = sum(frequency[pair] - 1 for pair in pairs) / (len(pairs) * max(1, len(raw) - 1)) if pairs else 0
-        units.append(Unit(text, chunk, sentence, (chunk.ordinal, index), _score(sentence, index, centrality)))
+        score = _score(sentence, index, centrality)
+        if group.kind == PROBLEM:   # a problem part is read for the shortcomings it names
+            score += SHORTCOMING_WEIGHT * min(len(_SHORTCOMING.findall(sentence)), MAX_SHORTCOMINGS)
+        units.append(Unit(text, chunk, sentence, (chunk.ordinal, index), score))
     return units
 
 

@@ -27,8 +27,8 @@ LABEL_MAX_CHARS = 18
 LONG_REPORT_CHARS = 8000      # a report longer than this has its achievements grouped by topic
 MAX_CHAPTER_POINTS = 6        # up to this many chapters stay points of their own; more share points in runs
 RUN_LABEL_MAX_CHARS = 10      # a chapter's name in a run's label
-OPENING_CHARS = 80            # how far into a passage its opening owns up to problems
-_ADMITS_PROBLEMS = re.compile(r"清醒(?:地)?(?:看到|认识到)[^。]{0,30}?(?:困难|问题|不足|短板|挑战|矛盾|差距)"
+OPENING_CHARS = 100           # how far into a passage its opening owns up to problems
+_ADMITS_PROBLEMS = re.compile(r"清醒(?:地)?(?:看到|认识到)[^。]{0,60}?(?:困难|问题|不足|短板|挑战|矛盾|差距)"
                               r"|(?:面临|存在)[^。]{0,12}(?:困难和挑战|问题和不足|不足和短板|困难和问题|矛盾和问题|问题不足)")
 _LABEL_SUFFIX = re.compile(r"(?:的)?(?:工作)?(?:情况|方面)$")
 

@@ -485,8 +485,9 @@ def render_outline(section: Section, indent: str = "  ") -> str:
 # also reports work done (…完成情况及未完成…分析, 反馈问题整改落实情况) frames no problem.
 PLAN_FRAME, PROBLEM_FRAME = "plan", "problem"
 _PLAN_HEADING = re.compile(r"打算|工作安排|工作计划|工作思路|下一步|今后|(?:19|20)\d\d年(?:的)?(?:工作)?(?:重点|要点|目标任务)"
-                           r"|时期(?:的)?[\u4e00-\u9fff]{0,6}?(?:主要|重点)(?:目标|任务)|工作总体部署")
-_PROBLEM_HEADING = re.compile(r"存在的?(?:主要)?问题|问题(?:和|与|及)?不足|不足之处|短板|差距|薄弱|未完成")
+                           r"|(?:时期|十[一二三四五]五”?)(?:的)?[\u4e00-\u9fff]{0,6}?(?:主要|重点)(?:目标|任务)|工作总体部署"
+                           r"|发展总体要求|工作的建议")
+_PROBLEM_HEADING = re.compile(r"存在的?(?:主要)?问题|问题(?:和|与|及)?不足|不足之处|(?<!补)短板|差距|薄弱|未完成")   # 补短板 is work
 _NOT_PROBLEM_HEADING = re.compile(r"完成情况|整改|落实情况")
 
 
