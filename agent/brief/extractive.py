@@ -220,9 +220,9 @@ def _chapter(chunk: StoredChunk) -> tuple[str, ...]:
 
 
 def _cut_to(unit: Unit, max_chars: int) -> Unit | None:
-    """The unit cut clause by clause to `max_chars` (its telling clauses last to go); None when what is left would
-    be a fragment."""
-    cut = compress(unit.quote, max_chars)
+    """The unit's text cut clause by clause to `max_chars` (its telling clauses last to go); None when what is left
+    would be a fragment. The text, not the sentence it came from: a problem's shortcomings stay its shortcomings."""
+    cut = compress(unit.text, max_chars)
     if len(cut) <= MIN_CUT_CHARS or _CEREMONY.search(cut):   # a fragment, or only the lead-in (…清醒认识到。)
         return None
     return Unit(cut, unit.chunk, unit.quote, unit.order, unit.score)
