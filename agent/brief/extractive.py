@@ -131,17 +131,21 @@ def score_candidates(group: Group) -> list[Unit]:
         if (is_run_in_heading(sentence) or len(sentence) < 6 or _bare(sentence) in own_headings
                 or _CEREMONY.search(sentence) or _only_owns_up(sentence)):
             continue
-        text = compress(sentence)
-        if group.kind == PROBLEM:   # the shortcomings it names, not its lead-in and its resolve to fix them
-            text = clauses_saying(sentence, _SHORTCOMING, MAX_SHORTCOMINGS) or text
+        text = _shortened(sentence, group.kind)
         if _CEREMONY.search(text):   # cut to its lead-in (我们也清醒认识到，…困难 → 我们也清醒认识到。)
             continue
         centrality = sum(frequency[pair] - 1 for pair in pairs) / (len(pairs) * max(1, len(raw) - 1)) if pairs else 0
-        score = _score(sentence, index, centrality)
-        if group.kind == PROBLEM:   # a problem part is read for the shortcomings it names
-            score += SHORTCOMING_WEIGHT * min(len(_SHORTCOMING.findall(sentence)), MAX_SHORTCOMINGS)
-        units.append(Unit(text, chunk, sentence, (chunk.ordinal, index), score))
+        units.append(Unit(text, chunk, sentence, (chunk.ordinal, index), _score(sentence, index, centrality,
+                                                                                  group.kind)))
     return units
+
+
+def _shortened(sentence: str, kind: str) -> str:
+    """The sentence as the brief says it: its telling clauses; a problem's, the shortcomings it names (not its
+    lead-in and its resolve to fix them)."""
+    if kind == PROBLEM:
+        return clauses_saying(sentence, _SHORTCOMING, MAX_SHORTCOMINGS) or compress(sentence)
+    return compress(sentence)
 
 
 def _only_owns_up(sentence: str) -> bool:
@@ -155,9 +159,13 @@ def _bare(text: str) -> str:
     return ENUMERATION_MARKER.sub("", text.strip(), count=1).rstrip("。：:；; ")
 
 
-def _score(sentence: str, index: int, centrality: float) -> float:
+def _score(sentence: str, index: int, centrality: float, kind: str) -> float:
+    """What a reader finds in the sentence (figures, brands, honours, places; in a problem part the shortcomings
+    it names), a little for standing at the centre of its section and leading its passage, less for framing."""
     unmasked, masked = counted_figures(sentence)
     score = 0.5 * min(unmasked, 3) + 0.15 * min(masked, 3) + 2.0 * centrality + specificity(sentence)
+    if kind == PROBLEM:
+        score += SHORTCOMING_WEIGHT * min(len(_SHORTCOMING.findall(sentence)), MAX_SHORTCOMINGS)
     if index == 0:
         score += 0.4
     if FRAMING.search(sentence):
