@@ -86,6 +86,7 @@ def test_rouge_l_scores_chinese_text_by_character_and_by_jieba_word() -> None:
 # ---------------------------------------------------------------- the suites pass on the samples
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)   # every suite in two modes, and a store of 15 long reports ingested: 2–5 minutes
 def test_every_suite_passes_offline_and_in_replay_with_the_metrics_the_readme_states(options) -> None:
     run = run_eval(options)
     assert run.passed, run.regressions + [r.case.id for r in run.results if r.golden and r.golden.status == "differs"]
