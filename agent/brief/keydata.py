@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..library.lexical import words
+from ..library.lexical import words_within
 from ..text.figures import Figure
 from .outline import ReportOutline, pointer
 from .units import counting_figures, sentences_of
@@ -69,18 +69,6 @@ def what_it_counts(sentence: str, figure: Figure) -> str:
     before = _CLAUSE_BREAK.split(sentence[:figure.text_start])[-1].strip()
     before = re.sub(r"^(?:全年|累计|共|先后|已|并|其中|今年|年内)", "", before)
     if len(before) >= 2:
-        return _last_words(before, WHAT_MAX_CHARS)
+        return words_within(before, WHAT_MAX_CHARS, from_end=True)
     after = _CLAUSE_BREAK.split(sentence[figure.text_end:])[0].strip()
     return after[:WHAT_MAX_CHARS] if len(after) >= 2 else ""
-
-
-def _last_words(text: str, max_chars: int) -> str:
-    """The end of `text`, at most `max_chars`, cut between words rather than inside one."""
-    if len(text) <= max_chars:
-        return text
-    kept = ""
-    for word in reversed(words(text)):
-        if len(kept) + len(word) > max_chars:
-            break
-        kept = word + kept
-    return kept or text[-max_chars:]

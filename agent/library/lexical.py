@@ -47,6 +47,20 @@ def words(text: str) -> list[str]:
     return _tokenizer().lcut(text)
 
 
+def words_within(text: str, max_chars: int, from_end: bool = False) -> str:
+    """The start of `text` (its end with `from_end`), at most `max_chars`, cut between words rather than inside one
+    (…发展成就 → …发展, not …发展成); a first word longer than that is cut where it must."""
+    if len(text) <= max_chars:
+        return text
+    pieces = words(text)
+    kept = ""
+    for word in reversed(pieces) if from_end else pieces:
+        if len(kept) + len(word) > max_chars:
+            break
+        kept = word + kept if from_end else kept + word
+    return kept or (text[-max_chars:] if from_end else text[:max_chars])
+
+
 @lru_cache(maxsize=1)
 def tokenizer_signature() -> str:
     """Names this tokenizer (jieba version, user dictionary, stopwords): stored terms made by another are redone."""
