@@ -19,7 +19,7 @@ from typing import Callable
 from ..library.store import StoredChunk
 from ..library.structure import is_run_in_heading
 from ..text.chinese import ENUMERATION_MARKER, char_bigrams
-from .outline import ACHIEVEMENT, PLAN, PROBLEM, Group, ReportOutline, admits_problems, short_label
+from .outline import ACHIEVEMENT, PLAN, PROBLEM, Group, ReportOutline, group_key, only_owns_up, short_label
 from .units import (FRAMING, Unit, clauses_saying, compress, content_sentences, counted_figures, has_figure,
                     specificity)
 
@@ -32,6 +32,7 @@ SAME_POINT_PENALTY = 0.35
 OVERVIEW_RESULTS = 2
 SUMMARY_CLAUSES = 2         # the year in one line (稳中有进，完成了全年主要目标任务), the room left for its results
 MAX_UNITS = 10              # sentences of one part at most
+SCORED_GROUPS_KEPT = 64     # parts whose scored sentences the condenser keeps
 _TARGETS = re.compile(r"(?:主要)?预期目标(?:是|为)|主要目标(?:是|为)")   # a plan's targets for the year or the period
 _RESULT = re.compile(r"增长|完成|实现|达到|突破|同比|提升|下降|位居|荣获|获评|取得|新台阶|新成效|新进展|稳中有进|成效显著")
 # How a report says what its year was (过去一年…完成了全年主要目标任务, 经济社会发展稳中有进), not one result of it
@@ -45,7 +46,6 @@ _CEREMONY = re.compile(r"(?:认识到|看到|指出|如下|体会是|启示是)[
 _SHORTCOMING = re.compile(r"不够|不足|不强|较弱|偏弱|有待|仍需|亟待|短板|弱项|滞后|较多|较大|压力|风险|困难|薄弱|差距|不平衡"
                           r"|任重道远|艰巨|紧迫|依然突出|仍然突出|仍较突出")
 SHORTCOMING_WEIGHT, MAX_SHORTCOMINGS = 0.5, 3
-_OWNING_UP_END = re.compile(r"(?:困难|问题|不足|短板|挑战|矛盾|差距)$")
 PointOf = Callable[[StoredChunk], tuple[str, ...]]   # the point of its part a passage belongs to
 # ceremony, not the year: 现将…汇报如下, 各位代表：, 并请…提出意见, ——…在…会议上, 省长 王正谱
 _NOT_OVERVIEW = re.compile(r"现将|如下|汇报|评议|报告|请予|请各位|各位|同志们|提出意见|会议上|大会|[：:]$"
@@ -60,28 +60,28 @@ class ExtractiveCondenser:
 
     def __init__(self) -> None:
         self.warnings: list[str] = []
+        self._scored: dict[tuple, list[Unit]] = {}   # a group's scored sentences, kept across the page's refits
 
     def condense(self, group: Group, max_chars: int) -> list[Unit]:
-        """The group's best sentences, compressed, within `max_chars` in all, in document order."""
-        listed = point_list(group, max_chars)
-        if listed and max_chars < LIST_BELOW_CHARS:
-            return listed
-        if group.kind == PLAN:   # what the plan sets out to reach (主要预期目标是：…增长5%左右) before how
-            targets = _targets(group, max_chars // 2)
-            if targets:
-                room = max_chars - len(targets[0].text)
-                rest = self.condense(replace(group, passages=_without(group.passages, targets)), room)
-                return sorted(targets + rest, key=lambda unit: unit.order)
-        if listed and group.kind != ACHIEVEMENT:   # problems and plans: their points' headings, then specifics
-            telling = [unit for unit in score_candidates(group) if _telling_unit(unit)]
-            return _then_fill(listed, telling, max_chars, group.point_of, LIST_BELOW_CHARS, MAX_UNITS)
-        candidates = score_candidates(group)
-        if group.topic:   # a long report's chapters under one topic: each chapter's best sentence first
-            leads = select(_best_of_each_point(candidates, group.point_of), max_chars, group.point_of)
-            return _then_fill(leads, candidates, max_chars, group.point_of, MIN_CUT_CHARS,
-                              MAX_UNITS - len(leads)) or listed
-        chosen = select(candidates, max_chars, group.point_of)
-        return chosen or listed
+        """The group's best sentences, compressed, within `max_chars` in all, in document order; a plan's statement
+        of its targets (主要预期目标是：…增长5%左右) first, then how it means to reach them."""
+        candidates = self.scored(group)
+        targets = _targets(candidates, max_chars // 2) if group.kind == PLAN else []
+        if not targets:
+            return _condensed(group, candidates, max_chars)
+        said = {unit.quote for unit in targets}
+        rest = _condensed(group, [unit for unit in candidates if unit.quote not in said],
+                          max_chars - len(targets[0].text))
+        return sorted(targets + rest, key=lambda unit: unit.order)
+
+    def scored(self, group: Group) -> list[Unit]:
+        """`score_candidates` of the group, worked out once: the pipeline condenses a part again at each refit."""
+        key = group_key(group)
+        if key not in self._scored:
+            if len(self._scored) >= SCORED_GROUPS_KEPT:   # `brief --all`: only the report at hand's groups
+                del self._scored[next(iter(self._scored))]
+            self._scored[key] = score_candidates(group)
+        return self._scored[key]
 
     def overview(self, outline: ReportOutline, parts: list[list[Unit]], max_chars: int) -> list[Unit]:
         """What the report says the year was: its own opening summary, then its headline results (honours,
@@ -96,27 +96,35 @@ class ExtractiveCondenser:
         said = {unit.quote for unit in chosen}
         opening_results = [unit for unit in opening if unit.quote not in said and _RESULT.search(unit.quote)
                            and counted_figures(unit.quote)[0]]
-        results = opening_results or _result_units(outline)   # the year's results as the report opens with them
+        results = opening_results or [unit for group in outline.achievements for unit in self.scored(group)
+                                      if _RESULT.search(unit.quote) and _telling_unit(unit)]   # its headline results
         fresh = [unit for unit in results if unit.quote not in used] or results
         chosen += select(fresh, left, _chapter, limit=OVERVIEW_RESULTS) if left >= MIN_OVERVIEW_CHARS else []
         return chosen if sum(len(unit.text) for unit in chosen) >= MIN_OVERVIEW_CHARS else []
 
 
-def _targets(group: Group, max_chars: int) -> list[Unit]:
-    """The plan's statement of its targets (主要预期目标是：…), figures first, cut to `max_chars`; [] if it has none
-    with a figure or none fits."""
-    stated = [unit for unit in score_candidates(group) if _TARGETS.search(unit.quote) and has_figure(unit.quote)]
-    if not stated:
-        return []
-    cut = _cut_to(stated[0], max_chars)
+def _condensed(group: Group, candidates: list[Unit], max_chars: int) -> list[Unit]:
+    """The group's best candidates within `max_chars`: problems and plans by their points' headings, then
+    specifics; a run of a long report's chapters each chapter's best sentence first; else by score."""
+    listed = point_list(group, max_chars)
+    if listed and max_chars < LIST_BELOW_CHARS:
+        return listed
+    if listed and group.kind != ACHIEVEMENT:
+        telling = [unit for unit in candidates if _telling_unit(unit)]
+        return _then_fill(listed, telling, max_chars, group.point_of, LIST_BELOW_CHARS, MAX_UNITS)
+    if group.run_label:   # a run of a long report's chapters: each chapter's best sentence first
+        leads = select(_best_of_each_point(candidates, group.point_of), max_chars, group.point_of)
+        return _then_fill(leads, candidates, max_chars, group.point_of, MIN_CUT_CHARS,
+                          MAX_UNITS - len(leads)) or listed
+    return select(candidates, max_chars, group.point_of) or listed
+
+
+def _targets(candidates: list[Unit], max_chars: int) -> list[Unit]:
+    """A plan's statement of its targets (主要预期目标是：…) with a figure, cut to `max_chars`; [] if it has none or
+    it does not fit."""
+    stated = [unit for unit in candidates if _TARGETS.search(unit.quote) and has_figure(unit.quote)]
+    cut = _cut_to(stated[0], max_chars) if stated else None
     return [cut] if cut is not None else []
-
-
-def _without(passages: list[StoredChunk], units: list[Unit]) -> list[StoredChunk]:
-    """The passages with the units' sentences taken out (so what is already said is not chosen again)."""
-    taken = {unit.chunk.chunk_id: unit.quote for unit in units}
-    return [replace(chunk, text=chunk.text.replace(taken[chunk.chunk_id], "")) if chunk.chunk_id in taken else chunk
-            for chunk in passages]
 
 
 def score_candidates(group: Group) -> list[Unit]:
@@ -129,7 +137,7 @@ def score_candidates(group: Group) -> list[Unit]:
     units = []
     for (chunk, index, sentence), pairs in zip(raw, bigrams):
         if (is_run_in_heading(sentence) or len(sentence) < 6 or _bare(sentence) in own_headings
-                or _CEREMONY.search(sentence) or _only_owns_up(sentence)):
+                or _CEREMONY.search(sentence) or only_owns_up(sentence)):
             continue
         text = _shortened(sentence, group.kind)
         if _CEREMONY.search(text):   # cut to its lead-in (我们也清醒认识到，…困难 → 我们也清醒认识到。)
@@ -146,12 +154,6 @@ def _shortened(sentence: str, kind: str) -> str:
     if kind == PROBLEM:
         return clauses_saying(sentence, _SHORTCOMING, MAX_SHORTCOMINGS) or compress(sentence)
     return compress(sentence)
-
-
-def _only_owns_up(sentence: str) -> bool:
-    """还存在不少困难和问题。 — the lead into a report's problems, not one of them."""
-    last = re.split(r"[，,；;：:]", sentence.rstrip("。：:；; "))[-1]
-    return admits_problems(sentence) and bool(_OWNING_UP_END.search(last))
 
 
 def _bare(text: str) -> str:
@@ -209,7 +211,7 @@ def _then_fill(first: list[Unit], candidates: list[Unit], max_chars: int, point_
 
 
 def _best_of_each_point(units: list[Unit], point_of: PointOf) -> list[Unit]:
-    """The best-scored unit of each point (a chapter of a topic group)."""
+    """The best-scored unit of each point (a chapter of a run of chapters)."""
     best: dict[tuple[str, ...], Unit] = {}
     for unit in units:
         point = point_of(unit.chunk)
@@ -293,15 +295,4 @@ def _preamble_units(outline: ReportOutline) -> list[Unit]:
             score = (1.0 - 0.1 * index - (0.5 if FRAMING.search(sentence) else 0) + 0.3 * min(unmasked, 3)
                      + 0.1 * min(masked, 3) + (0.4 if _RESULT.search(sentence) else 0) + specificity(sentence))
             units.append(Unit(compress(sentence), chunk, sentence, (chunk.ordinal, index), score))
-    return units
-
-
-def _result_units(outline: ReportOutline) -> list[Unit]:
-    """The achievements' sentences that state a result (增长, 完成, 荣获…) with something a reader remembers, best
-    first: the report's headline results for an overview when the report opens with no summary of its own."""
-    units = []
-    for group in outline.achievements:
-        for unit in score_candidates(group):
-            if _RESULT.search(unit.quote) and _telling_unit(unit):
-                units.append(unit)
     return units

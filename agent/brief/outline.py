@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
-from ..library.lexical import words
+from ..library.lexical import words_within
 from ..library.store import StoredChunk
 from ..library.structure import PLAN_FRAME, PROBLEM_FRAME, heading_frame
 from ..text.chinese import ENUMERATION_MARKER
@@ -24,12 +24,14 @@ ACHIEVEMENT, PROBLEM, PLAN, PREAMBLE = "成效", "问题", "打算", "总体"
 OTHER_LABEL = "其他方面"
 _MARKER_CORE = re.compile(r"[、,.．\s]+$")
 LABEL_MAX_CHARS = 18
-LONG_REPORT_CHARS = 8000      # a report longer than this has its achievements grouped by topic
+LONG_REPORT_CHARS = 8000      # a report longer than this has its achievements in runs of chapters
 MAX_CHAPTER_POINTS = 6        # up to this many chapters stay points of their own; more share points in runs
 RUN_LABEL_MAX_CHARS = 10      # a chapter's name in a run's label
 OPENING_CHARS = 100           # how far into a passage its opening owns up to problems
-_ADMITS_PROBLEMS = re.compile(r"清醒(?:地)?(?:看到|认识到)[^。]{0,60}?(?:困难|问题|不足|短板|挑战|矛盾|差距)"
+_TROUBLES = r"(?:困难|问题|不足|短板|挑战|矛盾|差距)"   # what a report owns up to
+_ADMITS_PROBLEMS = re.compile(rf"清醒(?:地)?(?:看到|认识到)[^。]{{0,60}}?{_TROUBLES}"
                               r"|(?:面临|存在)[^。]{0,12}(?:困难和挑战|问题和不足|不足和短板|困难和问题|矛盾和问题|问题不足)")
+_ENDS_IN_TROUBLES = re.compile(rf"{_TROUBLES}$")
 _LABEL_SUFFIX = re.compile(r"(?:的)?(?:工作)?(?:情况|方面)$")
 
 
@@ -77,17 +79,7 @@ def short_label(title: str, max_chars: int = LABEL_MAX_CHARS) -> str:
     if len(clauses) == 2 and len(clauses[1]) <= max_chars:
         return clauses[1]
     parts = [part for part in re.split(r"[，,；;及、]", text) if part]
-    return next((part for part in parts if len(part) <= max_chars), _first_words(parts[0], max_chars))
-
-
-def _first_words(text: str, max_chars: int) -> str:
-    """The start of `text`, at most `max_chars`, cut between words (…发展成就 → …发展, not …发展成)."""
-    kept = ""
-    for word in words(text):
-        if len(kept) + len(word) > max_chars:
-            break
-        kept += word
-    return kept or text[:max_chars]
+    return next((part for part in parts if len(part) <= max_chars), words_within(parts[0], max_chars))
 
 
 @dataclass
@@ -98,12 +90,12 @@ class Group:
     heading_path: tuple[str, ...]
     passages: list[StoredChunk] = field(default_factory=list)
     members: list["Group"] = field(default_factory=list)   # a point standing for several sections
-    topic: str = ""           # a long report's run of chapters: their names (its members)
+    run_label: str = ""       # a run of a long report's chapters (its members): their names
 
     @property
     def label(self) -> str:
-        if self.topic:
-            return self.topic
+        if self.run_label:
+            return self.run_label
         if self.members:
             return OTHER_LABEL
         return short_label(self.heading_path[-1]) if self.heading_path else ""
@@ -119,10 +111,10 @@ class Group:
     @property
     def names_only(self) -> bool:
         """A point that names the small sections it stands for (其他方面：…) rather than condensing them."""
-        return bool(self.members) and not self.topic
+        return bool(self.members) and not self.run_label
 
     def point_of(self, passage: StoredChunk) -> tuple[str, ...]:
-        """The point of the group a passage belongs to: its chapter in a topic group, else its first heading
+        """The point of the group a passage belongs to: its chapter in a run of chapters, else its first heading
         below the group's."""
         for member in self.members:
             if passage.heading_path[: len(member.heading_path)] == member.heading_path:
@@ -185,6 +177,12 @@ def admits_problems(text: str) -> bool:
     return bool(_ADMITS_PROBLEMS.search(text[:OPENING_CHARS]))
 
 
+def only_owns_up(sentence: str) -> bool:
+    """还存在不少困难和问题。 — the lead into a report's problems, not one of them: it owns up and ends there."""
+    last = re.split(r"[，,；;：:]", sentence.rstrip("。：:；; "))[-1]
+    return admits_problems(sentence) and bool(_ENDS_IN_TROUBLES.search(last))
+
+
 def _chapters_after_plans(top_sections: list[str]) -> set[str]:
     """The top-level chapters after the first plan chapter: once a report turns to what comes next (二、“十五五”
     时期主要任务), its later chapters (三、2026年主要工作, 四、加强党的全面领导) say what will be done, not what was."""
@@ -197,7 +195,7 @@ def _chapters_after_plans(top_sections: list[str]) -> set[str]:
 def _achievement_groups(chunks: list[StoredChunk], long_report: bool) -> tuple[list[Group], list[StoredChunk]]:
     """Achievements by top-level section; a lone chapter holding several sections is split into them, its own
     opening text (before its first section) returned apart, as material for the overview. A long report with
-    more chapters than a page has points has them grouped by topic."""
+    more chapters than a page has points has them in runs of consecutive chapters."""
     groups, leads = _group_by_depth(chunks, 1), []
     if len(groups) == 1 and len({chunk.heading_path[:2] for chunk in chunks if len(chunk.heading_path) > 1}) >= 2:
         leads = [chunk for chunk in chunks if len(chunk.heading_path) < 2]
@@ -218,7 +216,7 @@ def _in_runs(chapters: list[Group], points: int = MAX_CHAPTER_POINTS) -> list[Gr
         runs.append(chapters[start:end])
         start = end
     return [Group(ACHIEVEMENT, (), [passage for member in run for passage in member.passages], members=run,
-                  topic=_run_label(run)) for run in runs if run]
+                  run_label=_run_label(run)) for run in runs if run]
 
 
 def _run_label(run: list[Group]) -> str:
