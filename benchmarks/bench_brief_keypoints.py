@@ -1,7 +1,7 @@
 """`zongjie brief` as a leader reads it: key-point recall, length, page fit and time, dev and test side by side.
 
-Every brief eval case with `key_points` (evals/cases/brief.yaml: dev; brief.test.yaml and brief.test2.yaml: the
-two held-out test splits, the second written after the first had been seen)
+Every brief eval case with `key_points` (evals/cases/brief.yaml: dev; brief.test.yaml, brief.test2.yaml and brief.test3.yaml:
+held-out test splits, each written after the one before had been seen)
 is briefed offline from one store of corpus/ and evals/briefs/. Per report: the share of the reader's key terms
 the brief carries verbatim, its characters and page lines, whether it fits its page, and the median time of
 several in-process briefs, with reading the report's passages from the store (the baseline) timed in the same
@@ -45,7 +45,7 @@ def main() -> None:
                 f"{statistics.median(r[3] for r in in_split):.0f}", f"{max(r[4] for r in in_split)}",
                 f"{sum(r[5] == 'yes' for r in in_split)}/{len(in_split)}",
                 f"{statistics.median(r[6] for r in in_split):.0f}", "", ""]
-               for split in ("dev", "test", "test2") if (in_split := [r for r in rows if r[0] == split])]
+               for split in ("dev", "test", "test2", "test3") if (in_split := [r for r in rows if r[0] == split])]
     table = format_table(headers, [*rows, *summary])
     write_outputs("brief_keypoints", table, {"headers": headers, "rows": rows, "summary": summary,
                                              "code": str(args.code), "runs": args.runs})
@@ -53,7 +53,8 @@ def main() -> None:
 
 def _cases() -> list[tuple[str, dict]]:
     found = []
-    for name, split in (("brief.yaml", "dev"), ("brief.test.yaml", "test"), ("brief.test2.yaml", "test2")):
+    for name, split in (("brief.yaml", "dev"), ("brief.test.yaml", "test"), ("brief.test2.yaml", "test2"),
+                        ("brief.test3.yaml", "test3")):
         data = yaml.safe_load((ROOT / "evals" / "cases" / name).read_text(encoding="utf-8"))
         found += [(split, case) for case in data["cases"] if case.get("key_points")]
     return found

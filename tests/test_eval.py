@@ -213,7 +213,7 @@ def test_cli_prints_the_summary_writes_both_reports_and_fails_on_a_regression(ev
     assert "brief/offline" in passed.stdout and "一页纸内" in passed.stdout and "通过" in passed.stdout
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     brief_cases = load_cases(evals_copy / "cases", ("brief",))
-    assert report["passed"] and len(report["cases"]) == len(brief_cases) == 22   # 12 dev, 5 + 5 held out
+    assert report["passed"] and len(report["cases"]) == len(brief_cases) == 25   # 12 dev, 5 + 5 + 3 held out
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "brief-004" in page and "联系基层还不够多" in page and "http" not in page.split("<body", 1)[1]
     baseline = json.loads((evals_copy / "baseline.json").read_text(encoding="utf-8"))

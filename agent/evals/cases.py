@@ -47,7 +47,7 @@ class Case:
 
 def load_suite(cases_dir: Path, suite: str) -> list[Case]:
     """The cases of one suite, in file order: `<suite>.yaml`, then the held-out `<suite>.test*.yaml` if any (a
-    second held-out set, written after a first one was seen, is `<suite>.test2.yaml`)."""
+    further held-out set, written after the one before was seen, is `<suite>.test2.yaml`, `.test3.yaml`…)."""
     path = cases_dir / f"{suite}.yaml"
     if not path.is_file():
         raise UserError(f"找不到评测用例文件：{path}")
