@@ -324,3 +324,123 @@ def test_a_problems_paragraph_is_briefed_by_the_shortcomings_it_names(tmp_path, 
     problems = brief.to_markdown().split("存在问题", 1)[1].split("下一步打算", 1)[0]
     assert "还存在不少困难和问题" not in problems and "清醒看到" not in problems
     assert re.search(r"困难|风险|不够|不足|压力", problems)
+
+
+def _dash_led_review(tmp_path, local_workspace, count: int, padded: bool, owning_up: str = ""):
+    """A 国务院-style review whose results are `count` "——…。" paragraphs (each one run-in heading), briefed."""
+    from agent.settings import Settings
+    from agent.workspace import Workspace
+
+    fields = ["农业", "工业", "交通", "能源", "通信", "教育", "科技", "卫生", "文化", "体育"]
+    aspects = ["投资", "建设", "改革", "服务", "管理"]
+    padding = ("我们坚持统筹兼顾、突出重点，加强组织领导，完善工作机制，各部门密切配合，各乡镇认真落实，"
+               "一批长期想办而没有办成的事情得到解决，为全县经济社会持续健康发展作出了积极贡献。") if padded else ""
+    items = [f"——{fields[i % 10]}{aspects[i // 10]}成效明显。全年完成投资{i + 3}亿元，比上年增长{i % 9 + 2}%，"
+             f"新建{fields[i % 10]}设施{i + 12}处，惠及群众{i + 5}万人，群众满意度明显提高，"
+             f"这项工作为今后{fields[(i + 3) % 10]}发展打下了良好基础。{padding}" for i in range(count)]
+    report = tmp_path / "某县五年回顾.txt"
+    report.write_text("某县2003年政府工作报告\n\n一、过去五年政府工作的回顾\n五年来，全县经济保持良好发展势头。\n"
+                      + "\n".join(items) + owning_up + "\n二、对今年政府工作的建议\n今年要抓好农业、工业和民生三件大事，"
+                      "确保全县经济增长8%左右。\n", encoding="utf-8")
+    workspace = Workspace(Settings(store=tmp_path / "store", corpus=tmp_path), embedder=local_workspace.embedder)
+    workspace.ingest([report])
+    return workspace
+
+
+def test_a_long_review_of_fifty_dash_led_results_briefs_to_one_page_in_runs(tmp_path, local_workspace) -> None:
+    """Fifty results in 8,000+ characters: six runs, each named by three of its results at most, each pointing
+    into the report briefly enough for a tight budget."""
+    workspace = _dash_led_review(tmp_path, local_workspace, 50, padded=True)
+    brief = _brief(workspace, "某县五年回顾.txt")
+    markdown = brief.to_markdown()
+    assert Budget().fits(docx_markdown(markdown)) and "下一步打算" in markdown and "8%左右" in markdown
+    assert len(brief.achievements) == 6 and all(part.text.strip() for part in brief.achievements)
+    assert all(part.group.label.count("、") <= 2 for part in brief.achievements)
+    tight = _brief(workspace, "某县五年回顾.txt", max_chars=400)
+    assert tight.chars <= 400 and not any("超出预算" in warning for warning in tight.warnings)
+    assert all(part.where.count("“") <= 2 for part in tight.achievements)
+
+
+def test_a_short_review_of_many_results_names_a_few_of_the_rest_not_all(tmp_path, local_workspace) -> None:
+    """Forty short results: six points, and the last (其他方面) names eight of the rest and 等, not forty."""
+    workspace = _dash_led_review(tmp_path, local_workspace, 40, padded=False)
+    brief = _brief(workspace, "某县五年回顾.txt")
+    last = brief.achievements[-1]
+    assert Budget().fits(docx_markdown(brief.to_markdown())) and last.group.names_only
+    assert last.text.count("、") <= 7 and last.text.endswith("等工作。")
+
+
+def _chunk(text: str, ordinal: int, heading_path: tuple[str, ...] = ("一、主要工作",)):
+    from agent.library.store import StoredChunk
+
+    return StoredChunk(chunk_id=f"c{ordinal}", text=text, report_id="r", source="某街道.txt", report_title="某街道总结",
+                       year=2022, doc_type="工作总结", ordinal=ordinal, heading_path=heading_path, topics=())
+
+
+def test_a_reports_own_terms_are_the_names_it_coins_not_words_it_quotes_in_passing() -> None:
+    from agent.brief.terms import own_terms
+
+    passages = [
+        _chunk("我们深化“红色物业”工作机制，推行“街巷长制”。全年啃下“硬骨头”3块。", 0),
+        _chunk("推进“红色物业”进小区，落实“三张清单”，完成“十四五”规划中期评估，开展“七一”表彰。", 1),
+        _chunk("“红色物业”覆盖全部小区，“街巷长制”实现全覆盖。", 2, ("一、主要工作", "（二）“街巷长制”见实效")),
+    ]
+    terms = own_terms(passages)
+    names = [unit.text for unit in terms]
+    assert names[0] == "“红色物业”工作机制"                       # said three times, with its head noun
+    assert "“街巷长制”" in names and "“三张清单”" in names          # repeated and in a heading; an enumerated formula
+    assert not any(word in name for name in names for word in ("硬骨头", "十四五", "七一"))
+    first = terms[0]
+    assert first.chunk.chunk_id == "c0" and "红色物业" in first.quote and first.quote in first.chunk.text
+
+
+@pytest.mark.parametrize("source", SAMPLE_SOURCES)
+def test_the_terms_line_names_what_the_points_do_not_each_cited_within_the_page(local_workspace, source) -> None:
+    brief = _brief(local_workspace, source)
+    markdown = brief.to_markdown()
+    assert Budget().fits(docx_markdown(markdown))
+    if not brief.terms:
+        return
+    line = next(line for line in markdown.splitlines() if line.startswith("主要提法："))
+    rest = markdown.replace(line, "")
+    quotes = {citation["quote"] for citation in brief.citations()}
+    for unit in brief.terms:
+        name = unit.text.split("”")[0].lstrip("“")
+        assert name not in rest and unit.text in line
+        assert any(name in quote for quote in quotes)
+
+
+def test_a_brief_with_a_terms_line_names_the_reports_own_programmes(local_workspace) -> None:
+    brief = _brief(local_workspace, "002_0ddcf7a71d7dee43.txt")
+    line = next(line for line in brief.to_markdown().splitlines() if line.startswith("主要提法："))
+    assert "“365”恒温服务" in line and len(brief.terms) >= 4
+    assert not _brief(local_workspace, "002_0ddcf7a71d7dee43.txt", max_chars=400).terms   # a short brief: no line
+
+
+def test_problems_listed_under_a_lead_that_owns_up_to_them_are_the_reports_problems() -> None:
+    """2007 国务院 style: 我们也清醒地看到…还存在不少矛盾和问题。 then 一是…二是… below it: all problems, and the
+    section's next own paragraph is not."""
+    section = ("一、2006年工作回顾", "（七）加强民主法制建设")
+    passages = [
+        _chunk("政府立法工作进一步加强，全年制定行政法规25件。", 0, section),
+        _chunk("我们也清醒地看到，经济社会发展中仍然存在不少矛盾和问题。", 1, section),
+        _chunk("一是经济结构矛盾突出。投资消费关系不协调。", 2, (*section, "一是经济结构矛盾突出")),
+        _chunk("二是经济增长方式粗放。能源消耗高、环境污染重。", 3, (*section, "二是经济增长方式粗放")),
+        _chunk("二、2007年工作总体部署。今年经济增长8%左右。", 4, ("二、2007年工作总体部署",)),
+    ]
+    outline = build_outline("某报告", 2007, passages)
+    assert [p.chunk_id for p in outline.problems.passages] == ["c1", "c2", "c3"]
+    assert [p.chunk_id for group in outline.achievements for p in group.passages] == ["c0"]
+
+
+def test_a_problems_lead_with_nothing_after_it_costs_the_page_one_line_at_most(tmp_path, local_workspace) -> None:
+    """A lead into problems that names none leaves 存在问题 a heading; the part is lent one line for it, once, not
+    a line at every refit of the page taken from the rest of the brief."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    plain = _brief(_dash_led_review(tmp_path / "a", local_workspace, 50, padded=True), "某县五年回顾.txt")
+    lead = "\n同时，我们也清醒地看到，工作中还存在不少困难和问题。"
+    owned = _brief(_dash_led_review(tmp_path / "b", local_workspace, 50, padded=True, owning_up=lead),
+                   "某县五年回顾.txt")
+    assert owned.problems is not None and owned.lines <= plain.lines + 3   # its heading, its pointer, one line
+    assert owned.chars >= plain.chars - 3 * 34   # its heading and the line lent it, not the page drained

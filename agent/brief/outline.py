@@ -19,6 +19,7 @@ from ..library.lexical import words_within
 from ..library.store import StoredChunk
 from ..library.structure import PLAN_FRAME, PROBLEM_FRAME, heading_frame
 from ..text.chinese import ENUMERATION_MARKER
+from .units import sentences_of
 
 ACHIEVEMENT, PROBLEM, PLAN, PREAMBLE = "成效", "问题", "打算", "总体"
 OTHER_LABEL = "其他方面"
@@ -27,6 +28,7 @@ LABEL_MAX_CHARS = 18
 LONG_REPORT_CHARS = 8000      # a report longer than this has its achievements in runs of chapters
 MAX_CHAPTER_POINTS = 6        # up to this many chapters stay points of their own; more share points in runs
 RUN_LABEL_MAX_CHARS = 10      # a chapter's name in a run's label
+RUN_LABEL_MAX_NAMES = 3       # a run's label names this many of its chapters, then 等
 OPENING_CHARS = 100           # how far into a passage its opening owns up to problems
 _TROUBLES = r"(?:困难|问题|不足|短板|挑战|矛盾|差距)"   # what a report owns up to
 _ADMITS_PROBLEMS = re.compile(rf"清醒(?:地)?(?:看到|认识到)[^。]{{0,60}}?{_TROUBLES}"
@@ -156,13 +158,14 @@ def build_outline(title: str, year: int | None, chunks: Iterable[StoredChunk]) -
     top_sections = list(dict.fromkeys(chunk.heading_path[0] for chunk in chunks if chunk.heading_path))
     by_kind: dict[str, list[StoredChunk]] = {ACHIEVEMENT: [], PROBLEM: [], PLAN: [], PREAMBLE: []}
     planning = _chapters_after_plans(top_sections)
+    owned_up_under: tuple[str, ...] | None = None   # the section of a lead into problems listed below it
     for chunk in chunks:
-        kind = passage_kind(chunk.heading_path)
-        if kind == ACHIEVEMENT and chunk.heading_path[0] in planning:
-            kind = PLAN
-        elif kind in (ACHIEVEMENT, PREAMBLE) and admits_problems(chunk.text):
-            kind = PROBLEM
+        kind = _kind_in_report(chunk, planning, owned_up_under)
         by_kind[kind].append(chunk)
+        if kind != PROBLEM:
+            owned_up_under = None
+        elif admits_problems(chunk.text) and only_owns_up((sentences_of(chunk.text) or [""])[-1]):
+            owned_up_under = chunk.heading_path
     long_report = sum(len(chunk.text) for chunk in chunks) > LONG_REPORT_CHARS
     achievements, chapter_leads = _achievement_groups(by_kind[ACHIEVEMENT], long_report)
     return ReportOutline(title=title, year=year, top_sections=top_sections,
@@ -181,6 +184,23 @@ def only_owns_up(sentence: str) -> bool:
     """还存在不少困难和问题。 — the lead into a report's problems, not one of them: it owns up and ends there."""
     last = re.split(r"[，,；;：:]", sentence.rstrip("。：:；; "))[-1]
     return admits_problems(sentence) and bool(_ENDS_IN_TROUBLES.search(last))
+
+
+def _lists_under(heading_path: tuple[str, ...], section: tuple[str, ...] | None) -> bool:
+    """A passage under a point of `section` (一是经济结构矛盾突出 after 我们也清醒地看到…还存在不少矛盾和问题。)."""
+    return section is not None and len(heading_path) > len(section) and heading_path[:len(section)] == section
+
+
+def _kind_in_report(chunk: StoredChunk, planning: set[str], owned_up_under: tuple[str, ...] | None) -> str:
+    """A passage's frame in its report: its headings' (passage_kind), a plan in a chapter after the report's turn
+    to plans, a problem when it owns up to problems or lists them under a lead that does."""
+    kind = passage_kind(chunk.heading_path)
+    if kind == ACHIEVEMENT and chunk.heading_path[0] in planning:
+        return PLAN
+    if kind in (ACHIEVEMENT, PREAMBLE) and (_lists_under(chunk.heading_path, owned_up_under)
+                                             or admits_problems(chunk.text)):
+        return PROBLEM
+    return kind
 
 
 def _chapters_after_plans(top_sections: list[str]) -> set[str]:
@@ -220,8 +240,10 @@ def _in_runs(chapters: list[Group], points: int = MAX_CHAPTER_POINTS) -> list[Gr
 
 
 def _run_label(run: list[Group]) -> str:
-    """A run's point label: its chapters' short headings joined (综合实力稳步提升、产业转型提质增效)."""
-    return "、".join(short_label(member.heading_path[-1], RUN_LABEL_MAX_CHARS) for member in run)
+    """A run's point label: its chapters' short headings joined (综合实力稳步提升、产业转型提质增效), the first
+    three and 等 when a run has more (a report of fifty ——lead paragraphs must not spend its page on names)."""
+    names = [short_label(member.heading_path[-1], RUN_LABEL_MAX_CHARS).rstrip("和与及的、") for member in run]
+    return "、".join(names[:RUN_LABEL_MAX_NAMES]) + ("等" if len(names) > RUN_LABEL_MAX_NAMES else "")
 
 
 def _group_by_depth(chunks: list[StoredChunk], depth: int) -> list[Group]:
@@ -248,6 +270,7 @@ def group_key(group: Group) -> tuple:
 
 
 def merge_groups(groups: list[Group]) -> Group:
-    """One point for several sections too small to get a line each (the rest of a long report's chapters)."""
+    """One point for several sections too small to get a line each (the rest of a long report's chapters); runs
+    of chapters merged are their chapters, so the point still names sections of the report."""
     passages = [passage for group in groups for passage in group.passages]
-    return Group(ACHIEVEMENT, (), passages, members=list(groups))
+    return Group(ACHIEVEMENT, (), passages, members=[member for group in groups for member in group.members or [group]])

@@ -18,7 +18,8 @@ from ..text.figures import guard_figures, known_values
 from .keydata import key_figures
 from .layout import CHARS_PER_LINE, PAGE_LINES, PageUse, chars_for_lines, measure, paragraph_lines, plain_text
 from .outline import ACHIEVEMENT, PLAN, PREAMBLE, PROBLEM, Group, ReportOutline, build_outline, merge_groups, pointer
-from .result import OVERVIEW_LEAD, Brief, Part, key_figure_table, point_prefix, pointer_text
+from .result import OVERVIEW_LEAD, TERMS_LEAD, Brief, Part, key_figure_table, point_prefix, pointer_text, terms_text
+from .terms import own_terms, terms_line
 from .units import Unit, substance
 
 PAGE_TABLE_ROWS = 3
@@ -33,6 +34,12 @@ MIN_LIST_CHARS = 30           # room for two of a frame's point headings
 OVERVIEW_ROOM_CHARS = 40      # room for an overview sentence worth reading
 MAX_REFITS = 12
 MAX_SEPARATE_POINTS = 6       # a page with more points than this gives each too little room
+MAX_POINTER_PLACES = 3        # a point standing for several sections points to this many of them
+MAX_POINTER_CHARS = 20        # and fewer when their names would make the pointer longer than this
+MAX_NAMED_SECTIONS = 8        # 其他方面 names this many of its sections at most, then 等
+TERMS_LINES = 2               # the 主要提法 line: the report's own programmes and brands
+MIN_NEW_TERMS = 4             # the line is worth its two lines when it names this many the points do not
+MIN_TERMS_BUDGET_CHARS = 600  # nor has a brief held to fewer characters than this
 
 
 class Condenser(Protocol):
@@ -86,17 +93,40 @@ class _Slot:
     maximum: int | None
     weight: float
     floor: int = 1            # what the part takes at the least: its label and pointer alone
+    lent: bool = False        # given a line more once already, for a sentence it had no room for
 
 
 def brief_report(record: ReportRecord, passages: list, condenser: Condenser, budget: Budget) -> Brief:
-    """The brief of one ingested report (its passages in document order)."""
+    """The brief of one ingested report (its passages in document order): laid out once, and again with room for
+    the 主要提法 line when the report coins names (programmes, brands) that the first layout does not carry."""
     outline = build_outline(record.title, record.year, passages)
+    known = _KnownFigures(record.title, passages)
+    brief, use = _laid_out(record, outline, condenser, budget, known)
+    terms = own_terms(passages)
+    room = _terms_room(budget, terms, brief.to_markdown())
+    if room:
+        brief, _ = _laid_out(record, outline, condenser, budget, known, reserved=room)
+        brief.terms = _name_terms(brief, terms, room, budget, known)
+        use = measure(docx_markdown(brief.to_markdown()))
+    if not budget.allows(use):
+        brief.warnings.append("摘要超出预算：报告的部分太多，每部分只能保留一句")
+    for group, name in ((outline.problems, "存在问题"), (outline.plans, "下一步打算")):
+        if not group.passages:
+            brief.warnings.append(f"报告未单列{name}，摘要中没有这一部分")
+    brief.lines, brief.chars = use.lines, use.chars
+    brief.warnings = list(dict.fromkeys([*condenser.warnings, *brief.warnings]))
+    return brief
+
+
+def _laid_out(record: ReportRecord, outline: ReportOutline, condenser: Condenser, budget: Budget,
+              known: "_KnownFigures", reserved: int = 0) -> tuple[Brief, PageUse]:
+    """The brief's parts condensed to their shares and refitted until the page holds them, `reserved` of the
+    budget left free; with what it takes of the page."""
     brief = Brief(source=record.source, title=record.title, engine=condenser.kind, model=condenser.model,
                   sections_total=len(outline.top_sections))
     brief.key_figures = key_figures(outline, budget.table_rows)
-    slots = _plan(outline, brief, budget)
+    slots = _plan(outline, brief, budget, reserved)
     condensed: dict[tuple[int | None, int], list[Unit]] = {}
-    known = _KnownFigures(record.title, passages)
     for _ in range(MAX_REFITS):
         _fill(brief, outline, slots, condenser, budget, condensed, known)
         use = measure(docx_markdown(brief.to_markdown()))
@@ -104,26 +134,48 @@ def brief_report(record: ReportRecord, passages: list, condenser: Condenser, bud
             continue
         if budget.allows(use) or not _give_up_one(slots, budget):
             break
-    if not budget.allows(use):
-        brief.warnings.append("摘要超出预算：报告的部分太多，每部分只能保留一句")
-    for group, name in ((outline.problems, "存在问题"), (outline.plans, "下一步打算")):
-        if not group.passages:
-            brief.warnings.append(f"报告未单列{name}，摘要中没有这一部分")
-    brief.lines, brief.chars = use.lines, use.chars
-    brief.warnings = [*condenser.warnings, *brief.warnings]
-    return brief
+    return brief, use
 
 
-def _plan(outline: ReportOutline, brief: Brief, budget: Budget) -> list[_Slot]:
+def _terms_room(budget: Budget, terms: list[Unit], said: str) -> int:
+    """What the 主要提法 line is given of the budget: what names the report's own 提法 that `said` (the brief
+    without the line) does not, up to two lines; 0 when fewer than MIN_NEW_TERMS would be new or the budget is
+    small."""
+    if budget.max_chars is not None and budget.max_chars < MIN_TERMS_BUDGET_CHARS:
+        return 0
+    new = _fitting_terms(terms, budget.lines(TERMS_LINES), budget, said)
+    return budget.size(terms_text(new)) if len(new) >= MIN_NEW_TERMS else 0
+
+
+def _fitting_terms(terms: list[Unit], room: int, budget: Budget, said: str) -> list[Unit]:
+    """The ranked terms `said` does not name, as many as a 主要提法 line of `room` holds."""
+    if budget.max_chars is None:
+        max_chars = chars_for_lines(room, used=len(TERMS_LEAD)) - 1
+    else:
+        max_chars = room - len(TERMS_LEAD) - 1
+    chosen = terms_line(terms, max_chars, said)
+    while chosen and budget.size(terms_text(chosen)) > room:   # wide Latin, line-breaking slack
+        chosen.pop()
+    return chosen
+
+
+def _name_terms(brief: Brief, terms: list[Unit], room: int, budget: Budget, known: "_KnownFigures") -> list[Unit]:
+    """The report's own 提法 that the brief does not already name, as many as its room holds, figures guarded."""
+    chosen = _fitting_terms(terms, room, budget, brief.to_markdown())
+    return guard_units(chosen, Group(PREAMBLE, (), [unit.chunk for unit in chosen]), brief, known)
+
+
+def _plan(outline: ReportOutline, brief: Brief, budget: Budget, reserved: int = 0) -> list[_Slot]:
     """The parts of the brief with their shares: past six sections the lightest share a point; when minimums
-    still overflow, the lightest parts keep their labels only, the table loses rows, more sections merge."""
+    still overflow, the lightest parts keep their labels only, the table loses rows, more sections merge;
+    `reserved` of the budget is kept for the 主要提法 line."""
     slots = _slots(outline, budget)
-    room = _room(brief, outline, budget)
+    room = _room(brief, outline, budget) - reserved
     slots = _merge_smallest(slots, room, budget, keep_at_most=MAX_SEPARATE_POINTS)
     _relax_minimums(slots, room)
     while len(brief.key_figures) > 1 and sum(slot.minimum for slot in slots) > room:
         brief.key_figures.pop()   # a report of many sections: its sections before its figures
-        room = _room(brief, outline, budget)
+        room = _room(brief, outline, budget) - reserved
     slots = _merge_smallest(slots, room, budget)
     _share_out(slots, room)
     return slots
@@ -163,10 +215,17 @@ def _weight(group: Group) -> float:
 
 
 def _where(group: Group) -> str:
-    if group.members:
-        places = [pointer(member.heading_path) for member in group.members]
-        return "、".join(places[:3]) + ("等" if len(places) > 3 else "")
-    return pointer(group.heading_path)
+    """Where a part stands in the report: its heading's markers, or its sections' (up to three, as many as keep
+    the pointer short when they are named rather than numbered: 一“经济持续较快增长”等)."""
+    if not group.members:
+        return pointer(group.heading_path)
+    places = [pointer(member.heading_path) for member in group.members]
+    shown = places[:1]
+    for place in places[1:MAX_POINTER_PLACES]:
+        if len("、".join([*shown, place])) > MAX_POINTER_CHARS:
+            break
+        shown.append(place)
+    return "、".join(shown) + ("等" if len(shown) < len(places) else "")
 
 
 def _room(brief: Brief, outline: ReportOutline, budget: Budget) -> int:
@@ -240,8 +299,10 @@ def _merged(slots: list[_Slot], achievements: list[_Slot], count: int, budget: B
     index = sum(1 for slot in kept if slot.group is not None and slot.group.kind == ACHIEVEMENT)
     prefix, suffix = point_prefix(index, group), pointer_text(_where(group))
     names = "、".join(member.label for member in group.members[:2]) + "等工作。"
-    kept.insert(index + 1, _Slot(group, prefix, suffix, 0, budget.size(prefix + names + suffix), None,
-                                 sum(slot.weight for slot in lightest), budget.size(prefix + suffix)))
+    all_names = "、".join(member.label for member in group.members[:MAX_NAMED_SECTIONS]) + "等工作。"
+    kept.insert(index + 1, _Slot(group, prefix, suffix, 0, budget.size(prefix + names + suffix),
+                                 budget.size(prefix + all_names + suffix), sum(slot.weight for slot in lightest),
+                                 budget.size(prefix + suffix)))
     _renumber(kept)
     return kept
 
@@ -258,7 +319,7 @@ def _renumber(slots: list[_Slot]) -> None:
 def _all_names_need(slots: list[_Slot], budget: Budget) -> int:
     """What the merged point needs beyond its minimum to name all its sections."""
     slot = next(slot for slot in slots if slot.group is not None and slot.group.names_only)
-    names = "、".join(member.label for member in slot.group.members)
+    names = "、".join(member.label for member in slot.group.members[:MAX_NAMED_SECTIONS])
     return budget.size(slot.prefix + names + slot.suffix) - slot.minimum
 
 
@@ -295,7 +356,7 @@ def member_names(group: Group, max_chars: int) -> list[Unit]:
     """The merged point's text: the names of the sections it stands for, as many as fit, each cited."""
     units: list[Unit] = []
     used = 0
-    for member in group.members:
+    for member in group.members[:MAX_NAMED_SECTIONS]:
         name = member.label + "、"
         if used + len(name) > max_chars - 2:
             break
@@ -321,8 +382,8 @@ def _lend_a_line(slots: list[_Slot], budget: Budget, condensed: dict[tuple[int |
     from the largest part that can spare one; True when a line moved."""
     for slot in slots[1:]:
         units = condensed.get((id(slot.group), _chars_of(slot, budget)), [])
-        if slot.group.names_only or any(unit.text for unit in units):
-            continue
+        if slot.lent or slot.group.names_only or any(unit.text for unit in units):
+            continue   # once only: a part that says nothing with a line more has no sentence to say
         donors = [other for other in slots if other is not slot and other.share - budget.lines(1) >= other.minimum]
         if not donors:
             return False
@@ -330,6 +391,7 @@ def _lend_a_line(slots: list[_Slot], budget: Budget, condensed: dict[tuple[int |
         donor.share -= budget.lines(1)
         slot.share += budget.lines(1)
         slot.minimum = slot.share
+        slot.lent = True
         return True
     return False
 

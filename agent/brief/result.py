@@ -1,8 +1,8 @@
 """A finished brief: the Markdown a leader reads (and the docx export lays out), and the contract's JSON.
 
-Shape: the report's title; 总体情况; 一、主要成效, one point per top-level section of the report, each ending in a
-pointer to where it stands in the report (〔见二（三）〕); 存在问题 and 下一步打算, each when the report has
-one; and the 关键数据 table. No Markdown bold is used: the reports' masked figures are runs of `*`.
+Shape: the report's title; 总体情况; 主要提法 (the report's own programmes and brands, when it has some);
+一、主要成效, one point per top-level section of the report, each ending in a pointer to where it stands in the
+report (〔见二（三）〕); 存在问题 and 下一步打算, each when the report has one; and the 关键数据 table. No Markdown bold is used: the reports' masked figures are runs of `*`.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from .outline import ACHIEVEMENT, PLAN, PROBLEM, Group
 from .units import Unit
 
 OVERVIEW_LEAD = "总体情况："
+TERMS_LEAD = "主要提法："
 HEADINGS = {ACHIEVEMENT: "主要成效", PROBLEM: "存在问题", PLAN: "下一步打算"}
 TABLE_HEADER = ("关键数据", "所指", "出处")
 
@@ -39,6 +40,11 @@ def point_prefix(index: int, group: Group) -> str:
     return f"{marker(BRACKET_STYLE, index)}{group.label}。"
 
 
+def terms_text(terms: list[Unit]) -> str:
+    """主要提法：“八八战略”、“万人助万企”服务、…。"""
+    return TERMS_LEAD + "、".join(unit.text for unit in terms) + "。"
+
+
 def pointer_text(where: str) -> str:
     return f"〔见{where}〕" if where else ""
 
@@ -50,6 +56,7 @@ class Brief:
     source: str
     title: str
     overview: list[Unit] = field(default_factory=list)
+    terms: list[Unit] = field(default_factory=list)     # the report's own 提法, named in one line
     achievements: list[Part] = field(default_factory=list)
     problems: Part | None = None
     plans: Part | None = None
@@ -66,6 +73,8 @@ class Brief:
         blocks = [f"# {self.title}"]
         if self.overview:
             blocks.append(OVERVIEW_LEAD + "".join(unit.text for unit in self.overview))
+        if self.terms:
+            blocks.append(terms_text(self.terms))
         headings = iter("一二三四")
         blocks.append(f"## {next(headings)}、{HEADINGS[ACHIEVEMENT]}")
         blocks += [point_prefix(index, part.group) + part.text + pointer_text(part.where)
@@ -84,7 +93,7 @@ class Brief:
 
     @property
     def units(self) -> list[Unit]:
-        return [*self.overview, *(unit for part in self.parts for unit in part.units)]
+        return [*self.overview, *self.terms, *(unit for part in self.parts for unit in part.units)]
 
     def covered_sections(self) -> set[str]:
         """The report's top-level sections the brief's points draw on (the overview aside)."""

@@ -140,6 +140,11 @@ def counted_figures(text: str) -> tuple[int, int]:
     return unmasked, masked
 
 
+def is_standing_formula(name: str) -> bool:
+    """“十四五”, “两个维护”: a formula every report of the day carries, not this report's own (name without quotes)."""
+    return bool(_STANDING_FORMULA.match(f"“{name}”"))
+
+
 def has_figure(text: str) -> bool:
     return any(counted_figures(text))
 

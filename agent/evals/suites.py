@@ -16,6 +16,7 @@ from ..answer.ask import answer_question
 from ..answer.engines import make_engine
 from ..answer.guard import REFUSAL
 from ..brief import Budget, brief_report, make_condenser
+from ..brief.result import OVERVIEW_LEAD, TERMS_LEAD
 from ..draft import DraftRequest, draft_section, make_writer
 from ..draft.numbering import marker
 from ..draft.stale import find_honours, find_years
@@ -298,8 +299,10 @@ def _without_pointers(markdown: str) -> str:
 
 
 def _pointer_share(markdown: str) -> float:
-    """Share of the brief's points and parts that say where in the report they come from."""
-    blocks = [block for block in markdown.split("\n\n") if block and not block.startswith(("#", "|", "总体情况"))]
+    """Share of the brief's points and parts that say where in the report they come from (the whole-report lines,
+    总体情况 and 主要提法, are cited in the JSON, each sentence or name to its passage)."""
+    blocks = [block for block in markdown.split("\n\n")
+              if block and not block.startswith(("#", "|", OVERVIEW_LEAD, TERMS_LEAD))]
     return sum(bool(_POINTER.search(block)) for block in blocks) / len(blocks) if blocks else 1.0
 
 
