@@ -60,6 +60,14 @@ def test_an_average_or_a_bare_share_never_stands_without_what_it_counts() -> Non
     assert not compress(shares, 30).startswith("95%")
 
 
+def test_a_comparison_or_a_bare_predicate_keeps_the_clause_it_says_something_of() -> None:
+    # 相当于…, 是在…取得的: said of the clause before; alone they tell a reader nothing
+    compared = "现在国内生产总值每增长1个百分点的增量，相当于5年前1.5个百分点、10年前2.5个百分点的增量。"
+    assert compress(compared).startswith("现在国内生产总值")
+    predicate = "这些成绩，是在我国经济总量超过60万亿元的高基数上取得的。"
+    assert compress(predicate).startswith("这些成绩")
+
+
 def test_the_overview_says_what_the_year_was_in_the_reports_words_not_a_byline_or_one_result(local_workspace,
                                                                                             tmp_path) -> None:
     from pathlib import Path
@@ -79,6 +87,8 @@ def test_the_overview_says_what_the_year_was_in_the_reports_words_not_a_byline_o
     # 过去一年…在…坚强领导下，…攻坚克难，…经济社会发展稳中有进、稳中有好，完成了全年主要目标任务，…
     assert overviews["b06_state_council_gov_report_2016.txt"].startswith("经济社会发展稳中有进、稳中有好，完成了全年主要目标任务。")
     assert "王正谱" not in overviews["b04_hebei_gov_report_2026.txt"]   # the byline under the title
+    for overview in overviews.values():   # no sentence of it points back to one the reader has not seen
+        assert not any(sentence.startswith(("这", "此", "相当于", "是")) for sentence in overview.split("。"))
 
 
 def test_statements_joined_by_semicolons_are_weighed_apart_and_a_report_s_own_highlight_list_is_split() -> None:

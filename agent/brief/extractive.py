@@ -47,8 +47,9 @@ _SHORTCOMING = re.compile(r"不够|不足|不强|较弱|偏弱|有待|仍需|亟
                           r"|任重道远|艰巨|紧迫|依然突出|仍然突出|仍较突出")
 SHORTCOMING_WEIGHT, MAX_SHORTCOMINGS = 0.5, 3
 PointOf = Callable[[StoredChunk], tuple[str, ...]]   # the point of its part a passage belongs to
-# ceremony, not the year: 现将…汇报如下, 各位代表：, 并请…提出意见, ——…在…会议上, 省长 王正谱
-_NOT_OVERVIEW = re.compile(r"现将|如下|汇报|评议|报告|请予|请各位|各位|同志们|提出意见|会议上|大会|[：:]$"
+# ceremony, not the year: 现将…汇报如下, 各位代表：, 并请…提出意见, ——…在…会议上, 省长 王正谱; nor a sentence that
+# points back to one before it (这些成绩，是在…取得的): the overview stands alone
+_NOT_OVERVIEW = re.compile(r"^(?:这|此|上述|以上|其中)|现将|如下|汇报|评议|报告|请予|请各位|各位|同志们|提出意见|会议上|大会|[：:]$"
                            r"|(?:总理|省长|市长|区长|县长|镇长|主任|书记|主席)\s*[\u4e00-\u9fff·]{2,4}。?$")   # the byline
 
 
