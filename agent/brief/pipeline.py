@@ -4,7 +4,8 @@ The budget is the page (22 lines of the 公文 docx) or `--max-chars`. It is sha
 written: fixed lines (title, headings, the key-figure table) first, then every part of the brief gets at least
 one line and the rest by weight (a section's length, dampened), so a brief is built to fit rather than cut off
 at the end. Parts are condensed to their quotas; if the whole still overflows (a part's lines round up), the
-largest part gives up a line and is condensed again.
+largest part gives up a line and is condensed again. When the report coins names of its own (terms.py) that the
+page so laid out does not carry, it is laid out again with up to two lines kept for a 主要提法 line naming them.
 """
 
 from __future__ import annotations
