@@ -444,3 +444,13 @@ def test_a_problems_lead_with_nothing_after_it_costs_the_page_one_line_at_most(t
                    "某县五年回顾.txt")
     assert owned.problems is not None and owned.lines <= plain.lines + 3   # its heading, its pointer, one line
     assert owned.chars >= plain.chars - 3 * 34   # its heading and the line lent it, not the page drained
+
+
+def test_a_label_cut_short_never_ends_inside_a_quoted_name() -> None:
+    from agent.brief.outline import short_label
+
+    assert short_label("五是倾力推进“八项民生工程”，群众生活水平实现新提升", 10) == "倾力推进“八项民生工程”"
+    assert short_label("七是全国首条“沙戈荒”新能源外送通道“宁电入湘”工程建成投运", 10) == "全国首条“沙戈荒”"
+    for title in ("一是坚定守护“一河三山”基准线美丽宁夏建设交出新答卷", "着力推进“数字政府”“智慧城市”建设全面提速"):
+        label = short_label(title, 8)
+        assert label.count("“") == label.count("”")

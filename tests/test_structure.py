@@ -101,3 +101,20 @@ def test_word_heading_styles_give_levels_when_there_is_no_marker() -> None:
     report = parse_report([Paragraph("总结"), Paragraph("党的建设", heading_level=1), Paragraph("加强学习。"),
                            Paragraph("经济发展", heading_level=1), Paragraph("招商引资。")])
     assert render_outline(report.root) == "党的建设\n经济发展"
+
+
+def test_a_list_of_points_inside_one_paragraph_ends_with_it() -> None:
+    """宁夏 2026: 十个突出亮点：一是…；二是…。 in one paragraph, then the review's own 一是… paragraphs: those are the
+    chapter's sections, not points nested under the list's last item."""
+    report = parse_report([
+        "2026年某区政府工作报告",
+        "一、2025年工作总结",
+        "过去一年，全区取得一系列标志性成果。至少有三个突出亮点：一是经济增长速度居全国前列，质与量整体提升；二是西夏陵申遗成功，实现零的突破；"
+        "三是包银高铁全线开通，宁夏人民更快进京。",
+        "一是突出打好“六个攻坚战”，经济高质量发展跃上新台阶。内需拉动明显增强，全年投资增长5%。",
+        "二是全面推进“五个振兴”，城乡融合发展迈出新步伐。特色产业提质增效。",
+    ])
+    chapter = _section(report, "一、2025年工作总结")
+    starts = [child.title[:4] for child in chapter.children]
+    assert starts[0] == "一是经济" and starts[-2:] == ["一是突出", "二是全面"]   # the sections sit beside the list
+    assert not any(child.children for child in chapter.children[:-2])

@@ -29,6 +29,7 @@ LONG_REPORT_CHARS = 8000      # a report longer than this has its achievements i
 MAX_CHAPTER_POINTS = 6        # up to this many chapters stay points of their own; more share points in runs
 RUN_LABEL_MAX_CHARS = 10      # a chapter's name in a run's label
 RUN_LABEL_MAX_NAMES = 3       # a run's label names this many of its chapters, then 等
+QUOTE_RUN_ON_CHARS = 6        # a label cut inside a quoted name runs on this far to close it
 OPENING_CHARS = 100           # how far into a passage its opening owns up to problems
 _TROUBLES = r"(?:困难|问题|不足|短板|挑战|矛盾|差距)"   # what a report owns up to
 _ADMITS_PROBLEMS = re.compile(rf"清醒(?:地)?(?:看到|认识到)[^。]{{0,60}}?{_TROUBLES}"
@@ -81,7 +82,20 @@ def short_label(title: str, max_chars: int = LABEL_MAX_CHARS) -> str:
     if len(clauses) == 2 and len(clauses[1]) <= max_chars:
         return clauses[1]
     parts = [part for part in re.split(r"[，,；;及、]", text) if part]
-    return next((part for part in parts if len(part) <= max_chars), words_within(parts[0], max_chars))
+    return next((part for part in parts if len(part) <= max_chars), _quotes_closed(words_within(parts[0], max_chars),
+                                                                                  parts[0]))
+
+
+def _quotes_closed(cut: str, whole: str) -> str:
+    """A label cut inside a quoted name (倾力推进“八项) runs on to the closing quote when the name is short
+    (倾力推进“八项民生工程”), else stops before the opening one (倾力推进)."""
+    opened = cut.rfind("“")
+    if opened < 0 or "”" in cut[opened:]:
+        return cut
+    closing = whole.find("”", len(cut))
+    if 0 <= closing < len(cut) + QUOTE_RUN_ON_CHARS:
+        return whole[:closing + 1]
+    return cut[:opened] or cut
 
 
 @dataclass

@@ -293,11 +293,19 @@ class _TreeBuilder:
         self._add_text(remainder, after_heading=remainder is not text)
 
     def _add_text(self, text: str, after_heading: bool) -> None:
+        """A paragraph's text and the headings inside it. A list of points running on inside one paragraph
+        (十个突出亮点：一是…；二是…；…十是…。) ends with it: the paragraphs after it are not its last point's."""
+        list_opened_at, inline_points = len(self.stack), 0
         for kind, value in _segments(text, after_heading=after_heading):
             if kind == "text":
                 self.stack[-1].items.append(value)
-            else:
-                self._open(value)
+                continue
+            if value.rank == RANK_POINT:
+                list_opened_at = min(list_opened_at, len(self.stack)) if inline_points else len(self.stack)
+                inline_points += 1
+            self._open(value)
+        if inline_points >= 2:
+            del self.stack[max(1, list_opened_at):]
         self._close_run_ins()
 
     def _add_list_item(self, paragraph: Paragraph, introduces_deeper: bool) -> None:
