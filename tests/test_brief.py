@@ -292,9 +292,11 @@ def test_the_plan_heading_rule_reads_periods_and_deployments_as_plans() -> None:
     from agent.library.structure import PLAN_FRAME, heading_frame
 
     for title in ("二、“十五五”时期主要任务", "二、2017年工作总体部署", "二、“十三五”时期主要目标任务和重大举措",
-                  "二、“十五五”主要目标任务", "二、2018年经济社会发展总体要求和政策取向", "三、对2018年政府工作的建议"):
+                  "二、“十五五”主要目标任务", "二、2018年经济社会发展总体要求和政策取向", "三、对2018年政府工作的建议",
+                  "二、２０１０年主要任务"):   # full-width digits, as 2010 国务院 writes them
         assert heading_frame(title) == PLAN_FRAME, title
-    for title in ("一、“十四五”时期经济社会发展回顾", "一、2022年工作总结", "（二）完成重点任务情况",
+    for title in ("一、“十四五”时期经济社会发展回顾", "一、2022年工作总结", "（二）完成重点任务情况", "一、２００９年工作回顾",
+                  "（一）2022年主要任务完成情况",
                   "突出重点加大补短板力度"):   # 补短板 is work done, not a shortcoming
         assert heading_frame(title) is None, title
 

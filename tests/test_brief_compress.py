@@ -129,3 +129,9 @@ def test_a_connective_opening_is_dropped_and_a_problems_lead_in_opens_its_list()
     assert compress("同时，不确定难预料因素增多，有效需求仍显不足。") == "不确定难预料因素增多，有效需求仍显不足。"
     owned = "同时，我省经济社会发展还面临一些困难和挑战，主要是：产业转型任务依然紧迫，创新能力不够强。"
     assert statements(owned)[-1] == "产业转型任务依然紧迫，创新能力不够强"
+
+
+def test_a_list_paired_item_by_item_with_figures_is_never_shortened() -> None:
+    # 分别: each item has its own figure; dropping 中晚籼稻 would give 粳稻 the 5元 that was 中晚籼稻's
+    sentence = "进一步提高粮食最低收购价，早籼稻、中晚籼稻、粳稻每５０公斤分别提高３元、５元和１０元，小麦每５０公斤提高３元。"
+    assert "早籼稻、中晚籼稻、粳稻每５０公斤分别提高３元、５元和１０元" in compress(sentence)

@@ -193,7 +193,10 @@ def clauses_saying(sentence: str, wanted: re.Pattern[str], most: int) -> str:
 
 
 def _shorten_list(clause: str) -> str:
-    """A clause's 、-list of more than three items cut to three (those with figures first, order kept) + 等."""
+    """A clause's 、-list of more than three items cut to three (those with figures first, order kept) + 等; never
+    a clause that pairs its items with others (早籼稻、中晚籼稻、粳稻…分别提高3元、5元和10元)."""
+    if "分别" in clause:
+        return clause
     tail = clause[-1] if clause[-1:] in "，,；;" else ""
     core = clause[: len(clause) - len(tail)]
     items = _list_items(core)

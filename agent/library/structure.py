@@ -492,7 +492,8 @@ def render_outline(section: Section, indent: str = "  ") -> str:
 # 2026年重点工作, ……时期主要目标任务) and the problems (三、存在问题, （二）未完成目标任务的主客观分析). A heading that
 # also reports work done (…完成情况及未完成…分析, 反馈问题整改落实情况) frames no problem.
 PLAN_FRAME, PROBLEM_FRAME = "plan", "problem"
-_PLAN_HEADING = re.compile(r"打算|工作安排|工作计划|工作思路|下一步|今后|(?:19|20)\d\d年(?:的)?(?:工作)?(?:重点|要点|目标任务)"
+_PLAN_HEADING = re.compile(r"打算|工作安排|工作计划|工作思路|下一步|今后"
+                           r"|(?:19|20)\d\d年(?:的)?(?:工作)?(?:重点|要点|目标任务|主要任务(?!完成|落实))"
                            r"|(?:时期|十[一二三四五]五”?)(?:的)?[\u4e00-\u9fff]{0,6}?(?:主要|重点)(?:目标|任务)|工作总体部署"
                            r"|发展总体要求|工作的建议")
 _PROBLEM_HEADING = re.compile(r"存在的?(?:主要)?问题|问题(?:和|与|及)?不足|不足之处|(?<!补)短板|差距|薄弱|未完成")   # 补短板 is work
@@ -500,7 +501,9 @@ _NOT_PROBLEM_HEADING = re.compile(r"完成情况|整改|落实情况")
 
 
 def heading_frame(title: str) -> str | None:
-    """PLAN_FRAME or PROBLEM_FRAME when a heading frames what is under it as plans or problems, else None."""
+    """PLAN_FRAME or PROBLEM_FRAME when a heading frames what is under it as plans or problems, else None
+    (full-width digits read as digits: 二、２０１０年主要任务)."""
+    title = to_half_width(title)
     if _PLAN_HEADING.search(title):
         return PLAN_FRAME
     if _PROBLEM_HEADING.search(title) and not _NOT_PROBLEM_HEADING.search(title):
