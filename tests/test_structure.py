@@ -118,3 +118,19 @@ def test_a_list_of_points_inside_one_paragraph_ends_with_it() -> None:
     starts = [child.title[:4] for child in chapter.children]
     assert starts[0] == "一是经济" and starts[-2:] == ["一是突出", "二是全面"]   # the sections sit beside the list
     assert not any(child.children for child in chapter.children[:-2])
+
+
+@pytest.mark.parametrize(("dateline", "expected"), [
+    ("——2013年3月5日在第十二届全国人民代表大会第一次会议上", "2013年国务院政府工作报告"),
+    ("――2026年1月27日在青海省第十四届人民代表大会第四次会议上", "2026年青海省政府工作报告"),
+    ("——２００９年３月５日在第十一届全国人民代表大会第二次会议上", "2009年国务院政府工作报告"),
+])
+def test_a_bare_government_report_title_takes_its_year_and_unit_from_the_dateline(dateline, expected) -> None:
+    report = parse_report(["政府工作报告", dateline, "各位代表：", "一、过去一年工作回顾", "经济运行稳中有进。"])
+    assert report.title == expected and report.year == int(expected[:4]) and report.doc_type == "政府工作报告"
+
+
+def test_a_title_that_names_its_report_is_left_as_written() -> None:
+    report = parse_report(["2026年北京市政府工作报告", "——2026年1月在北京市第十六届人民代表大会第四次会议上",
+                           "一、2025年工作回顾", "经济运行稳中有进。"])
+    assert report.title == "2026年北京市政府工作报告"

@@ -110,6 +110,7 @@ def parse_report(paragraphs: Sequence[Paragraph | str], fallback_title: str = ""
     """Parse a report's paragraphs (loaded ones, or plain lines) into its heading tree and metadata."""
     kept = [paragraph for paragraph in map(_as_paragraph, paragraphs) if paragraph.text]
     title, body_start = _find_title(kept)
+    title = _dated_title(title, kept[body_start:body_start + 2])
     root = Section(title=title, rank=0)
     builder = _TreeBuilder(root)
     body = kept[body_start:]
@@ -134,6 +135,10 @@ def _introduces_deeper(body: list[Paragraph], index: int) -> bool:
     return depth is not None and following is not None and following > depth
 
 
+_BARE_GOVERNMENT_REPORT = "政府工作报告"
+_DATELINE = re.compile(r"^[—―－-]{1,2}\s*((?:19|20)\d\d)年[^在]{0,12}在(\S{0,12}?)第[一二三四五六七八九十]+届(全国)?人民代表大会")
+
+
 def _find_title(paragraphs: list[Paragraph]) -> tuple[str, int]:
     """The report title ("" when the report has no title line) and the index of the first body paragraph."""
     if not paragraphs:
@@ -145,6 +150,19 @@ def _find_title(paragraphs: list[Paragraph]) -> tuple[str, int]:
     if match:
         return match.group(1).strip("：:，, "), 0
     return "", 0
+
+
+def _dated_title(title: str, following: list[Paragraph]) -> str:
+    """A bare "政府工作报告" named by the dateline under it (——2026年1月27日在青海省第十四届人民代表大会…上 →
+    2026年青海省政府工作报告; …全国人民代表大会… → 国务院), so twenty of them in one library are told apart."""
+    if title != _BARE_GOVERNMENT_REPORT:
+        return title
+    for paragraph in following:
+        match = _DATELINE.match(to_half_width(paragraph.text))
+        if match:
+            unit = "国务院" if match.group(3) else match.group(2).strip()
+            return f"{match.group(1)}年{unit}{title}"
+    return title
 
 
 def _untitled(root: Section, file_title: str) -> str:
