@@ -134,3 +134,13 @@ def test_a_title_that_names_its_report_is_left_as_written() -> None:
     report = parse_report(["2026年北京市政府工作报告", "——2026年1月在北京市第十六届人民代表大会第四次会议上",
                            "一、2025年工作回顾", "经济运行稳中有进。"])
     assert report.title == "2026年北京市政府工作报告"
+
+
+def test_the_unit_is_a_named_place_not_a_word_that_ends_like_one() -> None:
+    from agent.library.structure import infer_unit
+
+    assert infer_unit("清水镇2023年工作总结", "今年以来，全镇上下……") == "清水镇"
+    assert infer_unit("2023年工作总结", "今年以来，各乡镇认真落实，累计新增城镇就业2万人。") is None
+    gov = parse_report(["政府工作报告", "——2013年3月5日在第十二届全国人民代表大会第一次会议上", "各位代表：",
+                        "一、过去五年工作回顾", "累计新增城镇就业5870万人。"])
+    assert gov.unit is None and gov.title == "2013年国务院政府工作报告"

@@ -482,14 +482,19 @@ def is_reference_type(doc_type: str, title: str) -> bool:
     return doc_type == POLICY_DOCUMENT or (doc_type == GOVERNMENT_REPORT and not _TOWNSHIP.search(title))
 
 
+# 新增城镇就业, 各乡镇, 全镇: the words, not a place's name
+_NOT_A_UNIT = re.compile(r"^[各全本该每我此]?(?:乡|镇|街道)|(?:城镇|乡镇|城乡)$")
+
+
 def infer_unit(title: str, text: str) -> str | None:
     """The unit (街道, 乡镇, 新区…) as written in the opening lines, masks kept (a masked name is preferred)."""
     opening = text[:400]
     masked = [match.group(1) for match in _UNIT.finditer(opening) if match.group(1).startswith(("*", "＊"))]
     if masked:
         return masked[0]
-    match = _UNIT.search(title) or _UNIT.search(opening)
-    return match.group(1) if match else None
+    named = [match.group(1) for text in (title, opening) for match in _UNIT.finditer(text)
+             if not _NOT_A_UNIT.search(match.group(1))]
+    return named[0] if named else None
 
 
 def iter_sections(section: Section, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Section]]:
