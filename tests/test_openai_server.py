@@ -111,7 +111,8 @@ def test_chunk_delay_spaces_the_pieces_so_the_first_token_arrives_well_before_th
         arrivals = [time.monotonic() - start for chunk in ask(sdk(server), stream=True)
                     if chunk.choices and chunk.choices[0].delta.content]
     assert len(arrivals) == 6
-    assert arrivals[0] < 0.2 and arrivals[-1] >= 0.28
+    # spaced, not buffered: the last piece comes five delays after the first (measured from the first piece, not
+    # from the request: a cold client's first connection can take longer than the whole stream)
     assert arrivals[-1] - arrivals[0] >= 0.2
 
 
