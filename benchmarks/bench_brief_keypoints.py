@@ -1,8 +1,8 @@
 """`zongjie brief` as a leader reads it: key-point recall, length, page fit and time, dev and test side by side.
 
-Every brief eval case with `key_points` (evals/cases/brief.yaml: dev; brief.test.yaml, brief.test2.yaml and brief.test3.yaml:
-held-out test splits, each written after the one before had been seen)
-is briefed offline from one store of corpus/ and evals/briefs/. Per report: the share of the reader's key terms
+Every brief eval case with `key_points` (evals/cases/brief.yaml: dev; brief.test.yaml, brief.test2.yaml and
+brief.test3.yaml: held-out test splits, each written after the one before had been seen) is briefed offline from
+one store of corpus/ and evals/briefs/. Per report: the share of the reader's key terms
 the brief carries verbatim, its characters and page lines, whether it fits its page, and the median time of
 several in-process briefs, with reading the report's passages from the store (the baseline) timed in the same
 process. `--code DIR` briefs with another checkout's `agent` package (the before of a before/after table) while
@@ -30,9 +30,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--code", type=Path, default=ROOT, help="the checkout whose agent package briefs")
     args = parser.parse_args()
-    sys.path.insert(0, str(args.code.resolve()))
-    sys.path.insert(1, str(ROOT))
-    from benchmarks.common import format_table, write_outputs
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.common import format_table, write_outputs   # this checkout's: the table lands in its out/
+
+    sys.path.insert(0, str(args.code.resolve()))   # the agent package that briefs
 
     cases = _cases()
     rows = []

@@ -82,8 +82,13 @@ def short_label(title: str, max_chars: int = LABEL_MAX_CHARS) -> str:
     if len(clauses) == 2 and len(clauses[1]) <= max_chars:
         return clauses[1]
     parts = [part for part in re.split(r"[，,；;及、]", text) if part]
-    return next((part for part in parts if len(part) <= max_chars), _quotes_closed(words_within(parts[0], max_chars),
-                                                                                  parts[0]))
+    return next((part for part in parts if len(part) <= max_chars), _cut_label(parts[0], max_chars))
+
+
+def _cut_label(text: str, max_chars: int) -> str:
+    """`text` cut between words to about `max_chars`, ending neither inside a quoted name nor on a word that joins
+    (努力做好就业和 → 努力做好就业)."""
+    return _quotes_closed(words_within(text, max_chars), text).rstrip("和与及的、")
 
 
 def _quotes_closed(cut: str, whole: str) -> str:
@@ -178,7 +183,7 @@ def build_outline(title: str, year: int | None, chunks: Iterable[StoredChunk]) -
         by_kind[kind].append(chunk)
         if kind != PROBLEM:
             owned_up_under = None
-        elif admits_problems(chunk.text) and only_owns_up((sentences_of(chunk.text) or [""])[-1]):
+        elif only_owns_up((sentences_of(chunk.text) or [""])[-1]):   # …还存在不少矛盾和问题。 then 一是…
             owned_up_under = chunk.heading_path
     long_report = sum(len(chunk.text) for chunk in chunks) > LONG_REPORT_CHARS
     achievements, chapter_leads = _achievement_groups(by_kind[ACHIEVEMENT], long_report)
@@ -256,7 +261,7 @@ def _in_runs(chapters: list[Group], points: int = MAX_CHAPTER_POINTS) -> list[Gr
 def _run_label(run: list[Group]) -> str:
     """A run's point label: its chapters' short headings joined (综合实力稳步提升、产业转型提质增效), the first
     three and 等 when a run has more (a report of fifty ——lead paragraphs must not spend its page on names)."""
-    names = [short_label(member.heading_path[-1], RUN_LABEL_MAX_CHARS).rstrip("和与及的、") for member in run]
+    names = [short_label(member.heading_path[-1], RUN_LABEL_MAX_CHARS) for member in run]
     return "、".join(names[:RUN_LABEL_MAX_NAMES]) + ("等" if len(names) > RUN_LABEL_MAX_NAMES else "")
 
 
@@ -287,4 +292,5 @@ def merge_groups(groups: list[Group]) -> Group:
     """One point for several sections too small to get a line each (the rest of a long report's chapters); runs
     of chapters merged are their chapters, so the point still names sections of the report."""
     passages = [passage for group in groups for passage in group.passages]
-    return Group(ACHIEVEMENT, (), passages, members=[member for group in groups for member in group.members or [group]])
+    members = [member for group in groups for member in group.members or [group]]
+    return Group(ACHIEVEMENT, (), passages, members=members)

@@ -16,7 +16,7 @@ from typing import Protocol
 
 from ..library.store import ReportRecord
 from ..text.figures import guard_figures, known_values
-from .keydata import key_figures
+from .keydata import KeyFigure, key_figures
 from .layout import CHARS_PER_LINE, PAGE_LINES, PageUse, chars_for_lines, measure, paragraph_lines, plain_text
 from .outline import ACHIEVEMENT, PLAN, PREAMBLE, PROBLEM, Group, ReportOutline, build_outline, merge_groups, pointer
 from .result import OVERVIEW_LEAD, TERMS_LEAD, Brief, Part, key_figure_table, point_prefix, pointer_text, terms_text
@@ -102,11 +102,12 @@ def brief_report(record: ReportRecord, passages: list, condenser: Condenser, bud
     the 主要提法 line when the report coins names (programmes, brands) that the first layout does not carry."""
     outline = build_outline(record.title, record.year, passages)
     known = _KnownFigures(record.title, passages)
-    brief, use = _laid_out(record, outline, condenser, budget, known)
+    figures = key_figures(outline, budget.table_rows)
+    brief, use = _laid_out(record, outline, figures, condenser, budget, known)
     terms = own_terms(passages)
     room = _terms_room(budget, terms, brief.to_markdown())
     if room:
-        brief, _ = _laid_out(record, outline, condenser, budget, known, reserved=room)
+        brief, _ = _laid_out(record, outline, figures, condenser, budget, known, reserved=room)
         brief.terms = _name_terms(brief, terms, room, budget, known)
         use = measure(docx_markdown(brief.to_markdown()))
     if not budget.allows(use):
@@ -119,13 +120,13 @@ def brief_report(record: ReportRecord, passages: list, condenser: Condenser, bud
     return brief
 
 
-def _laid_out(record: ReportRecord, outline: ReportOutline, condenser: Condenser, budget: Budget,
-              known: "_KnownFigures", reserved: int = 0) -> tuple[Brief, PageUse]:
+def _laid_out(record: ReportRecord, outline: ReportOutline, figures: list[KeyFigure], condenser: Condenser,
+              budget: Budget, known: "_KnownFigures", reserved: int = 0) -> tuple[Brief, PageUse]:
     """The brief's parts condensed to their shares and refitted until the page holds them, `reserved` of the
-    budget left free; with what it takes of the page."""
+    budget left free; with what it takes of the page. The key-figure table starts as `figures` and loses rows
+    when the page needs them."""
     brief = Brief(source=record.source, title=record.title, engine=condenser.kind, model=condenser.model,
-                  sections_total=len(outline.top_sections))
-    brief.key_figures = key_figures(outline, budget.table_rows)
+                  sections_total=len(outline.top_sections), key_figures=list(figures))
     slots = _plan(outline, brief, budget, reserved)
     condensed: dict[tuple[int | None, int], list[Unit]] = {}
     for _ in range(MAX_REFITS):

@@ -2,7 +2,8 @@
 
 Shape: the report's title; 总体情况; 主要提法 (the report's own programmes and brands, when it has some);
 一、主要成效, one point per top-level section of the report, each ending in a pointer to where it stands in the
-report (〔见二（三）〕); 存在问题 and 下一步打算, each when the report has one; and the 关键数据 table. No Markdown bold is used: the reports' masked figures are runs of `*`.
+report (〔见二（三）〕); 存在问题 and 下一步打算, each when the report has one; and the 关键数据 table. No Markdown
+bold is used: the reports' masked figures are runs of `*`.
 """
 
 from __future__ import annotations

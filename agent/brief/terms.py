@@ -42,15 +42,19 @@ class _Seen:
     in_heading: bool = False
 
     @property
+    def formula(self) -> bool:
+        """An enumerated formula: 三张清单, 一主两副, 1+2+4+N."""
+        return len(_NUMERALS.findall(self.name)) >= 2 or bool(_DIGIT_OR_SIGN.search(self.name))
+
+    @property
     def score(self) -> float:
-        formula = len(_NUMERALS.findall(self.name)) >= 2 or bool(_DIGIT_OR_SIGN.search(self.name))
-        return (math.log2(1 + self.count) + 0.8 * bool(self.head) + 0.5 * self.launched + 0.6 * formula
+        return (math.log2(1 + self.count) + 0.8 * bool(self.head) + 0.5 * self.launched + 0.6 * self.formula
                 + 0.6 * self.in_heading)
 
     @property
     def coined(self) -> bool:
-        """Treated as a 提法, not quoted in passing."""
-        return self.count >= 2 or self.score > math.log2(2)
+        """Treated as a 提法, not quoted in passing: repeated, or marked as a name in any of the other ways."""
+        return self.count >= 2 or bool(self.head) or self.launched or self.formula or self.in_heading
 
     @property
     def display(self) -> str:

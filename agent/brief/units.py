@@ -31,8 +31,8 @@ FRAMING = re.compile(r"习近平|为指导|高度重视|认真贯彻|深入学�
 # A clause opening with a result, a comparison, an average or a bare figure states it of something named before it
 # (同比增长…, 相当于5年前…, 是在…高基数上取得的, 平均每天新增1.2万户, 95%以上实行备案管理); a year (2022年，) opens
 # a sentence of its own.
-_RESULT_OPENING = re.compile(r"^(?:同比|比上年|较上年|是(?!否)|相当于|高于|低于|好于|快于|分别|均|达|占|居|位居|位列|增长|下降|提高|排名|列|其中|共|累计|实现|总计|合计|首次|连续|成为|"
-                             r"计划总投资|总投资|平均|人均|年均|(?!(?:19|20)\d\d年)[0-9０-９])")
+_RESULT_OPENING = re.compile(r"^(?:同比|比上年|较上年|是(?!否)|相当于|高于|低于|好于|快于|分别|均|达|占|居|位居|位列|增长|下降|提高"
+                             r"|排名|列|其中|共|累计|实现|总计|合计|首次|连续|成为|计划总投资|总投资|平均|人均|年均|(?!(?:19|20)\d\d年)[0-9０-９])")
 # A clause that only links to what came before (同时，此外，我们也清醒认识到，): nothing a brief needs alone.
 _CONNECTIVE = re.compile(r"^(?:同时|此外|另外|而且|并且|当前|目前|与此同时|一方面|另一方面|"
                          r"(?:我们)?(?:也)?清醒(?:地)?(?:看到|认识到))[，,]$")

@@ -135,7 +135,6 @@ def _introduces_deeper(body: list[Paragraph], index: int) -> bool:
     return depth is not None and following is not None and following > depth
 
 
-_BARE_GOVERNMENT_REPORT = "政府工作报告"
 _DATELINE = re.compile(r"^[—―－-]{1,2}\s*((?:19|20)\d\d)年[^在]{0,12}在(\S{0,12}?)第[一二三四五六七八九十]+届(全国)?人民代表大会")
 
 
@@ -155,7 +154,7 @@ def _find_title(paragraphs: list[Paragraph]) -> tuple[str, int]:
 def _dated_title(title: str, following: list[Paragraph]) -> str:
     """A bare "政府工作报告" named by the dateline under it (——2026年1月27日在青海省第十四届人民代表大会…上 →
     2026年青海省政府工作报告; …全国人民代表大会… → 国务院), so twenty of them in one library are told apart."""
-    if title != _BARE_GOVERNMENT_REPORT:
+    if title != GOVERNMENT_REPORT:
         return title
     for paragraph in following:
         match = _DATELINE.match(to_half_width(paragraph.text))
@@ -313,17 +312,16 @@ class _TreeBuilder:
     def _add_text(self, text: str, after_heading: bool) -> None:
         """A paragraph's text and the headings inside it. A list of points running on inside one paragraph
         (十个突出亮点：一是…；二是…；…十是…。) ends with it: the paragraphs after it are not its last point's."""
-        list_opened_at, inline_points = len(self.stack), 0
+        point_depths = []   # how deep the stack was where each inline point opened
         for kind, value in _segments(text, after_heading=after_heading):
             if kind == "text":
                 self.stack[-1].items.append(value)
                 continue
             if value.rank == RANK_POINT:
-                list_opened_at = min(list_opened_at, len(self.stack)) if inline_points else len(self.stack)
-                inline_points += 1
+                point_depths.append(len(self.stack))
             self._open(value)
-        if inline_points >= 2:
-            del self.stack[max(1, list_opened_at):]
+        if len(point_depths) >= 2:
+            del self.stack[max(1, min(point_depths)):]
         self._close_run_ins()
 
     def _add_list_item(self, paragraph: Paragraph, introduces_deeper: bool) -> None:
@@ -492,9 +490,8 @@ def infer_unit(title: str, text: str) -> str | None:
     masked = [match.group(1) for match in _UNIT.finditer(opening) if match.group(1).startswith(("*", "＊"))]
     if masked:
         return masked[0]
-    named = [match.group(1) for text in (title, opening) for match in _UNIT.finditer(text)
-             if not _NOT_A_UNIT.search(match.group(1))]
-    return named[0] if named else None
+    named = (match.group(1) for source in (title, opening) for match in _UNIT.finditer(source))
+    return next((unit for unit in named if not _NOT_A_UNIT.search(unit)), None)
 
 
 def iter_sections(section: Section, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Section]]:
