@@ -25,6 +25,15 @@ def test_local_embedder_places_related_official_phrases_close_and_unrelated_ones
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2] + 0.2
 
 
+def test_local_embedder_gives_each_passage_the_same_vector_in_parallel_batches_as_alone() -> None:
+    passages = [line for line in (CORPUS / "001_b1a17815476a7810.txt").read_text(encoding="utf-8").splitlines()
+                if len(line) > 20][:40]
+    together = LocalEmbedder(threads=2, batch_size=3).embed(passages)   # 14 batches over two workers
+    one_by_one = LocalEmbedder(threads=1, batch_size=1).embed(passages)
+    assert together.shape == (len(passages), 512)
+    assert np.allclose(together, one_by_one, atol=1e-5)   # in order, and batching changes nothing
+
+
 def test_fake_embedder_is_deterministic_and_similarity_follows_shared_characters() -> None:
     fake = FakeEmbedder()
     first, again, similar, other = fake.embed(["警示教育", "警示教育", "开展警示教育活动", "老旧小区改造"])
