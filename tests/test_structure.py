@@ -128,12 +128,13 @@ def test_a_list_of_points_inside_one_paragraph_ends_with_it() -> None:
 def test_a_bare_government_report_title_takes_its_year_and_unit_from_the_dateline(dateline, expected) -> None:
     report = parse_report(["政府工作报告", dateline, "各位代表：", "一、过去一年工作回顾", "经济运行稳中有进。"])
     assert report.title == expected and report.year == int(expected[:4]) and report.doc_type == "政府工作报告"
+    assert report.unit == expected[5:-6]   # 国务院, 青海省: what `reports` lists and compare's columns show
 
 
 def test_a_title_that_names_its_report_is_left_as_written() -> None:
     report = parse_report(["2026年北京市政府工作报告", "——2026年1月在北京市第十六届人民代表大会第四次会议上",
                            "一、2025年工作回顾", "经济运行稳中有进。"])
-    assert report.title == "2026年北京市政府工作报告"
+    assert report.title == "2026年北京市政府工作报告" and report.unit == "北京市"
 
 
 def test_the_unit_is_a_named_place_not_a_word_that_ends_like_one() -> None:
@@ -141,6 +142,7 @@ def test_the_unit_is_a_named_place_not_a_word_that_ends_like_one() -> None:
 
     assert infer_unit("清水镇2023年工作总结", "今年以来，全镇上下……") == "清水镇"
     assert infer_unit("2023年工作总结", "今年以来，各乡镇认真落实，累计新增城镇就业2万人。") is None
+    assert infer_unit("中共中央 国务院关于实施乡村振兴战略的意见", "新时代实施乡村振兴战略……") is None
     gov = parse_report(["政府工作报告", "——2013年3月5日在第十二届全国人民代表大会第一次会议上", "各位代表：",
                         "一、过去五年工作回顾", "累计新增城镇就业5870万人。"])
-    assert gov.unit is None and gov.title == "2013年国务院政府工作报告"
+    assert gov.unit == "国务院" and gov.title == "2013年国务院政府工作报告"

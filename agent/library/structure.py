@@ -41,7 +41,7 @@ _SALUTATION = re.compile(r"^(?:尊敬的|各位|同志们)|[：:]$")
 _PREAMBLE_TITLE = re.compile(r"现将(.{4,40}?)(?:报告|汇报)?如下")
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
 _UNIT = re.compile(
-    r"((?:[*＊]+|(?<![\u4e00-\u9fa50-9])[\u4e00-\u9fa5]{1,6}?)(?:街道办事处|街道办|街道|新区|镇|乡)"
+    r"((?:[*＊]+|(?<![\u4e00-\u9fa50-9])[\u4e00-\u9fa5]{1,6}?)(?:街道办事处|街道办|街道|新区|镇|乡(?!村))"
     r"(?:党工委|管委会|办事处|党委|政府)?(?:[、和](?:管委会|办事处|政府))?)"
 )
 
@@ -110,7 +110,8 @@ def parse_report(paragraphs: Sequence[Paragraph | str], fallback_title: str = ""
     """Parse a report's paragraphs (loaded ones, or plain lines) into its heading tree and metadata."""
     kept = [paragraph for paragraph in map(_as_paragraph, paragraphs) if paragraph.text]
     title, body_start = _find_title(kept)
-    title = _dated_title(title, kept[body_start:body_start + 2])
+    dateline = _dateline(kept[body_start:body_start + 2])
+    title = _dated_title(title, dateline)
     root = Section(title=title, rank=0)
     builder = _TreeBuilder(root)
     body = kept[body_start:]
@@ -119,7 +120,8 @@ def parse_report(paragraphs: Sequence[Paragraph | str], fallback_title: str = ""
     title = root.title = title or _untitled(root, fallback_title)
     full_text = "\n".join(paragraph.text for paragraph in kept)
     return ParsedReport(title=title, year=infer_year(title, full_text), doc_type=infer_doc_type(title),
-                        unit=infer_unit(title, full_text), root=root, body=[paragraph.text for paragraph in body])
+                        unit=infer_unit(title, full_text) or (dateline[1] if dateline else None), root=root,
+                        body=[paragraph.text for paragraph in body])
 
 
 def _as_paragraph(paragraph: Paragraph | str) -> Paragraph:
@@ -151,17 +153,23 @@ def _find_title(paragraphs: list[Paragraph]) -> tuple[str, int]:
     return "", 0
 
 
-def _dated_title(title: str, following: list[Paragraph]) -> str:
-    """A bare "政府工作报告" named by the dateline under it (——2026年1月27日在青海省第十四届人民代表大会…上 →
-    2026年青海省政府工作报告; …全国人民代表大会… → 国务院), so twenty of them in one library are told apart."""
-    if title != GOVERNMENT_REPORT:
-        return title
+def _dateline(following: list[Paragraph]) -> tuple[str, str] | None:
+    """Year and body of the dateline under a 政府工作报告's title (——2026年1月27日在青海省第十四届人民代表大会…上 →
+    2026, 青海省; …全国人民代表大会… → 国务院), if there is one."""
     for paragraph in following:
         match = _DATELINE.match(to_half_width(paragraph.text))
         if match:
-            unit = "国务院" if match.group(3) else match.group(2).strip()
-            return f"{match.group(1)}年{unit}{title}"
-    return title
+            return match.group(1), "国务院" if match.group(3) else match.group(2).strip()
+    return None
+
+
+def _dated_title(title: str, dateline: tuple[str, str] | None) -> str:
+    """A bare "政府工作报告" named by its dateline (2026年青海省政府工作报告), so twenty of them in one library are
+    told apart."""
+    if title != GOVERNMENT_REPORT or dateline is None:
+        return title
+    year, unit = dateline
+    return f"{year}年{unit}{title}"
 
 
 def _untitled(root: Section, file_title: str) -> str:
