@@ -27,7 +27,8 @@ from agent.settings import Settings  # noqa: E402
 from agent.workspace import Workspace  # noqa: E402
 
 CASES = ROOT / "evals" / "cases" / "retrieval.yaml"             # dev: tuned on
-TEST_CASES = ROOT / "evals" / "cases" / "retrieval.test.yaml"   # held out: written blind, never tuned on
+# held out: retrieval.test.yaml, retrieval.test2.yaml …, each written blind before a change, never tuned on
+HELD_OUT = sorted((ROOT / "evals" / "cases").glob("retrieval.test*.yaml"))
 DISTRACTORS = ROOT / "benchmarks" / "data" / "distractors"
 NAIVE_CHUNK_CHARS = 500
 
@@ -81,7 +82,7 @@ def run(files: list[Path], references: list[Path], label: str, embedder: LocalEm
         methods: dict[str, RetrievalConfig]) -> list[str]:
     """Score every method on one store (the reports, and the reference texts ingested as `--reference`), dev and
     held-out test side by side; return table rows."""
-    splits = {"dev": load_cases(CASES), "test": load_cases(TEST_CASES)}
+    splits = {"dev": load_cases(CASES), **{path.name.split(".")[1]: load_cases(path) for path in HELD_OUT}}
     with tempfile.TemporaryDirectory() as store:
         workspace = Workspace(Settings(store=Path(store)), embedder=embedder)
         workspace.ingest(files)
@@ -103,7 +104,8 @@ def run(files: list[Path], references: list[Path], label: str, embedder: LocalEm
         rows.append(f"{name:40s} " + " ".join(f"{overall.recall_at_k:13.3f} {overall.mrr:13.3f} {para.recall_at_k:13.3f}"
                                             for overall, para in by_split.values()))
     rows.append(f"hybrid dev misses: {' '.join(scores['hybrid (ours)']['dev'][0].misses)}")
-    rows.append(f"hybrid test misses: {len(scores['hybrid (ours)']['test'][0].misses)} (ids not printed: held out)")
+    rows += [f"hybrid {split} misses: {len(scores['hybrid (ours)'][split][0].misses)} (ids not printed: held out)"
+             for split in splits if split != "dev"]
     return rows
 
 
