@@ -133,13 +133,21 @@ def test_a_report_without_a_title_line_is_named_by_its_first_heading_or_its_file
 
 
 def test_an_ingest_cut_off_midway_keeps_what_was_done_and_the_rerun_completes_it(tmp_path: Path) -> None:
-    store = tmp_path / "store"
+    folder = tmp_path / "reports"   # three years of the five samples: files are embedded a few hundred passages
+    folder.mkdir()                  # at a time, so the endpoint answers the first call and fails the second
+    for year in (2020, 2021, 2022):
+        for source in SAMPLE_SOURCES:
+            text = (CORPUS / source).read_text(encoding="utf-8").replace("2022年", f"{year}年")
+            (folder / f"{year}_{source}").write_text(text, encoding="utf-8")
+    store, failing = tmp_path / "store", FailingAfter(calls=1)
     with pytest.raises(ModelError):
-        _workspace(store, FailingAfter(calls=2)).ingest([CORPUS])
+        _workspace(store, failing).ingest([folder])
     survivor = _workspace(store)
-    assert len(survivor.reports()) == 2
-    result = survivor.ingest([CORPUS])
-    assert (result.added, result.unchanged, result.reports) == (3, 2, 5)
+    kept = survivor.reports()
+    assert 0 < len(kept) < 15
+    assert sum(report.chunks + 1 for report in kept) == len(failing.texts)   # all that was embedded was stored
+    result = survivor.ingest([folder])
+    assert (result.added, result.unchanged, result.reports) == (15 - len(kept), len(kept), 15)
     ids = [chunk.chunk_id for chunk in survivor.store.iter_chunks()]
     assert len(ids) == len(set(ids)) == result.chunks
 
