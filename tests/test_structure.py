@@ -146,3 +146,14 @@ def test_the_unit_is_a_named_place_not_a_word_that_ends_like_one() -> None:
     gov = parse_report(["政府工作报告", "——2013年3月5日在第十二届全国人民代表大会第一次会议上", "各位代表：",
                         "一、过去五年工作回顾", "累计新增城镇就业5870万人。"])
     assert gov.unit == "国务院" and gov.title == "2013年国务院政府工作报告"
+
+
+def test_a_policy_document_is_titled_by_its_title_line_and_is_reference_material() -> None:
+    from agent.library.structure import is_reference_type
+
+    report = parse_report(["中共中央 国务院关于实施乡村振兴战略的意见", "（2018年1月2日）",
+                           "实施乡村振兴战略，是党的十九大作出的重大决策部署。", "一、新时代实施乡村振兴战略的重大意义",
+                           "党的十八大以来，农业农村发展取得历史性成就。"])
+    assert report.title == "中共中央 国务院关于实施乡村振兴战略的意见"   # not its first heading
+    assert report.doc_type == "文件" and is_reference_type(report.doc_type, report.title)
+    assert [child.title for child in report.root.children] == ["一、新时代实施乡村振兴战略的重大意义"]

@@ -194,15 +194,16 @@ def title_from_file_name(name: str) -> str:
 
 
 def _reads_as_title(paragraphs: list[Paragraph], index: int) -> bool:
-    """A first line that names the document: a 公文 title line (工作总结, 工作材料, 2023年…情况), or the only
-    top-level Word heading above the body."""
+    """A first line that names the document: a 公文 title line (工作总结, 工作材料, 2023年…情况, …关于…的意见),
+    or the only top-level Word heading above the body."""
     first = paragraphs[index]
     if first.table_row or first.list_level is not None or not _title_shaped(first.text):
         return False
     if first.heading_level is not None and not any(p.heading_level == first.heading_level
                                                    for p in paragraphs[index + 1:]):
         return True
-    return any(word in first.text for word in _DOC_WORDS) or bool(_YEAR.search(first.text))
+    return (any(word in first.text for word in _DOC_WORDS) or bool(_YEAR.search(first.text))
+            or bool(_POLICY_TITLE.match(first.text)))
 
 
 def _title_shaped(text: str) -> bool:
