@@ -178,13 +178,15 @@ class EmbeddingQueue:
     def __init__(self, embedder: Embedder, pending: "PendingWrites", result: IngestResult) -> None:
         self.embedder, self.pending, self.result = embedder, pending, result
         self.items: list[_ReadFile] = []
+        self.waiting = 0   # passages and titles the queued files will embed
 
     def holds(self, source: str) -> bool:
         return any(item.record.source == source for item in self.items)
 
     def add(self, item: "_ReadFile") -> None:
         self.items.append(item)
-        if sum(len(waiting.new_chunks) + 1 for waiting in self.items) >= EMBED_BATCH_PASSAGES:
+        self.waiting += len(item.texts_to_embed)
+        if self.waiting >= EMBED_BATCH_PASSAGES:
             self.embed()
 
     def embed(self) -> None:
@@ -192,31 +194,25 @@ class EmbeddingQueue:
         if not self.items:
             return
         started = time.perf_counter()
-        texts = [text for item in self.items for text in item.texts_to_embed()]
+        texts = [text for item in self.items for text in item.texts_to_embed]
         with carrying(*(item.record.source for item in self.items)):   # the egress record names the reports
             vectors = self.embedder.embed(texts)
         self.result.timings["embed"] += time.perf_counter() - started
         start = 0
         for item in self.items:
             end = start + len(item.new_chunks)
-            self.pending.add(_Pending(item.path, item.outcome, item.record, item.chunks, item.new_chunks,
-                                      vectors[start:end], vectors[end:end + 1], item.stale))
+            self.pending.add(_Pending(item, vectors[start:end], vectors[end:end + 1]))
             start = end + 1
-        self.items = []
+        self.items, self.waiting = [], 0
 
 
 @dataclass
 class _Pending:
     """A report read and embedded, waiting for its write."""
 
-    path: Path
-    outcome: str                # "added" or "updated"
-    record: ReportRecord
-    chunks: list[Chunk]         # all of the report's passages
-    new_chunks: list[Chunk]     # the ones the store lacks
-    vectors: np.ndarray         # of `new_chunks`
+    read: "_ReadFile"
+    vectors: np.ndarray         # of its `new_chunks`
     title_vector: np.ndarray
-    stale: list[str]            # ids of passages the file no longer has
 
 
 class PendingWrites:
@@ -229,17 +225,18 @@ class PendingWrites:
                  on_report: Callable[[ReportRecord, list[Chunk]], None] | None) -> None:
         self.store, self.result, self.tell, self.on_report = store, result, tell, on_report
         self.items: list[_Pending] = []
+        self.waiting = 0   # passages the queued reports will write
         self.since = 0.0   # when the oldest waiting report was queued
 
     def holds(self, source: str) -> bool:
-        return any(item.record.source == source for item in self.items)
+        return any(item.read.record.source == source for item in self.items)
 
     def add(self, item: _Pending) -> None:
         if not self.items:
             self.since = time.monotonic()
         self.items.append(item)
-        if (sum(len(pending.new_chunks) for pending in self.items) >= WRITE_BATCH_PASSAGES
-                or time.monotonic() - self.since >= MAX_WAIT_SECONDS):
+        self.waiting += len(item.read.new_chunks)
+        if self.waiting >= WRITE_BATCH_PASSAGES or time.monotonic() - self.since >= MAX_WAIT_SECONDS:
             self.flush()
 
     def flush(self) -> None:
@@ -247,19 +244,19 @@ class PendingWrites:
         if not self.items:
             return
         started = time.perf_counter()
-        rows = [(chunk, item.record) for item in self.items for chunk in item.new_chunks]
+        reads = [item.read for item in self.items]
+        rows = [(chunk, read.record) for read in reads for chunk in read.new_chunks]
         if rows:
-            self.store.add_chunk_rows(rows, np.vstack([item.vectors for item in self.items if item.new_chunks]))
-        self.store.delete_chunks(sorted(chunk_id for item in self.items for chunk_id in item.stale))
-        self.store.save_reports([item.record for item in self.items],
-                                np.vstack([item.title_vector for item in self.items]))
+            self.store.add_chunk_rows(rows, np.vstack([item.vectors for item in self.items if item.read.new_chunks]))
+        self.store.delete_chunks(sorted(chunk_id for read in reads for chunk_id in read.stale))
+        self.store.save_reports([read.record for read in reads], np.vstack([item.title_vector for item in self.items]))
         self.result.timings["store"] += time.perf_counter() - started
-        for item in self.items:
-            setattr(self.result, item.outcome, getattr(self.result, item.outcome) + 1)
+        for read in reads:
+            setattr(self.result, read.outcome, getattr(self.result, read.outcome) + 1)
             if self.on_report:
-                self.on_report(item.record, item.chunks)
-            self.tell(item.path, item.outcome)
-        self.items = []
+                self.on_report(read.record, read.chunks)
+            self.tell(read.path, read.outcome)
+        self.items, self.waiting = [], 0
 
 
 @dataclass
@@ -301,10 +298,7 @@ class _ReadFile:
     chunks: list[Chunk]
     new_chunks: list[Chunk]     # the ones the store lacks
     stale: list[str]            # ids of passages the file no longer has
-
-    def texts_to_embed(self) -> list[str]:
-        """Its new passages as embedded (breadcrumb and text), then its title."""
-        return [chunk.embedding_text() for chunk in self.new_chunks] + [self.record.title]
+    texts_to_embed: list[str]   # its new passages as embedded (breadcrumb and text), then its title
 
 
 def _read_file(store: ReportStore, path: Path, max_bytes: int, manifest: dict[str, Any], result: IngestResult,
@@ -332,13 +326,15 @@ def _read_file(store: ReportStore, path: Path, max_bytes: int, manifest: dict[st
                           personal=counted(find_personal(whole)),
                           reference=bool(asked) if asked is not None else is_reference_type(parsed.doc_type,
                                                                                              parsed.title))
+    embedded = {chunk.chunk_id: chunk.embedding_text() for chunk in chunks}   # breadcrumb and text
     if terms is not None:
-        terms.save(record.report_id, {chunk.chunk_id: tokenize(chunk.embedding_text()) for chunk in chunks})
+        terms.save(record.report_id, {chunk_id: tokenize(text) for chunk_id, text in embedded.items()})
     old_ids = store.chunk_ids_of(record.report_id)
+    new_chunks = [chunk for chunk in chunks if chunk.chunk_id not in old_ids]
     result.timings["parse"] += time.perf_counter() - started
-    return _ReadFile(path, "added" if existing is None else "updated", record, chunks,
-                     [chunk for chunk in chunks if chunk.chunk_id not in old_ids],
-                     sorted(old_ids - {chunk.chunk_id for chunk in chunks}))
+    return _ReadFile(path, "added" if existing is None else "updated", record, chunks, new_chunks,
+                     sorted(old_ids - set(embedded)),
+                     [embedded[chunk.chunk_id] for chunk in new_chunks] + [record.title])
 
 
 def _file_sha256(path: Path, max_bytes: int) -> str:
