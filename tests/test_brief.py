@@ -89,6 +89,14 @@ def test_a_point_says_what_was_done_not_its_heading_again(local_workspace) -> No
         assert not part.text.startswith(part.group.label)
 
 
+def test_a_point_is_what_the_unit_did_not_the_documents_it_studied_or_carried_out(local_workspace) -> None:
+    # 000's （四）: "加强全体干部职工对《…实战手册》《…操作指南》等内容学习" names documents every unit studies;
+    # the vaccinations it organised are what it did
+    brief = _brief(local_workspace, "000_b5634a4a4b3dd6c4.txt")
+    fourth = brief.achievements[3].text
+    assert "疫苗接种" in fourth and "实战手册" not in fourth
+
+
 def test_a_long_government_report_is_briefed_in_runs_of_its_own_chapters(tmp_path, local_workspace) -> None:
     from agent.brief.outline import MAX_CHAPTER_POINTS, short_label
     workspace, record = _long_report(tmp_path, local_workspace, "b06_state_council_gov_report_2016.txt")

@@ -121,6 +121,9 @@ def test_the_province_itself_is_no_honour_but_a_national_first_is() -> None:
     assert specificity("综合算力指数全国第一") > 0 and specificity("全国首个“绿电自足”省区") > 0
     assert specificity("“千村示范、万村整治”工程获联合国地球卫士奖") > specificity("“千村示范、万村整治”工程")
     assert specificity("深入贯彻“十五五”规划和“两个维护”") == 0    # every report's formulas are not its own brands
+    # a document the unit studies or goes by is no specific of its own; one it made is
+    assert specificity("认真学习《条例》和《规定》，严格执行《准则》") == 0
+    assert specificity("完善出台《机关纪委工作规则》") > 0 and specificity("组织观看《零容忍》等廉政片") > 0
 
 
 def test_a_connective_opening_is_dropped_and_a_problems_lead_in_opens_its_list() -> None:

@@ -47,6 +47,11 @@ _QUOTED = re.compile(r"[“《「][^”》」]{2,16}[”》」]")
 # standing formulas (“两个维护”, “四个全面”, “三个代表”), a number word and a few characters.
 _STANDING_FORMULA = re.compile(r"^[“《「](?:十[一二三四五]五|两个(?:维护|确立|一百年|务必)|四个(?:意识|自信|全面|服务)|五位一体|三个代表"
                                r"|一国两制|港人治港|澳人治澳|放管服|三农|四风|双碳|两学一做)[”》」]$")
+# A document the unit studies, carries out or goes by (严格执行《…准则》, 对照《…条例》, 加强…对《…手册》等内容学习) is
+# what every unit says, not this report's own: a title counts only when the unit made it (制定《…清单》) or its
+# clause names no such verb.
+_GOES_BY = re.compile(r"学习|执行|贯彻|遵守|遵循|落实|对照|按照|依照|依据|根据|宣传|宣讲|解读")
+_MADE = re.compile(r"制定|出台|编制|编印|编写|印发|修订|起草|发布|拍摄|创作|推出|形成")
 _HONOUR = re.compile(r"荣获|获评|评为|被评|授予|获[得]?[^，。；]{0,12}(?:称号|奖)|表彰|先进(?:集体|单位|个人)|红旗|示范(?:点|单位|区|街道|社区)"
                      r"|第一|首位|首家|首个|首批|首次|首创|榜首|前列|零的突破|排名|位列|居[^，。；]{0,8}(?:第|前|首)"
                      r"|(?:全国|全省|全市|全区|全球|世界)[^，。；]{0,6}(?:第[一二三]|领先|先进|标杆|样板|最)")
@@ -153,9 +158,23 @@ def has_figure(text: str) -> bool:
 def specificity(sentence: str) -> float:
     """What makes a sentence worth a leader's page: its brands in quotes, honours and rankings, named places and
     projects, large amounts."""
-    own_names = [name for name in _QUOTED.findall(sentence) if not _STANDING_FORMULA.match(name)]
+    own_names = [match.group() for match in _QUOTED.finditer(sentence)
+                 if not _STANDING_FORMULA.match(match.group()) and not _gone_by(sentence, match)]
     return (0.5 * min(len(own_names), 3) + 0.7 * min(len(_HONOUR.findall(sentence)), 2)
             + 0.3 * min(len(_NAMED_PLACE.findall(sentence)), 2) + (0.3 if _BIG_AMOUNT.search(sentence) else 0.0))
+
+
+_CLAUSE_ENDS = "，。；：,;:"
+
+
+def _gone_by(sentence: str, title: re.Match) -> bool:
+    """A 《title》 the sentence's clause studies or goes by rather than one the unit made."""
+    if not title.group().startswith("《"):
+        return False
+    start = max(sentence.rfind(mark, 0, title.start()) for mark in _CLAUSE_ENDS) + 1
+    ends = [end for mark in _CLAUSE_ENDS if (end := sentence.find(mark, title.end())) >= 0]
+    clause = sentence[start:min(ends, default=len(sentence))]
+    return bool(_GOES_BY.search(clause)) and not _MADE.search(clause)
 
 
 def telling(clause: str) -> bool:
