@@ -64,6 +64,23 @@ def test_run_in_headings_inside_a_numbered_paragraph_split_it_into_points() -> N
     assert section.children[0].body[0].startswith("街道党工委运用监督执纪第一种形态")
 
 
+def test_a_dash_led_paragraph_is_one_item_its_short_sentences_its_text() -> None:
+    # the 2017 政府工作报告's review: seven ——lead paragraphs, the first with a 、 in its lead, others with short
+    # summary sentences inside (高校毕业生就业创业人数再创新高。) that are no headings of their own
+    path = Path(__file__).parents[1] / "evals" / "briefs" / "d08_state_council_gov_report_2017.txt"
+    report = parse_report(path.read_text(encoding="utf-8").split("\n"), fallback_title=path.stem)
+    review = _section(report, "一、2016年工作回顾")
+    dashes = [child.title for child in review.children if child.title.startswith("——")]
+    assert dashes == ["——经济运行缓中趋稳、稳中向好", "——就业增长超出预期", "——改革开放深入推进", "——经济结构加快调整",
+                      "——发展新动能不断增强", "——基础设施支撑能力持续提升", "——人民生活继续改善"]
+    jobs = _section(report, "一、2016年工作回顾", "——就业增长超出预期")
+    assert jobs.children == [] and "高校毕业生就业创业人数再创新高。" in jobs.body[0]
+    lines = ["一、主要工作", "——城市更新提速。全年改造老旧小区12个。背街小巷焕然一新。新增停车位300个。",
+             "——全年新增就业1200人。", "——民生保障有力。"]
+    dashed = parse_report(lines, fallback_title="某街道2023年工作总结")
+    assert [child.title for child in _section(dashed, "一、主要工作").children] == ["——城市更新提速"]
+
+
 def test_a_single_short_sentence_after_a_point_title_is_not_taken_for_a_heading() -> None:
     report = _parse("004_3a5482bd6e48631d.txt")
     point = _section(report, "四、2023年工作打算", "一是扛稳基层党建工作责任")

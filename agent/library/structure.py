@@ -415,8 +415,28 @@ def _segments(text: str, after_heading: bool) -> Iterator[tuple[str, "str | Sect
     for piece_kind, piece in _split_inline_points(text):
         if piece_kind == "heading":
             yield "heading", piece
+        elif _DASH_LED.match(piece):
+            yield from _dash_item(piece)
         else:
             yield from _split_run_ins(piece, min_run_ins=2 if after_heading else 1)
+
+
+_DASH_LED = re.compile(r"^\s*(?:——|－－|--)")
+
+
+def _dash_item(text: str) -> Iterator[tuple[str, "str | Section"]]:
+    """A dash-led paragraph (——就业增长超出预期。全年城镇新增就业1314万人。高校毕业生…) is one item of a list:
+    its opening sentence heads it when it reads as a heading (a 、 allowed: ——经济运行缓中趋稳、稳中向好。), and the
+    short sentences after it are its text, not headings of their own."""
+    sentences = split_sentences(text)
+    opening = sentences[0].strip() if sentences else ""
+    core = _DASH_LED.sub("", opening).rstrip("。")
+    if len(sentences) >= 2 and opening.endswith("。") and 4 <= len(core) <= _RUN_IN_MAX \
+            and not re.search(r"[，,：:；;*＊0-9０-９]", core):
+        yield "heading", Section(opening.rstrip("。"), RANK_RUN_IN, lead=opening)
+        text = "".join(sentences[1:]).strip()
+    if text:
+        yield "text", text
 
 
 def _split_inline_points(text: str) -> Iterator[tuple[str, "str | Section"]]:
