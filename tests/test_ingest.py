@@ -91,6 +91,30 @@ def test_a_changed_file_replaces_its_old_chunks_and_reembeds_only_what_changed(t
     assert len(texts) == len(set(chunk.chunk_id for chunk in workspace.store.iter_chunks()))
 
 
+def test_reports_read_by_older_reading_code_are_read_again_keeping_their_vectors_and_marks(tmp_path: Path) -> None:
+    # an upgrade that parses better must reach the reports already stored, not only new files
+    from dataclasses import replace
+
+    from agent.library.ingest import reader_version
+
+    embedder = CountingEmbedder()
+    workspace = _workspace(tmp_path / "store", embedder)
+    workspace.ingest([CORPUS])
+    store = workspace.store
+    older = [store.get_report(source) for source in ("000_b5634a4a4b3dd6c4.txt", "003_f350a27f9ad2a090.txt")]
+    store.mark_reference(older[1], True)   # marked by hand (ingest --reference) before the upgrade
+    older = [replace(store.get_report(record.source), reader="") for record in older]   # as stored before
+    store.save_reports(older, embedder.embed([record.title for record in older]))
+    embedder.texts.clear()
+    again = workspace.ingest([CORPUS])
+    assert (again.added, again.updated, again.unchanged) == (0, 2, 3)
+    assert sorted(embedder.texts) == sorted(record.title for record in older)   # passages kept their vectors
+    renewed = [store.get_report(record.source) for record in older]
+    assert all(record.reader == reader_version() for record in renewed)
+    assert renewed[1].reference and not renewed[0].reference
+    assert workspace.ingest([CORPUS]).unchanged == 5
+
+
 def test_bad_files_are_listed_in_failed_and_the_rest_of_the_folder_still_ingests(tmp_path: Path) -> None:
     folder = tmp_path / "mixed"
     folder.mkdir()

@@ -166,7 +166,8 @@ def _tell(on_brief: OnBrief | None, source: str, outcome: str) -> None:
 
 def _brief_key(record: ReportRecord, engine: Condenser, request: BriefRequest) -> str:
     """What a brief was made from; an equal key means the brief on disk is still right."""
-    inputs = [record.sha256, engine.kind, engine.model, request.max_chars, request.format, BRIEF_FORMAT_VERSION]
+    inputs = [record.sha256, record.reader, engine.kind, engine.model, request.max_chars, request.format,
+              BRIEF_FORMAT_VERSION]
     return hashlib.sha256(json.dumps(inputs).encode()).hexdigest()[:16]
 
 

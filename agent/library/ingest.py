@@ -1,6 +1,8 @@
 """Ingest: load → parse the 公文 tree → chunk → tag topics → embed → store.
 
-Re-ingesting an unchanged file does no work (its sha256 is in the report record); a changed file's new chunks
+Re-ingesting an unchanged file does no work (its sha256 is in the report record), unless it was read by other
+reading code (`reader_version`: an upgrade's better heading tree reaches the reports already stored; passages
+that come out the same keep their vectors); a changed file's new chunks
 are written before its stale ones are removed and its record is updated last, so an interrupted ingest loses
 nothing and is simply redone; unchanged passages of a changed file keep their vectors. Passages of many files
 are embedded together (a few hundred per call) and written together (about a thousand per write: Chroma's
@@ -14,6 +16,7 @@ import hashlib
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -22,7 +25,9 @@ import numpy as np
 from ..errors import LoadError, UserError
 from ..model.egress import carrying
 from ..model.embedders import Embedder
+from ..text import chinese
 from ..text.sensitive import find_classification, find_personal, summary
+from . import chunking, loaders, structure, topics
 from .chunking import Chunk, chunk_report, report_id_for
 from .coverage import cjk_only, coverage
 from .lexical import TermsCache, tokenize
@@ -310,7 +315,7 @@ def _read_file(store: ReportStore, path: Path, max_bytes: int, manifest: dict[st
     digest = _file_sha256(path, max_bytes)
     existing = store.get_report(source)
     asked = reference if reference is not None else manifest.get("reference")
-    if existing is not None and existing.sha256 == digest:
+    if existing is not None and existing.sha256 == digest and existing.reader == reader_version():
         if asked is None or bool(asked) == existing.reference:
             return "unchanged"
         store.mark_reference(existing, bool(asked))
@@ -324,8 +329,7 @@ def _read_file(store: ReportStore, path: Path, max_bytes: int, manifest: dict[st
                           doc_type=parsed.doc_type, unit=parsed.unit, sha256=digest, chunks=len(chunks),
                           format=read.document.format, classified=classified,
                           personal=counted(find_personal(whole)),
-                          reference=bool(asked) if asked is not None else is_reference_type(parsed.doc_type,
-                                                                                             parsed.title))
+                          reference=_is_reference(asked, existing, parsed), reader=reader_version())
     embedded = {chunk.chunk_id: chunk.embedding_text() for chunk in chunks}   # breadcrumb and text
     if terms is not None:
         terms.save(record.report_id, {chunk_id: tokenize(text) for chunk_id, text in embedded.items()})
@@ -335,6 +339,25 @@ def _read_file(store: ReportStore, path: Path, max_bytes: int, manifest: dict[st
     return _ReadFile(path, "added" if existing is None else "updated", record, chunks, new_chunks,
                      sorted(old_ids - set(embedded)),
                      [embedded[chunk.chunk_id] for chunk in new_chunks] + [record.title])
+
+
+def _is_reference(asked: bool | None, existing: ReportRecord | None, parsed: ParsedReport) -> bool:
+    """The mark asked for; else the one the report already has (an edited file keeps its --reference); else by
+    its kind (a higher body's 政府工作报告 or policy document)."""
+    if asked is not None:
+        return bool(asked)
+    return existing.reference if existing is not None else is_reference_type(parsed.doc_type, parsed.title)
+
+
+@lru_cache(maxsize=1)
+def reader_version() -> str:
+    """A fingerprint of the code and data that read a file into passages (loading, the heading tree, chunking,
+    topic tags). A report stored by other reading code is read again at the next ingest."""
+    digest = hashlib.sha256()
+    for path in (*(Path(module.__file__) for module in (loaders, structure, chunking, topics, chinese)),
+                 topics.TOPICS_PATH):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _file_sha256(path: Path, max_bytes: int) -> str:

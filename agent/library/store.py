@@ -46,13 +46,14 @@ class ReportRecord:
     classified: str = ""   # the classification marks found (kinds), when admitted with --allow-classified
     personal: str = ""     # personal data found, as kinds and counts ("手机号2、身份证号1"), never the values
     reference: bool = False   # background (a 政府工作报告, a policy document), not the unit's own record
+    reader: str = ""       # fingerprint of the code that read it into passages (`ingest.reader_version`)
 
     def metadata(self) -> dict[str, Any]:
         """Chroma metadata (no None values: Chroma rejects them)."""
         return {"report_id": self.report_id, "source": self.source, "title": self.title, "year": self.year or 0,
                 "doc_type": self.doc_type, "unit": self.unit or "", "sha256": self.sha256,
                 "chunks": self.chunks, "format": self.format, "classified": self.classified,
-                "personal": self.personal, "reference": self.reference}
+                "personal": self.personal, "reference": self.reference, "reader": self.reader}
 
     @classmethod
     def from_metadata(cls, meta: dict[str, Any]) -> "ReportRecord":
@@ -61,7 +62,8 @@ class ReportRecord:
                    year=meta.get("year") or None, doc_type=meta.get("doc_type", "总结"),
                    unit=meta.get("unit") or None, sha256=meta["sha256"], chunks=int(meta.get("chunks", 0)),
                    format=meta.get("format", "txt"), classified=meta.get("classified", ""),
-                   personal=meta.get("personal", ""), reference=bool(meta.get("reference", False)))
+                   personal=meta.get("personal", ""), reference=bool(meta.get("reference", False)),
+                   reader=meta.get("reader", ""))
 
 
 def matching_reports(reports: Sequence[ReportRecord], wanted: str) -> list[ReportRecord]:
