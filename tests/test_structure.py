@@ -148,6 +148,16 @@ def test_a_bare_government_report_title_takes_its_year_and_unit_from_the_datelin
     assert report.unit == expected[5:-6]   # 国务院, 青海省: what `reports` lists and compare's columns show
 
 
+@pytest.mark.parametrize(("lines", "unit"), [
+    (["2026年浙江省政府工作报告", "2026年1月14日在浙江省第十四届人民代表大会第四次会议上"], "浙江省"),   # no dash
+    (["2017政府工作报告", "各位代表：", "现在，我代表国务院，向大会报告政府工作，请予审议。"], "国务院"),
+    (["政府工作报告", "各位代表：", "现在，我代表四川省人民政府，向大会报告工作。"], "四川省"),
+])
+def test_a_government_report_without_a_dashed_dateline_still_names_its_body(lines, unit) -> None:
+    report = parse_report([*lines, "一、过去一年工作回顾", "经济运行稳中有进。"])
+    assert report.unit == unit and report.doc_type == "政府工作报告"
+
+
 def test_a_title_that_names_its_report_is_left_as_written() -> None:
     report = parse_report(["2026年北京市政府工作报告", "——2026年1月在北京市第十六届人民代表大会第四次会议上",
                            "一、2025年工作回顾", "经济运行稳中有进。"])

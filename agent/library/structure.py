@@ -120,7 +120,8 @@ def parse_report(paragraphs: Sequence[Paragraph | str], fallback_title: str = ""
     title = root.title = title or _untitled(root, fallback_title)
     full_text = "\n".join(paragraph.text for paragraph in kept)
     return ParsedReport(title=title, year=infer_year(title, full_text), doc_type=infer_doc_type(title),
-                        unit=infer_unit(title, full_text) or (dateline[1] if dateline else None), root=root,
+                        unit=(infer_unit(title, full_text) or (dateline[1] if dateline else None)
+                              or _reporting_body(kept[body_start:body_start + 4])), root=root,
                         body=[paragraph.text for paragraph in body])
 
 
@@ -137,7 +138,7 @@ def _introduces_deeper(body: list[Paragraph], index: int) -> bool:
     return depth is not None and following is not None and following > depth
 
 
-_DATELINE = re.compile(r"^[—―－-]{1,2}\s*((?:19|20)\d\d)年[^在]{0,12}在(\S{0,12}?)第[一二三四五六七八九十]+届(全国)?人民代表大会")
+_DATELINE = re.compile(r"^(?:[—―－-]{1,2}\s*)?((?:19|20)\d\d)年[^在]{0,12}在(\S{0,12}?)第[一二三四五六七八九十]+届(全国)?人民代表大会")
 
 
 def _find_title(paragraphs: list[Paragraph]) -> tuple[str, int]:
@@ -160,6 +161,19 @@ def _dateline(following: list[Paragraph]) -> tuple[str, str] | None:
         match = _DATELINE.match(to_half_width(paragraph.text))
         if match:
             return match.group(1), "国务院" if match.group(3) else match.group(2).strip()
+    return None
+
+
+# who reports (现在，我代表国务院，向大会报告政府工作): a national report names no dateline body in some editions
+_ON_BEHALF = re.compile(r"我代表(国务院|[\u4e00-\u9fa5]{2,8}?(?:省|市|自治区|自治州|县|区)人民政府)")
+
+
+def _reporting_body(following: list[Paragraph]) -> str | None:
+    """The body a 政府工作报告 is given on behalf of, as its opening says it (我代表国务院 → 国务院)."""
+    for paragraph in following:
+        match = _ON_BEHALF.search(paragraph.text)
+        if match:
+            return match.group(1).removesuffix("人民政府")
     return None
 
 
