@@ -148,10 +148,32 @@ def _find_title(paragraphs: list[Paragraph]) -> tuple[str, int]:
     skipped = _marking_lines(paragraphs)
     if skipped < len(paragraphs) - 1 and _reads_as_title(paragraphs, skipped):
         return paragraphs[skipped].text, skipped + 1
+    lines = _title_lines(paragraphs, skipped)
+    if lines:
+        return " ".join(lines), skipped + len(lines)
     match = _PREAMBLE_TITLE.search(paragraphs[0].text)
     if match:
         return match.group(1).strip("：:，, "), 0
     return "", 0
+
+
+_ADDRESS = re.compile(r"^(?:同志们|各位代表|各位委员)[：:]$")   # a speech to a congress begins here
+MAX_TITLE_LINES, MAX_LINES_BEFORE_ADDRESS = 4, 4
+
+
+def _title_lines(paragraphs: list[Paragraph], start: int) -> list[str]:
+    """A title set over several lines, as a congress report's is (高举中国特色社会主义伟大旗帜 / 为全面建设社会主义
+    现代化国家而团结奋斗 / ——在中国共产党第二十次全国代表大会上的报告 / … / 同志们：): two to four short lines
+    that the speech's address follows within a few lines; [] for anything else."""
+    lines: list[str] = []
+    for paragraph in paragraphs[start:start + MAX_TITLE_LINES]:
+        if not _title_shaped(paragraph.text) or paragraph.text.startswith(("—", "－", "(", "（")):
+            break
+        lines.append(paragraph.text.strip())
+    after = paragraphs[start + len(lines):start + len(lines) + MAX_LINES_BEFORE_ADDRESS]
+    if len(lines) >= 2 and any(_ADDRESS.match(paragraph.text.strip()) for paragraph in after):
+        return lines
+    return []
 
 
 def _dateline(following: list[Paragraph]) -> tuple[str, str] | None:
