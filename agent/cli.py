@@ -183,6 +183,9 @@ def ingest(
         return
     out.print(f"新增 {result.added} 份，更新 {result.updated} 份，未变 {result.unchanged} 份；"
               f"资料库共 {result.reports} 份报告、{result.chunks} 段。")
+    if result.reread:
+        out.print(f"其中 {result.reread} 份文件本身未改，是按升级后的解析规则重读的（标题层级、分段可能更准；"
+                  "没变的段落沿用原来的向量）。")
     for failure in result.failed:
         err.print(f"[yellow]未导入：[/yellow]{failure['error']}", highlight=False)
     for partial in result.partial:

@@ -107,7 +107,7 @@ def test_reports_read_by_older_reading_code_are_read_again_keeping_their_vectors
     store.save_reports(older, embedder.embed([record.title for record in older]))
     embedder.texts.clear()
     again = workspace.ingest([CORPUS])
-    assert (again.added, again.updated, again.unchanged) == (0, 2, 3)
+    assert (again.added, again.updated, again.unchanged, again.reread) == (0, 2, 3, 2)
     assert sorted(embedder.texts) == sorted(record.title for record in older)   # passages kept their vectors
     renewed = [store.get_report(record.source) for record in older]
     assert all(record.reader == reader_version() for record in renewed)

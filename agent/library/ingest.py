@@ -49,6 +49,7 @@ class IngestResult:
     reports: int = 0
     chunks: int = 0
     partial: list[dict[str, Any]] = field(default_factory=list)   # files stored with less than all their text
+    reread: int = 0   # of `updated`: files unchanged but stored by older reading code, read again
     timings: dict[str, float] = field(default_factory=lambda: defaultdict(float))
 
     def to_json(self) -> dict[str, Any]:
@@ -321,6 +322,8 @@ def _read_file(store: ReportStore, path: Path, max_bytes: int, manifest: dict[st
         store.mark_reference(existing, bool(asked))
         return "updated"
     read = read_report(path, max_bytes, manifest, screening)
+    if existing is not None and existing.sha256 == digest:
+        result.reread += 1
     whole, parsed, chunks = read.document.text, read.parsed, read.chunks
     classified = screening.check(source, whole)
     if read.coverage < 1.0:
