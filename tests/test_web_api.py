@@ -148,6 +148,23 @@ def test_an_upload_is_ingested_and_a_gbk_report_reads_cleanly(own_workspace) -> 
     assert "12次" in brief["text"]
 
 
+def test_an_upload_marked_reference_is_listed_as_reference_and_ranks_behind_the_units_own(own_workspace) -> None:
+    client = TestClient(create_app(own_workspace))
+    policy = "某区2023年工作要点\n一、基层治理\n推行网格化管理，每个网格配备专职网格员。\n"
+    sent = client.post("/api/upload", files={"file": ("区工作要点.txt", io.BytesIO(policy.encode("utf-8")))},
+                       data={"reference": "1"})
+    assert sent.status_code == 200 and sent.json()["reference"] is True
+    own = client.post("/api/upload", files={"file": ("社区总结.txt", io.BytesIO("2023年某社区工作总结\n一、党建工作\n"
+                                                                         "全年开展主题党日活动12次。\n".encode()))})
+    assert own.json()["reference"] is False      # no mark asked: by its kind, a unit's own 总结
+    listed = {report["source"]: report["reference"] for report in client.get("/api/reports").json()["reports"]}
+    assert listed["区工作要点.txt"] is True and listed["社区总结.txt"] is False
+    unmarked = client.post("/api/upload", files={"file": ("区工作要点.txt", io.BytesIO(policy.encode("utf-8")))},
+                           data={"reference": "0"})
+    assert unmarked.json() == {"source": "区工作要点.txt", "title": "某区2023年工作要点", "outcome": "updated",
+                               "reference": False}
+
+
 def test_an_uploaded_list_keeps_its_items_and_a_file_that_is_no_report_is_refused_with_its_reason(
         own_workspace) -> None:
     client = TestClient(create_app(own_workspace))

@@ -1040,6 +1040,14 @@ def test_uploads_show_progress_and_clear_errors_for_wrong_type_and_size(page: Pa
     expect(state).to_contain_text("已导入：《新街道2023年工作总结》")
     expect(page.locator("#reports-list li.report[data-source='新街道2023年工作总结.txt']")).to_be_visible()
     expect(page.locator("#reports-list li.report")).to_have_count(before + 1)  # the wrong ones were not added
+    background = tmp_path / "2023年某区工作要点.txt"
+    background.write_text("2023年某区工作要点\n一、基层治理\n推行网格化管理。\n", encoding="utf-8")
+    page.set_input_files("#reports-file", str(background))
+    page.check("#reports-reference")
+    page.click("#reports-upload")
+    expect(state).to_contain_text("已导入：《2023年某区工作要点》（参考资料）", timeout=SLOW)
+    marked = page.locator("#reports-list li.report[data-source='2023年某区工作要点.txt'] .report-meta")
+    expect(marked).to_contain_text("参考资料")
 
 
 def _throttle_uploads(page: Page, bytes_per_second: int) -> None:

@@ -236,7 +236,8 @@ def _routes(app: FastAPI, web: _Web) -> None:
     @app.get("/api/reports")
     def reports() -> dict[str, Any]:
         return {"reports": [{"source": r.source, "title": r.title, "year": r.year, "doc_type": r.doc_type,
-                             "unit": r.unit, "chunks": r.chunks} for r in workspace.reports()]}
+                             "unit": r.unit, "chunks": r.chunks, "reference": r.reference}
+                            for r in workspace.reports()]}
 
     @app.get("/api/reports/{source}/outline")
     def outline(source: str) -> dict[str, Any]:
@@ -250,16 +251,18 @@ def _routes(app: FastAPI, web: _Web) -> None:
         return removed.to_json(remaining=len(workspace.reports()))
 
     @app.post("/api/upload")
-    def upload(file: UploadFile = File(...)) -> dict[str, Any]:
+    def upload(file: UploadFile = File(...), reference: str = Form("")) -> dict[str, Any]:
+        """Ingest one file; `reference` "1" marks it background material (a 政府工作报告, a higher body's
+        document, another unit's report), "0" the unit's own, "" leaves it to its kind, as `ingest` does."""
         with web.writing:
             path = save_upload(file.file, file.filename or "", workspace.uploads, web.max_bytes)
-            result = workspace.ingest([path])
+            result = workspace.ingest([path], reference={"1": True, "0": False}.get(reference))
         if result.failed:
             path.unlink(missing_ok=True)
             raise UserError(result.failed[0].get("error") or "无法导入这个文件")
         record = workspace.store.get_report(path.name)
         outcome = next(o for o in ("added", "updated", "unchanged") if getattr(result, o))
-        return {"source": record.source, "title": record.title, "outcome": outcome}
+        return {"source": record.source, "title": record.title, "outcome": outcome, "reference": record.reference}
 
     @app.post("/api/chat")
     def chat(request: ChatRequest) -> StreamingResponse:

@@ -101,11 +101,13 @@
     return plain ? plain[1] : "";
   }
 
-  /** Upload a report with XMLHttpRequest (for upload progress); resolves with the server's JSON. */
-  function uploadReport(file, state) {
+  /** Upload a report with XMLHttpRequest (for upload progress); resolves with the server's JSON. `reference`
+   *  marks it background material (ingest --reference). */
+  function uploadReport(file, state, reference = false) {
     return new Promise((resolve, reject) => {
       const form = new FormData();
       form.append("file", file);
+      if (reference) form.append("reference", "1");
       const xhr = new XMLHttpRequest();
       xhr.open("POST", "/api/upload");
       xhr.withCredentials = true;
@@ -1492,7 +1494,7 @@
     const text = el("span", "report-text");
     text.appendChild(el("span", "report-title", reportName(report)));
     const meta = [report.unit || "", report.year ? `${report.year}年` : "", report.doc_type || "",
-      report.chunks ? `${report.chunks} 段` : ""].filter(Boolean).join(" · ");
+      report.chunks ? `${report.chunks} 段` : "", report.reference ? "参考资料" : ""].filter(Boolean).join(" · ");
     text.appendChild(el("span", "report-meta", meta));
     toggle.appendChild(text);
     toggle.appendChild(el("span", "report-action", "查看标题层级"));
@@ -1614,8 +1616,9 @@
     }
     $("reports-upload").disabled = true;
     try {
-      const result = await uploadReport(file, state);
-      state.done(`${OUTCOMES[result.outcome] || "已导入"}：《${result.title || result.source}》`);
+      const result = await uploadReport(file, state, $("reports-reference").checked);
+      const kind = result.reference ? "（参考资料）" : "";
+      state.done(`${OUTCOMES[result.outcome] || "已导入"}：《${result.title || result.source}》${kind}`);
       input.value = "";
       $("reports-file-name").textContent = "未选择文件";
       await loadReports();
