@@ -1,6 +1,7 @@
 """Replay cassettes: the model replies of a case, one per chat request in the order the LLM path makes them.
 
-evals/replay/<suite>.yaml holds `cases: {<case id>: {flaw, note, expect, replies}}`. Hand-written replies imitate
+evals/replay/<suite>.yaml holds `cases: {<case id>: {flaw, note, expect, replies}}`; `<suite>.test*.yaml` hold the
+held-out cases' cassettes, written blind and never rewritten by a recording. Hand-written replies imitate
 what real models answer, bad ones included (an invented figure, a stray citation key, broken format); `flaw` says
 which, `expect` what the guarded output must then show. `zongjie eval --mode live --record` replaces the replies
 of well-behaved cases with a real endpoint's; hand-written flawed ones are kept, since they test the guards.
@@ -46,10 +47,14 @@ class Cassettes:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.suites: dict[str, dict[str, Cassette]] = {}
+        self.held_out: dict[str, set[str]] = {}   # per suite, the ids read from its `.test*.yaml` files
 
     def _suite(self, suite: str) -> dict[str, Cassette]:
         if suite not in self.suites:
-            self.suites[suite] = _read(self.root / f"{suite}.yaml")
+            held_out = {case_id: cassette for path in sorted(self.root.glob(f"{suite}.test*.yaml"))
+                        for case_id, cassette in _read(path).items()}
+            self.held_out[suite] = set(held_out)
+            self.suites[suite] = _read(self.root / f"{suite}.yaml") | held_out
         return self.suites[suite]
 
     def has(self, case: Case) -> bool:
@@ -70,7 +75,8 @@ class Cassettes:
 
     def save(self) -> None:
         for suite, cassettes in self.suites.items():
-            document = {"cases": {case_id: cassette.to_yaml() for case_id, cassette in cassettes.items()}}
+            document = {"cases": {case_id: cassette.to_yaml() for case_id, cassette in cassettes.items()
+                                  if case_id not in self.held_out.get(suite, set())}}
             text = yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=1000)
             path = self.root / f"{suite}.yaml"
             write_text_atomically(path, (_leading_comments(path) or _HEADER) + text)
