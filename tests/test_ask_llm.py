@@ -67,6 +67,31 @@ def test_a_figure_found_in_the_cited_passage_is_kept(llm_workspace, openai_serve
     assert "10项" in answer.text and "1354个" in answer.text and not answer.warnings
 
 
+@pytest.mark.parametrize("reply", [
+    '```json\n{\n  "answer": "街道协调推进10项城建重点工程，建设充电桩1354个。",\n  "source": "S1",\n'
+    '  "note": "据资料"\n}\n```',
+    '{"回答": ["街道协调推进10项城建重点工程，建设充电桩1354个[S1]。"], "来源": ["S1"]}',
+])
+def test_an_answer_wrapped_in_json_reaches_the_user_as_its_answer_keyed_to_its_source(llm_workspace, openai_server,
+                                                                                     reply: str) -> None:
+    # some models answer in a JSON object (in a code fence or bare): the user must never see the wrapper
+    openai_server.script(reply)
+    answer, pieces = _ask(llm_workspace, "城建重点工程和充电桩建设情况")
+    assert answer.text == "街道协调推进10项城建重点工程，建设充电桩1354个[S1]。" and answer.grounded
+    assert not any(mark in "".join(pieces) for mark in ("```", "answer", "回答", "{"))
+
+
+def test_a_fence_around_plain_text_is_dropped_and_a_null_answer_is_refused(llm_workspace, openai_server) -> None:
+    from agent.answer.replies import answer_text, unwrapped
+
+    assert answer_text("```markdown\n街道推进“六亮”行动[S1]。\n```") == "街道推进“六亮”行动[S1]。"
+    assert answer_text('{"answer": null, "source": null}') == ""    # the guards make an empty reply the refusal
+    assert list(unwrapped(iter(["街道", "推进", "“六亮”行动[S1]。"]))) == ["街道推进", "“六亮”行动[S1]。"]
+    openai_server.script('```json\n{"answer": null, "source": null}\n```')
+    answer, _ = _ask(llm_workspace)
+    assert answer.text == "资料中未找到相关内容。" and not answer.grounded
+
+
 def test_a_digit_in_place_of_a_masked_figure_is_replaced(llm_workspace, openai_server) -> None:
     openai_server.script("组织观看廉政纪律片6次，开展节前警示教育**次[S1]。")
     answer, _ = _ask(llm_workspace, "组织干部观看了哪些廉政纪律片？")

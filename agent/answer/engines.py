@@ -16,6 +16,7 @@ from ..model.prompts import load_prompt
 from ..settings import Settings
 from .evidence import Evidence, pack_evidence
 from .question import FACT, OPEN, SECTION
+from .replies import unwrapped
 from .scope import Library, plan_scope
 
 if TYPE_CHECKING:
@@ -88,7 +89,7 @@ class LLMEngine:
 
     def generate(self, question: str, evidence: Evidence) -> Iterator[str]:
         """Stream the model's answer."""
-        return self.chat_model.stream(answer_messages(question, evidence), purpose="answer")
+        return unwrapped(self.chat_model.stream(answer_messages(question, evidence), purpose="answer"))
 
 
 def make_engine(workspace: "Workspace", chat_model: ChatModel | None = None, notify: Notify | None = None,

@@ -86,9 +86,11 @@ class AnswerGuard:
 
     def finish(self) -> str:
         """Check and return whatever is left at the end of the stream; an answer that never cited anything is
-        replaced by the refusal (unless it was one)."""
+        replaced by the refusal (unless it was one), and so is an empty one."""
         rest, self.buffer = self.buffer, ""
         shown = self._emit(rest) if rest else ""
+        if not self.shown and not self.held.strip():   # an empty reply ({"answer": null}, only whitespace)
+            self.held = REFUSAL
         if self.held and not self.claims:
             held, self.held = self.held, ""
             if not is_refusal(held) and held.strip():

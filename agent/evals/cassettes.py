@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from ..answer.guard import is_refusal
 from ..errors import UserError
 from ..files import write_text_atomically
 from . import checks
@@ -113,14 +114,16 @@ def _read(path: Path) -> dict[str, Cassette]:
 
 def check_replay(output: str, cassette: Cassette, requests: int) -> tuple[list[Check], str]:
     """The cassette's own expectations on the guarded output, and why the replay is stale ('' when it is not):
-    the LLM path asked a different number of times than the replies were written for."""
+    the LLM path asked a different number of times than the replies were written for (an answer refused before
+    any request, the reports holding none, is not stale: its replies were simply not needed)."""
     found = []
     if cassette.expect.get("must_contain"):
         found.append(checks.must_contain(output, cassette.expect["must_contain"], "replay_must_contain"))
     if cassette.expect.get("must_not_contain"):
         found.append(checks.must_not_contain(output, cassette.expect["must_not_contain"], "replay_must_not_contain"))
     stale = ""
-    if requests != len(cassette.replies):
+    refused_unasked = requests == 0 and is_refusal(output)   # the reports hold no answer: no model was needed
+    if requests != len(cassette.replies) and not refused_unasked:
         stale = (f"回放记录有 {len(cassette.replies)} 条回复，实际请求了 {requests} 次：调用方式已变，请重新录制"
                  "（zongjie eval --mode live --record）或改写 evals/replay/ 中的回复")
     return found, stale
