@@ -86,6 +86,7 @@ def test_a_fence_around_plain_text_is_dropped_and_a_null_answer_is_refused(llm_w
 
     assert answer_text("```markdown\n街道推进“六亮”行动[S1]。\n```") == "街道推进“六亮”行动[S1]。"
     assert answer_text('{"answer": null, "source": null}') == ""    # the guards make an empty reply the refusal
+    assert answer_text('{"answer": "完成功能升级[S2]", "source": "S1"}') == "完成功能升级[S2]。"   # its own key kept
     assert list(unwrapped(iter(["街道", "推进", "“六亮”行动[S1]。"]))) == ["街道推进", "“六亮”行动[S1]。"]
     openai_server.script('```json\n{"answer": null, "source": null}\n```')
     answer, _ = _ask(llm_workspace)

@@ -131,6 +131,14 @@ def test_agent_mode_guards_the_final_answer_too(llm_workspace, openai_server) ->
     assert len(answer.warnings) == 2
 
 
+def test_agent_mode_unwraps_an_answer_the_model_put_in_json(llm_workspace, openai_server) -> None:
+    openai_server.script(Reply(tool_calls=[ToolCall("search_reports", {"query": "红色驿站"})]),
+                         '```json\n{"answer": "完成红色驿站功能升级", "source": "S1"}\n```')
+    engine = AgentEngine(llm_workspace, llm_workspace.chat_model())
+    answer = ChatSession(engine=engine, rewriter=Rewriter()).ask("红色驿站做了什么？")
+    assert answer.text == "完成红色驿站功能升级[S1]。" and answer.grounded
+
+
 def test_repl_commands_and_a_model_error_keep_the_session(local_workspace, tmp_path: Path) -> None:
     lines = iter(["/help", "哪份报告提到了红色驿站？", "/sources", f"/save {tmp_path / 'chat.md'}", "/reset",
                   "/sources", "/nope", "/exit"])

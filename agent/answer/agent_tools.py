@@ -14,6 +14,7 @@ from ..library.retrieve import SearchFilters
 from ..library.topics import resolve_section
 from ..model.prompts import load_prompt
 from .evidence import Evidence
+from .replies import unwrapped
 
 if TYPE_CHECKING:
     from ..model.llm import OpenAICompatibleModel
@@ -44,8 +45,8 @@ class AgentEngine:
         return self.evidence
 
     def generate(self, question: str, evidence: Evidence) -> Iterator[str]:
-        """Run the agent and stream the text of its final answer."""
-        return self.chat_model.retrying(lambda: self._run(question, evidence))
+        """Run the agent and stream the text of its final answer (unwrapped when the model wraps it in JSON)."""
+        return unwrapped(self.chat_model.retrying(lambda: self._run(question, evidence)))
 
     def _run(self, question: str, evidence: Evidence) -> Iterator[str]:
         """One agent run: the model calls tools until it answers; only answer text is streamed."""

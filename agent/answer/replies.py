@@ -19,6 +19,7 @@ _DECIDE_AFTER = 3                      # characters of a reply that say whether 
 _FENCE = re.compile(r"^\s*```[\w-]*[ \t]*\n?|\n?[ \t]*```\s*$")
 _ANSWER_FIELDS = ("answer", "回答", "答案", "content", "text", "response")
 _SOURCE_FIELDS = ("source", "sources", "citation", "citations", "来源", "出处", "引用")
+_ENDED = re.compile(r"[。！？!?…；;][”’」』）)]*\s*(?:\[[^\]]*\]\s*)*$")
 _SOURCE_KEY = re.compile(r"^\[?\s*([SFM]\d+)\s*\]?$", re.IGNORECASE)
 
 
@@ -54,6 +55,8 @@ def answer_text(reply: str) -> str:
     if not isinstance(answer, str) or not answer.strip():
         return ""   # {"answer": null}: nothing to show; the guards make it the refusal
     answer = answer.strip()
+    if not _ENDED.search(answer):
+        answer += "。"   # a field's value often stops without its full stop (its keys before it: …[S2]。)
     keys = _source_keys(_field(document, _SOURCE_FIELDS))
     if keys and not keys_in(answer):
         for key in keys:
