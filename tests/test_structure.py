@@ -81,6 +81,16 @@ def test_a_dash_led_paragraph_is_one_item_its_short_sentences_its_text() -> None
     assert [child.title for child in _section(dashed, "一、主要工作").children] == ["——城市更新提速"]
 
 
+def test_the_opening_before_the_first_chapter_is_text_but_a_report_without_chapters_keeps_its_run_ins() -> None:
+    opening = ["某街道2023年工作总结", "同志们：", "本届班子履职已经一年。一年来，我们团结带领全街道干部群众……",
+               "一、主要工作", "强化基层党建。全年发展党员12名。"]
+    report = parse_report(opening)
+    assert [child.title for child in report.root.children] == ["一、主要工作"]
+    assert "本届班子履职已经一年。" in report.root.body[1]
+    plain = parse_report(["某街道2023年工作总结", "强化基层党建。全年发展党员12名。", "优化营商环境。新增企业30家。"])
+    assert [child.title for child in plain.root.children] == ["强化基层党建", "优化营商环境"]
+
+
 def test_a_single_short_sentence_after_a_point_title_is_not_taken_for_a_heading() -> None:
     report = _parse("004_3a5482bd6e48631d.txt")
     point = _section(report, "四、2023年工作打算", "一是扛稳基层党建工作责任")

@@ -115,14 +115,32 @@ def parse_report(paragraphs: Sequence[Paragraph | str], fallback_title: str = ""
     root = Section(title=title, rank=0)
     builder = _TreeBuilder(root)
     body = kept[body_start:]
+    opening = _opening_paragraphs(body)
     for index, paragraph in enumerate(body):
-        builder.add(paragraph, introduces_deeper=_introduces_deeper(body, index))
+        if index < opening:
+            builder.add_opening(paragraph)
+        else:
+            builder.add(paragraph, introduces_deeper=_introduces_deeper(body, index))
     title = root.title = title or _untitled(root, fallback_title)
     full_text = "\n".join(paragraph.text for paragraph in kept)
     return ParsedReport(title=title, year=infer_year(title, full_text), doc_type=infer_doc_type(title),
                         unit=(infer_unit(title, full_text) or (dateline[1] if dateline else None)
                               or _reporting_body(kept[body_start:body_start + 4])), root=root,
                         body=[paragraph.text for paragraph in body])
+
+
+def _opening_paragraphs(body: list[Paragraph]) -> int:
+    """How many plain paragraphs open a report before its first chapter heading (一、…): its address and
+    opening, whose first short sentence (中国共产党已走过百年奋斗历程。…) is no heading. 0 when the report has no
+    chapter headings, or something other than plain text comes first."""
+    for index, paragraph in enumerate(body):
+        heading = match_heading(paragraph.text)
+        if heading is not None and heading.rank == RANK_CHAPTER:
+            return index
+        if heading is not None or paragraph.heading_level is not None or paragraph.list_level is not None \
+                or paragraph.table_row:
+            return 0
+    return 0
 
 
 def _as_paragraph(paragraph: Paragraph | str) -> Paragraph:
@@ -340,6 +358,10 @@ class _TreeBuilder:
             self._add_list_item(paragraph, introduces_deeper)
         else:
             self.add_paragraph(paragraph.text, paragraph.heading_level)
+
+    def add_opening(self, paragraph: Paragraph) -> None:
+        """A paragraph of the report's opening, before its first chapter: text of the report itself."""
+        self.stack[-1].items.append(paragraph.text)
 
     def add_paragraph(self, text: str, style_level: int | None) -> None:
         """Add one paragraph: its heading (numbered or styled), run-in headings, inline points, text."""
