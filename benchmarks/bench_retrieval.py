@@ -20,6 +20,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from agent.evals.cases import held_out_files  # noqa: E402
 from agent.evals.retrieval import RetrievedPassage, load_cases, score_retriever  # noqa: E402
 from agent.library.retrieve import RetrievalConfig  # noqa: E402
 from agent.model.embedders import LocalEmbedder  # noqa: E402
@@ -28,7 +29,7 @@ from agent.workspace import Workspace  # noqa: E402
 
 CASES = ROOT / "evals" / "cases" / "retrieval.yaml"             # dev: tuned on
 # held out: retrieval.test.yaml, retrieval.test2.yaml …, each written blind before a change, never tuned on
-HELD_OUT = sorted((ROOT / "evals" / "cases").glob("retrieval.test*.yaml"))
+HELD_OUT = held_out_files(ROOT / "evals" / "cases", "retrieval")
 DISTRACTORS = ROOT / "benchmarks" / "data" / "distractors"
 NAIVE_CHUNK_CHARS = 500
 

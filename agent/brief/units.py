@@ -158,22 +158,14 @@ def has_figure(text: str) -> bool:
 def specificity(sentence: str) -> float:
     """What makes a sentence worth a leader's page: its brands in quotes, honours and rankings, named places and
     projects, large amounts."""
-    own_names = [match.group() for match in _QUOTED.finditer(sentence)
-                 if not _STANDING_FORMULA.match(match.group()) and not _gone_by(sentence, match)]
+    own_names = [name for clause in _clauses(sentence) for name in _QUOTED.findall(clause)
+                 if not _STANDING_FORMULA.match(name) and not (name.startswith("《") and _goes_by(clause))]
     return (0.5 * min(len(own_names), 3) + 0.7 * min(len(_HONOUR.findall(sentence)), 2)
             + 0.3 * min(len(_NAMED_PLACE.findall(sentence)), 2) + (0.3 if _BIG_AMOUNT.search(sentence) else 0.0))
 
 
-_CLAUSE_ENDS = "，。；：,;:"
-
-
-def _gone_by(sentence: str, title: re.Match) -> bool:
-    """A 《title》 the sentence's clause studies or goes by rather than one the unit made."""
-    if not title.group().startswith("《"):
-        return False
-    start = max(sentence.rfind(mark, 0, title.start()) for mark in _CLAUSE_ENDS) + 1
-    ends = [end for mark in _CLAUSE_ENDS if (end := sentence.find(mark, title.end())) >= 0]
-    clause = sentence[start:min(ends, default=len(sentence))]
+def _goes_by(clause: str) -> bool:
+    """A clause that studies or goes by a document (认真学习《条例》) rather than one that made it (制定《清单》)."""
     return bool(_GOES_BY.search(clause)) and not _MADE.search(clause)
 
 

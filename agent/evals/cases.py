@@ -51,8 +51,13 @@ def load_suite(cases_dir: Path, suite: str) -> list[Case]:
     path = cases_dir / f"{suite}.yaml"
     if not path.is_file():
         raise UserError(f"找不到评测用例文件：{path}")
-    held_out = sorted(cases_dir.glob(f"{suite}.test*.yaml"))
+    held_out = held_out_files(cases_dir, suite)
     return _read_cases(path, suite) + [case for file in held_out for case in _read_cases(file, suite)]
+
+
+def held_out_files(directory: Path, suite: str) -> list[Path]:
+    """A suite's held-out files in `directory` (cases, cassettes): `<suite>.test.yaml`, `.test2.yaml`…, in order."""
+    return sorted(directory.glob(f"{suite}.test*.yaml"))
 
 
 def _read_cases(path: Path, suite: str) -> list[Case]:

@@ -20,7 +20,7 @@ from ..answer.guard import is_refusal
 from ..errors import UserError
 from ..files import write_text_atomically
 from . import checks
-from .cases import Case
+from .cases import Case, held_out_files
 from .checks import Check
 
 RECORDED = "recorded"
@@ -52,7 +52,7 @@ class Cassettes:
 
     def _suite(self, suite: str) -> dict[str, Cassette]:
         if suite not in self.suites:
-            held_out = {case_id: cassette for path in sorted(self.root.glob(f"{suite}.test*.yaml"))
+            held_out = {case_id: cassette for path in held_out_files(self.root, suite)
                         for case_id, cassette in _read(path).items()}
             self.held_out[suite] = set(held_out)
             self.suites[suite] = _read(self.root / f"{suite}.yaml") | held_out

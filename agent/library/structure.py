@@ -337,10 +337,17 @@ def _first_clause(sentence: str) -> str:
 
 def is_run_in_heading(sentence: str) -> bool:
     """A short, comma-free, figure-free sentence that reads as a heading ("强化干部队伍建设。")."""
+    return _heading_sentence(sentence, _NOT_IN_RUN_IN)
+
+
+_NOT_IN_RUN_IN = re.compile(r"[，,、：:；;*＊0-9０-９]")
+_NOT_IN_DASH_ITEM = re.compile(r"[，,：:；;*＊0-9０-９]")   # a dash item's heading may pair two things with 、
+
+
+def _heading_sentence(sentence: str, not_in_heading: re.Pattern[str]) -> bool:
+    """A sentence of 4 to _RUN_IN_MAX characters ending in 。 with none of `not_in_heading` (commas, figures…)."""
     core = sentence.strip().rstrip("。")
-    if not sentence.strip().endswith("。") or not 4 <= len(core) <= _RUN_IN_MAX:
-        return False
-    return not re.search(r"[，,、：:；;*＊0-9０-９]", core)
+    return sentence.strip().endswith("。") and 4 <= len(core) <= _RUN_IN_MAX and not not_in_heading.search(core)
 
 
 class _TreeBuilder:
@@ -488,9 +495,7 @@ def _dash_item(text: str) -> Iterator[tuple[str, "str | Section"]]:
     short sentences after it are its text, not headings of their own."""
     sentences = split_sentences(text)
     opening = sentences[0].strip() if sentences else ""
-    core = _DASH_LED.sub("", opening).rstrip("。")
-    if len(sentences) >= 2 and opening.endswith("。") and 4 <= len(core) <= _RUN_IN_MAX \
-            and not re.search(r"[，,：:；;*＊0-9０-９]", core):
+    if len(sentences) >= 2 and _heading_sentence(_DASH_LED.sub("", opening), _NOT_IN_DASH_ITEM):
         yield "heading", Section(opening.rstrip("。"), RANK_RUN_IN, lead=opening)
         text = "".join(sentences[1:]).strip()
     if text:
